@@ -1,0 +1,1 @@
+"""Benchmarks and long reliability checks (see bench/README.md); run with `make bench`."""

@@ -1,0 +1,21 @@
+"""Suite-wide: a transactional test (live server, threads) flushes every table after it, and
+with it the reference data the migrations seed; put it back before the next such test."""
+
+import pytest
+
+
+def _transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or (marker.args[:1] == (True,))):
+        return True
+    return bool({"transactional_db", "live_server"} & set(request.fixturenames))
+
+
+@pytest.fixture(autouse=True)
+def _reseed_after_flush(request):
+    if not _transactional(request):
+        return
+    request.getfixturevalue("transactional_db")
+    from xiaoneng.core.testing import reseed_reference_data
+
+    reseed_reference_data()

@@ -1,0 +1,1 @@
+"""Xiaoneng (效能): work-style and efficiency campaigns for health authorities."""

@@ -1,0 +1,277 @@
+"""Duplicate detection and merging (issue 4, "Duplicate detection").
+
+On intake (``services.complaint_register`` calls ``detect_quietly``) the new case is compared with
+- cases from the same phone (blind index, no decryption) received within 30 days, and
+- open cases about the same unit received within 90 days (at most TEXT_CANDIDATE_LIMIT, newest
+  first), by Chinese-aware text similarity (``textsim``: character bigrams + numbers, cosine).
+Each hit is stored as a ``DuplicateSuggestion`` with its reason and score. The office
+(complaint.dispatch) merges a duplicate into its parent (``complaint_merge``) or dismisses the
+suggestion (``suggestion_dismiss``). A merged duplicate is kept, linked by ``Complaint.parent``,
+leaves the clock and the queues (state ``merged``) and shows the parent's public status and reply
+(``selectors.public_view``).
+
+The rule and its measured precision/recall: ``bench/duplicates/`` (make_pairs.py, measure.py).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from xiaoneng.core import audit, clock
+from xiaoneng.core.errors import Conflict, ValidationFailed
+from xiaoneng.core.models import User
+from xiaoneng.core.scope import scoped
+
+from . import textsim
+from .models import ComplainantIdentity, Complaint, ComplaintPause, DuplicateSuggestion
+from .vocab import OPEN_STATUSES, Status, SuggestionStatus
+
+logger = logging.getLogger(__name__)
+
+TEXT_CANDIDATE_LIMIT = 300
+MAX_SUGGESTIONS = 10
+
+
+# --- detection ---------------------------------------------------------------------------------
+def _text(complaint: Complaint) -> str:
+    return f"{complaint.title}。{complaint.content}"
+
+
+def _doc(complaint: Complaint, phone_index: str) -> textsim.Doc:
+    return textsim.Doc(
+        unit=complaint.subject_unit_id,
+        text=_text(complaint),
+        received_at=complaint.received_at,
+        phone_key=phone_index or "",
+        open=complaint.status in OPEN_STATUSES,
+    )
+
+
+def _phone_index(complaint: Complaint) -> str:
+    return (
+        ComplainantIdentity.objects.filter(complaint=complaint)
+        .values_list("phone_index", flat=True)
+        .first()
+        or ""
+    )
+
+
+def find_candidates(complaint: Complaint) -> list[tuple[Complaint, textsim.Verdict]]:
+    """Earlier cases the complaint may repeat, best first (nothing is stored)."""
+    phone_index = _phone_index(complaint)
+    new = _doc(complaint, phone_index)
+    received = complaint.received_at
+    pool: dict[int, Complaint] = {}
+    if phone_index:
+        window = timedelta(days=textsim.PHONE_WINDOW_DAYS)
+        for case in Complaint.objects.filter(
+            identity__phone_index=phone_index,
+            received_at__gte=received - window,
+            received_at__lte=received + window,
+        ).exclude(pk=complaint.pk)[:TEXT_CANDIDATE_LIMIT]:
+            pool[case.pk] = case
+    window = timedelta(days=textsim.TEXT_WINDOW_DAYS)
+    for case in (
+        Complaint.objects.filter(
+            subject_unit_id=complaint.subject_unit_id,
+            status__in=OPEN_STATUSES,
+            received_at__gte=received - window,
+            received_at__lte=received + window,
+        )
+        .exclude(pk=complaint.pk)
+        .order_by("-received_at", "-id")[:TEXT_CANDIDATE_LIMIT]
+    ):
+        pool[case.pk] = case
+    # A merged case stands for its parent: suggest the parent instead.
+    parents = {c.parent_id for c in pool.values() if c.parent_id and c.parent_id not in pool}
+    if parents:
+        for case in Complaint.objects.filter(pk__in=parents):
+            pool[case.pk] = case
+    pool.pop(complaint.pk, None)
+    indexes = dict(
+        ComplainantIdentity.objects.filter(complaint_id__in=list(pool)).values_list(
+            "complaint_id", "phone_index"
+        )
+    )
+    found: dict[int, tuple[Complaint, textsim.Verdict]] = {}
+    for case in pool.values():
+        verdict = textsim.judge(new, _doc(case, indexes.get(case.pk, "")))
+        if verdict is None:
+            continue
+        target = case
+        if case.status == Status.MERGED and case.parent_id:
+            target = pool.get(case.parent_id) or case
+            if target.pk == complaint.pk:
+                continue
+        best = found.get(target.pk)
+        if best is None or verdict.score > best[1].score:
+            found[target.pk] = (target, verdict)
+    ranked = sorted(found.values(), key=lambda hit: (-hit[1].score, -hit[0].pk))
+    return ranked[:MAX_SUGGESTIONS]
+
+
+def detect(complaint: Complaint) -> list[DuplicateSuggestion]:
+    """Find the possible duplicates of a (new) complaint and store them as open suggestions."""
+    now = clock.now()
+    rows = [
+        DuplicateSuggestion(
+            complaint=complaint,
+            candidate=case,
+            reason=verdict.reason,
+            score=round(verdict.score, 4),
+            created_at=now,
+        )
+        for case, verdict in find_candidates(complaint)
+    ]
+    if rows:
+        DuplicateSuggestion.objects.bulk_create(rows, ignore_conflicts=True)
+    return rows
+
+
+def detect_quietly(complaint: Complaint) -> None:
+    """detect() inside a savepoint: a failure is logged and never blocks the intake."""
+    try:
+        with transaction.atomic():
+            detect(complaint)
+    except Exception:  # the case must be registered even if the detector breaks
+        logger.exception("duplicate detection failed for complaint %s", complaint.pk)
+
+
+# --- the office's decisions --------------------------------------------------------------------
+def _fail(field: str, message: str) -> None:
+    raise ValidationFailed(_("Please correct the errors below."), errors={field: [message]})
+
+
+@transaction.atomic
+def complaint_merge(
+    *, duplicate: Complaint, parent: Complaint, actor: User, note: str = ""
+) -> Complaint:
+    """Merge `duplicate` into `parent` (complaint.dispatch): both are kept and linked.
+
+    The duplicate moves to ``merged`` (any open state; it leaves the clock, the sweeps and the
+    queues), cases already merged into it now point at `parent`, open suggestions between the
+    two are marked merged, both timelines get an event and both are audited.
+    """
+    from . import services  # services imports this module for intake
+
+    services._require(actor, "complaint.dispatch")
+    if parent is None:
+        _fail("parent", _("This field is required."))
+    if parent.pk == duplicate.pk:
+        _fail("parent", _("A case cannot be merged into itself."))
+    in_scope = scoped(actor, Complaint).filter(pk__in=[duplicate.pk, parent.pk]).count()
+    if in_scope != 2:
+        _fail("parent", _("Select a valid case."))
+    # Lock both rows (in a fixed order) so that two opposite merges cannot make a cycle.
+    locked = {
+        c.pk: c
+        for c in Complaint.objects.select_for_update()
+        .filter(pk__in=[duplicate.pk, parent.pk])
+        .order_by("pk")
+    }
+    current_parent = locked[parent.pk]
+    if current_parent.status == Status.MERGED:
+        _fail(
+            "parent",
+            _("That case is itself merged into another case; merge into that one instead."),
+        )
+    if current_parent.status == Status.REJECTED:
+        _fail("parent", _("A case that was not accepted cannot carry duplicates."))
+    duplicate.status = locked[duplicate.pk].status
+    services._require_state(duplicate, "merge")
+    now = clock.now()
+    note = (note or "").strip()
+    changes: dict = {"parent": parent, "merged_at": now}
+    if duplicate.status == Status.PAUSED:
+        changes.update(paused_at=None, status_before_pause="")
+        ComplaintPause.objects.filter(complaint=duplicate, ended_at__isnull=True).update(
+            ended_at=now
+        )
+    services._transition(
+        duplicate,
+        "merge",
+        actor,
+        note=note,
+        data={"parent": parent.pk, "parent_number": parent.number},
+        reason=note,
+        **changes,
+    )
+    moved = list(Complaint.objects.filter(parent=duplicate).values_list("pk", flat=True))
+    if moved:
+        Complaint.objects.filter(pk__in=moved).update(parent=parent, updated_at=now)
+    services._event(
+        parent,
+        actor,
+        "merge_in",
+        note=note,
+        at=now,
+        data={"duplicate": duplicate.pk, "duplicate_number": duplicate.number, "moved": moved},
+        from_status=current_parent.status,
+        to_status=current_parent.status,
+    )
+    audit.record(
+        "merge_in",
+        parent,
+        after={"duplicate": duplicate.pk, "moved": moved},
+        actor=actor,
+        reason=note,
+    )
+    pair = DuplicateSuggestion.objects.filter(
+        complaint_id__in=[duplicate.pk, parent.pk],
+        candidate_id__in=[duplicate.pk, parent.pk],
+        status=SuggestionStatus.OPEN,
+    )
+    pair.update(status=SuggestionStatus.MERGED, decided_by=actor, decided_at=now)
+    if duplicate.unit_id:
+        unit = duplicate.unit
+        services._on_commit_deliver(
+            lambda: services.users_with_role("unit_admin", unit=unit),
+            title=_("Case %(number)s merged into %(parent)s")
+            % {"number": duplicate.number, "parent": parent.number},
+            body=note,
+            link=services.complaint_link(parent),
+            kind="complaint.merged",
+        )
+    return duplicate
+
+
+@transaction.atomic
+def suggestion_dismiss(
+    *, suggestion: DuplicateSuggestion, actor: User, reason: str = ""
+) -> DuplicateSuggestion:
+    """Not a duplicate: the office closes the suggestion (complaint.dispatch; audited)."""
+    from . import services
+
+    services._require(actor, "complaint.dispatch")
+    now = clock.now()
+    reason = (reason or "").strip()
+    updated = DuplicateSuggestion.objects.filter(
+        pk=suggestion.pk, status=SuggestionStatus.OPEN
+    ).update(status=SuggestionStatus.DISMISSED, decided_by=actor, decided_at=now)
+    if updated != 1:
+        raise Conflict(_("This suggestion has already been decided."))
+    suggestion.refresh_from_db()
+    complaint = suggestion.complaint
+    services._event(
+        complaint,
+        actor,
+        "dismiss_duplicate",
+        note=reason,
+        at=now,
+        data={"suggestion": suggestion.pk, "candidate": suggestion.candidate_id},
+        from_status=complaint.status,
+        to_status=complaint.status,
+    )
+    audit.record(
+        "dismiss_duplicate",
+        complaint,
+        before={"suggestion": suggestion.pk, "status": SuggestionStatus.OPEN},
+        after={"suggestion": suggestion.pk, "status": SuggestionStatus.DISMISSED},
+        actor=actor,
+        reason=reason,
+    )
+    return suggestion

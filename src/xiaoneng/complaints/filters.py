@@ -1,0 +1,131 @@
+"""One FilterSet for the complaint lists: the office queue, "my cases", the export and the API.
+
+Query parameters (API.md): status, unit, category (code), channel, type, overdue (bool), number,
+received_after / received_before (ISO 8601 instant or a date; a date as ``received_before``
+includes that whole day). Ordering is ``?ordering=`` (API) or the sortable columns (pages).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from xiaoneng.core import clock
+from xiaoneng.core.models import Unit
+
+from .models import Category, Complaint
+from .vocab import CLOCK_STATUSES, Channel, Status, Type
+
+_OFFSET_LOST_IN_QUERY = re.compile(r"^(.*\d) (\d\d:?\d\d)$")
+
+
+class InstantOrDateField(forms.Field):
+    """An ISO 8601 instant or a bare date; a '+08:00' offset whose '+' became a space in a query
+    string (an unencoded URL) is read as meant."""
+
+    default_error_messages = {
+        "invalid": _("Enter a date (YYYY-MM-DD) or a time with offset (2026-09-30T17:00:00+08:00).")
+    }
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime | date):
+            return value
+        text = str(value).strip()
+        match = _OFFSET_LOST_IN_QUERY.match(text)
+        if match and "T" in text:
+            text = f"{match.group(1)}+{match.group(2)}"
+        try:
+            if len(text) == 10:
+                return date.fromisoformat(text)
+            parsed = datetime.fromisoformat(text)
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
+
+
+class InstantOrDateFilter(django_filters.Filter):
+    field_class = InstantOrDateField
+
+    def __init__(self, *args, end_of_day: bool = False, **kwargs):
+        self.end_of_day = end_of_day
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value in (None, ""):
+            return qs
+        if isinstance(value, date) and not isinstance(value, datetime):
+            day = value + timedelta(days=1) if self.end_of_day else value
+            value = timezone.make_aware(datetime.combine(day, time.min))
+            if self.end_of_day:  # strictly before the next day's midnight
+                return qs.filter(**{f"{self.field_name}__lt": value})
+        return qs.filter(**{f"{self.field_name}__{self.lookup_expr}": value})
+
+
+def _units(request):
+    from xiaoneng.core.selectors import units_for
+
+    if request is None:
+        return Unit.objects.none()
+    return units_for(request.user).filter(is_active=True).order_by("path")
+
+
+def overdue_q(now: datetime | None = None) -> Q:
+    """Open cases whose resolution deadline has passed while the clock runs."""
+    return Q(status__in=CLOCK_STATUSES, resolve_by__lt=now or clock.now())
+
+
+# ?ordering= in the API (DRF's OrderingFilter); the pages sort by their columns.
+ORDERING_FIELDS = ["received_at", "registered_at", "number", "status", "resolve_by", "id"]
+
+
+class ComplaintFilter(django_filters.FilterSet):
+    number = django_filters.CharFilter(
+        field_name="number", lookup_expr="icontains", label=_("Number")
+    )
+    status = django_filters.ChoiceFilter(choices=Status.choices, label=_("Status"))
+    channel = django_filters.ChoiceFilter(choices=Channel.choices, label=_("Channel"))
+    type = django_filters.ChoiceFilter(choices=Type.choices, label=_("Type"))
+    category = django_filters.ModelChoiceFilter(
+        field_name="category",
+        to_field_name="code",
+        queryset=Category.objects.order_by("sort_order", "id"),
+        label=_("Category"),
+    )
+    unit = django_filters.ModelChoiceFilter(
+        field_name="unit", queryset=_units, label=_("Responsible unit")
+    )
+    received_after = InstantOrDateFilter(
+        field_name="received_at",
+        lookup_expr="gte",
+        label=_("Received from"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    received_before = InstantOrDateFilter(
+        field_name="received_at",
+        lookup_expr="lte",
+        end_of_day=True,
+        label=_("Received until"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue",
+        label=_("Overdue"),
+        widget=django_filters.widgets.BooleanWidget(),
+    )
+
+    class Meta:
+        model = Complaint
+        fields: list[str] = []
+
+    def filter_overdue(self, qs, name, value):
+        if value is None:
+            return qs
+        return qs.filter(overdue_q()) if value else qs.exclude(overdue_q())

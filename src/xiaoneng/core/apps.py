@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "xiaoneng.core"
+    label = "core"
+    verbose_name = _("System")
+
+    def ready(self) -> None:
+        from . import calendar, tasks  # noqa: F401  (registers periodic jobs)
+
+        calendar._connect_signals()
+
+        from django.contrib.auth.signals import user_logged_out
+
+        from .auth import log_logout
+
+        user_logged_out.connect(log_logout, dispatch_uid="xiaoneng.core.log_logout")

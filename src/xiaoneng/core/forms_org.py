@@ -1,0 +1,266 @@
+"""Forms of the organisation pages: list filters, the unit editor, import upload, calendar edits."""
+
+from __future__ import annotations
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from . import selectors
+from .models import CalendarDay, Department, Person, Unit
+
+
+def bootstrap(form: forms.BaseForm) -> forms.BaseForm:
+    """Give every widget the Bootstrap 5 class it needs (and mark invalid ones after a POST)."""
+    for name, field in form.fields.items():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select | forms.SelectMultiple):
+            css = "form-select"
+        else:
+            css = "form-control"
+        if form.is_bound and name in form.errors:
+            css += " is-invalid"
+        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+    return form
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Unit) -> str:
+        return f"{'　' * obj.depth}{obj.name}"
+
+
+class DepartmentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Department) -> str:
+        return f"{obj.unit.short_name or obj.unit.name} · {obj.name}"
+
+
+def _blank(choices) -> list[tuple[str, str]]:
+    return [("", _("All")), *[(str(v), str(label)) for v, label in choices]]
+
+
+# --- list filters (GET) ------------------------------------------------------------------------
+class FilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+
+    def __init__(self, data=None, *, user, **kwargs):
+        super().__init__(data, **kwargs)
+        self.user = user
+        self.setup()
+        bootstrap(self)
+        for field in self.fields.values():
+            field.widget.attrs["class"] += (
+                " form-select-sm"
+                if "form-select" in field.widget.attrs["class"]
+                else " form-control-sm"
+            )
+
+    def setup(self) -> None:
+        pass
+
+    def value(self, name: str):
+        return self.cleaned_data.get(name) if self.is_valid() else None
+
+
+class UnitFilterForm(FilterForm):
+    kind = forms.ChoiceField(label=_("Type"), required=False, choices=_blank(Unit.Kind.choices))
+    level = forms.ChoiceField(label=_("Level"), required=False, choices=_blank(Unit.Level.choices))
+    under = UnitChoiceField(label=_("Under unit"), required=False, queryset=Unit.objects.none())
+    window = forms.ChoiceField(
+        label=_("Window unit"),
+        required=False,
+        choices=[("", _("All")), ("1", _("Yes")), ("0", _("No"))],
+    )
+
+    def setup(self) -> None:
+        self.fields["q"].widget.attrs["placeholder"] = _("Name or code")
+        self.fields["under"].queryset = selectors.units_for(self.user).order_by("path")
+        self.fields["under"].empty_label = _("All")
+
+    def apply(self, qs):
+        if not self.is_valid():
+            return qs
+        data = self.cleaned_data
+        if data["q"]:
+            qs = qs.filter(
+                Q(name__icontains=data["q"])
+                | Q(short_name__icontains=data["q"])
+                | Q(code__icontains=data["q"])
+            )
+        if data["kind"]:
+            qs = qs.filter(kind=data["kind"])
+        if data["level"]:
+            qs = qs.filter(level=data["level"])
+        if data["under"]:
+            qs = qs.filter(path__startswith=data["under"].path)
+        if data["window"]:
+            qs = qs.filter(is_window=data["window"] == "1")
+        return qs
+
+
+class DepartmentFilterForm(FilterForm):
+    kind = forms.ChoiceField(
+        label=_("Type"), required=False, choices=_blank(Department.Kind.choices)
+    )
+    unit = UnitChoiceField(label=_("Unit"), required=False, queryset=Unit.objects.none())
+
+    def setup(self) -> None:
+        self.fields["q"].widget.attrs["placeholder"] = _("Department name")
+        self.fields["unit"].queryset = selectors.units_for(self.user).order_by("path")
+        self.fields["unit"].empty_label = _("All")
+
+    def apply(self, qs):
+        if not self.is_valid():
+            return qs
+        data = self.cleaned_data
+        if data["q"]:
+            qs = qs.filter(name__icontains=data["q"])
+        if data["kind"]:
+            qs = qs.filter(kind=data["kind"])
+        if data["unit"]:
+            qs = qs.filter(unit=data["unit"])
+        return qs
+
+
+class PersonFilterForm(FilterForm):
+    unit = UnitChoiceField(label=_("Unit"), required=False, queryset=Unit.objects.none())
+    department = DepartmentChoiceField(
+        label=_("Department"), required=False, queryset=Department.objects.none()
+    )
+    political_status = forms.ChoiceField(
+        label=_("Political status"), required=False, choices=_blank(Person.Political.choices)
+    )
+    leadership = forms.ChoiceField(
+        label=_("Leadership"),
+        required=False,
+        choices=[
+            ("", _("All")),
+            ("principal", _("Principal leader")),
+            ("in_charge", _("Leader in charge")),
+            ("head", _("Department head")),
+        ],
+    )
+
+    def setup(self) -> None:
+        self.fields["q"].widget.attrs["placeholder"] = _("Name, employee number or phone")
+        units = selectors.units_for(self.user).order_by("path")
+        self.fields["unit"].queryset = units
+        self.fields["unit"].empty_label = _("All")
+        departments = selectors.departments_for(self.user)
+        unit_id = (self.data or {}).get("unit")
+        if unit_id and str(unit_id).isdigit():
+            departments = departments.filter(unit_id=unit_id)
+        self.fields["department"].queryset = departments
+        self.fields["department"].empty_label = _("All")
+
+    def apply(self, qs):
+        if not self.is_valid():
+            return qs
+        data = self.cleaned_data
+        if data["q"]:
+            qs = qs.filter(
+                Q(name__icontains=data["q"])
+                | Q(employee_no__icontains=data["q"])
+                | Q(phone__icontains=data["q"])
+            )
+        if data["unit"]:
+            qs = qs.filter(unit=data["unit"])
+        if data["department"]:
+            qs = qs.filter(departments=data["department"])
+        if data["political_status"]:
+            qs = qs.filter(political_status=data["political_status"])
+        lookup = {
+            "principal": "principal_of__isnull",
+            "in_charge": "oversees__isnull",
+            "head": "head_of__isnull",
+        }.get(data["leadership"])
+        if lookup:
+            qs = qs.filter(**{lookup: False}).distinct()
+        return qs
+
+
+# --- the unit editor -----------------------------------------------------------------------------
+class UnitForm(forms.ModelForm):
+    """Validates and renders; the view saves through ``org_services.unit_update``."""
+
+    parent = UnitChoiceField(label=_("parent unit"), required=False, queryset=Unit.objects.none())
+    principal = forms.ModelChoiceField(
+        label=_("principal leader"), required=False, queryset=Person.objects.none()
+    )
+
+    class Meta:
+        model = Unit
+        fields = [
+            "name",
+            "short_name",
+            "code",
+            "kind",
+            "level",
+            "parent",
+            "phone",
+            "address",
+            "is_window",
+            "principal",
+            "sort_order",
+            "is_active",
+        ]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        unit = self.instance
+        # Parents the user may pick: units in scope (and the current parent), never itself or below.
+        in_scope = selectors.units_for(user).values("pk")
+        parents = Unit.objects.filter(Q(pk__in=in_scope) | Q(pk=unit.parent_id))
+        if unit.pk:
+            parents = parents.exclude(path__startswith=unit.path)
+        self.fields["parent"].queryset = parents.order_by("path")
+        # The principal is one of the unit's own people (those the user may see, and the current one).
+        people = selectors.people_for(user).filter(unit=unit).values("pk")
+        self.fields["principal"].queryset = Person.objects.filter(
+            Q(pk__in=people) | Q(pk=unit.principal_id)
+        ).order_by("name")
+        bootstrap(self)
+
+    def changes(self) -> dict:
+        """The cleaned values, in the service's vocabulary."""
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+# --- import --------------------------------------------------------------------------------------
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Excel file (.xlsx)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrap(self)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("Upload an .xlsx file (Excel 2007 or later)."))
+        if upload.size > 20 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 20 MB."))
+        return upload
+
+
+# --- calendar ------------------------------------------------------------------------------------
+class CalendarDayForm(forms.Form):
+    date = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
+    kind = forms.ChoiceField(label=_("type"), choices=CalendarDay.Kind.choices)
+    name = forms.CharField(label=_("name"), max_length=50, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrap(self)
+        self.fields["name"].widget.attrs["placeholder"] = _("e.g. 春节")
+
+    def clean(self):
+        data = super().clean()
+        day, kind = data.get("date"), data.get("kind")
+        if day and kind == CalendarDay.Kind.WORKDAY and day.weekday() < 5:
+            self.add_error("date", _("A make-up working day must be a Saturday or Sunday."))
+        return data

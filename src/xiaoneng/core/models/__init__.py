@@ -1,0 +1,37 @@
+from .access import DataScope, Role, User
+from .audit import AuditRecord, LoginLog
+from .calendar import CalendarDay, CalendarYear
+from .files import StoredFile
+from .inbox import Message
+from .jobs import Job
+from .org import Department, Person, Unit
+from .outbox import (
+    DeliveryReceipt,
+    Notification,
+    NotificationChannel,
+    NotificationPreference,
+    NotificationTemplate,
+)
+from .tokens import ApiToken
+
+__all__ = [
+    "ApiToken",
+    "AuditRecord",
+    "CalendarDay",
+    "CalendarYear",
+    "DataScope",
+    "DeliveryReceipt",
+    "Department",
+    "Job",
+    "LoginLog",
+    "Message",
+    "Notification",
+    "NotificationChannel",
+    "NotificationPreference",
+    "NotificationTemplate",
+    "Person",
+    "Role",
+    "StoredFile",
+    "Unit",
+    "User",
+]

@@ -1,0 +1,76 @@
+"""Users, roles and data scopes (全部 / 自定义单位 / 本单位及下级 / 本单位 / 本部门 / 仅本人)."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DataScope(models.TextChoices):
+    ALL = "all", _("All units")
+    CUSTOM = "custom", _("Selected units")
+    UNIT_AND_BELOW = "unit_and_below", _("Own unit and below")
+    UNIT = "unit", _("Own unit")
+    DEPARTMENT = "department", _("Own department")
+    SELF = "self", _("Own records only")
+
+
+class Role(models.Model):
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=50)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    permissions = models.JSONField(_("permissions"), default=list, blank=True)
+    data_scope = models.CharField(_("data scope"), max_length=20, choices=DataScope.choices)
+    custom_units = models.ManyToManyField(
+        "core.Unit", blank=True, related_name="+", verbose_name=_("selected units")
+    )
+    read_only = models.BooleanField(_("read only"), default=False)
+    is_builtin = models.BooleanField(_("built in"), default=False, editable=False)
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    person = models.OneToOneField(
+        "core.Person",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="user",
+        verbose_name=_("person"),
+    )
+    roles = models.ManyToManyField(Role, blank=True, related_name="users", verbose_name=_("roles"))
+    must_change_password = models.BooleanField(_("must change password"), default=False)
+    locked_until = models.DateTimeField(null=True, blank=True, editable=False)
+    password_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    @property
+    def display_name(self) -> str:
+        if self.person_id:
+            return self.person.name
+        return self.get_full_name() or self.username
+
+    @property
+    def unit(self):
+        return self.person.unit if self.person_id else None
+
+    def permission_codes(self) -> frozenset[str]:
+        cached = getattr(self, "_permission_codes", None)
+        if cached is None:
+            codes: set[str] = set()
+            for perms in self.roles.values_list("permissions", flat=True):
+                codes.update(perms or [])
+            cached = self._permission_codes = frozenset(codes)
+        return cached
+
+    def has_permission(self, code: str) -> bool:
+        return self.is_active and (self.is_superuser or code in self.permission_codes())

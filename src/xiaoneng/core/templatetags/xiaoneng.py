@@ -1,0 +1,18 @@
+"""Template helpers shared by every app."""
+
+from django import template
+from django.core.paginator import Paginator
+
+register = template.Library()
+
+
+@register.filter
+def elided_pages(page):
+    """Page numbers around the current one, first and last, with "…" gaps: a template loop
+    over ``paginator.page_range`` would walk 100,000 pages on a province-sized queue."""
+    return page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+
+
+@register.filter
+def is_ellipsis(value) -> bool:
+    return value == Paginator.ELLIPSIS

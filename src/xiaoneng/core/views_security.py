@@ -1,0 +1,186 @@
+"""Login log and audit log pages (系统管理 → 登录日志 / 审计日志).
+
+Both logs are append-only (``AppendOnlyModel``): these pages only read, filter, page and
+export them; nothing here (nor in the admin or the API) edits or deletes a record.
+Access needs ``loginlog.view`` / ``audit.view``; without it the page is a 403, like the
+other permission-gated system pages (import, unit edit).
+"""
+
+from __future__ import annotations
+
+import json
+from io import BytesIO
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from .forms_security import AuditFilterForm, LoginLogFilterForm
+from .models import AuditRecord, LoginLog
+from .views_org import XLSX, _page, _query
+
+EXPORT_MAX_ROWS = 10_000
+
+# Objects whose page has a history tab: object type → URL name of the detail page.
+OBJECT_PAGES = {
+    "core.unit": "org:unit",
+    "core.department": "org:department",
+    "core.person": "org:person",
+}
+
+
+def _require(request, code: str) -> None:
+    if not request.user.has_permission(code):
+        raise PermissionDenied
+
+
+def _local(value) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S") if value else ""
+
+
+def _xlsx(filename: str, header: list[str], rows) -> HttpResponse:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(header)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        ws.append(row)
+    buffer = BytesIO()
+    wb.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _context(request, *, title: str, page, filters, **extra) -> dict:
+    return {
+        "title": title,
+        "page": page,
+        "filters": filters,
+        "export_url": _query(request, export="xlsx", page=None),
+        "breadcrumbs": [(_("System"), None), (title, None)],
+        **extra,
+    }
+
+
+# --- login log -----------------------------------------------------------------------------------
+@login_required
+@require_GET
+def login_log(request):
+    """Every login attempt: user, time, IP, user agent, success or failure and why."""
+    _require(request, "loginlog.view")
+    filters = LoginLogFilterForm(request.GET or None, user=request.user)
+    qs = filters.apply(LoginLog.objects.order_by("-at", "-id"))
+    if request.GET.get("export") == "xlsx":
+        return _xlsx(
+            "login-log.xlsx",
+            [_("Time"), _("User"), _("Outcome"), _("IP address"), _("User agent")],
+            (
+                [_local(r.at), r.username, r.get_outcome_display(), r.ip or "", r.user_agent]
+                for r in qs[:EXPORT_MAX_ROWS]
+            ),
+        )
+    return render(
+        request,
+        "core/login_log.html",
+        _context(request, title=_("Login log"), page=_page(request, qs), filters=filters),
+    )
+
+
+# --- audit log -----------------------------------------------------------------------------------
+def _show(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    return json.dumps(value, ensure_ascii=False)
+
+
+def changes_of(record: AuditRecord) -> list[dict]:
+    """The fields a record names, with their value before and after."""
+    before = record.before if isinstance(record.before, dict) else {}
+    after = record.after if isinstance(record.after, dict) else {}
+    rows = []
+    for key in dict.fromkeys([*after, *before]):
+        rows.append(
+            {
+                "field": key,
+                "before": _show(before.get(key)) if key in before else "",
+                "after": _show(after.get(key)) if key in after else "",
+            }
+        )
+    if record.before is not None and not isinstance(record.before, dict):
+        rows.append({"field": "", "before": _show(record.before), "after": ""})
+    if record.after is not None and not isinstance(record.after, dict):
+        rows.append({"field": "", "before": "", "after": _show(record.after)})
+    return rows
+
+
+def object_url(record: AuditRecord) -> str | None:
+    name = OBJECT_PAGES.get(record.object_type)
+    if not name or not record.object_id.isdigit():
+        return None
+    try:
+        return reverse(name, args=[int(record.object_id)]) + "?tab=history"
+    except NoReverseMatch:
+        return None
+
+
+@login_required
+@require_GET
+def audit_log(request):
+    """Every audited write and sensitive read: actor, time, action, object, before/after."""
+    _require(request, "audit.view")
+    filters = AuditFilterForm(request.GET or None, user=request.user)
+    qs = filters.apply(AuditRecord.objects.order_by("-at", "-id"))
+    if request.GET.get("export") == "xlsx":
+        return _xlsx(
+            "audit-log.xlsx",
+            [
+                _("Time"),
+                _("Actor"),
+                _("Action"),
+                _("Object type"),
+                _("Object id"),
+                _("Object"),
+                _("Before"),
+                _("After"),
+                _("Reason"),
+                _("Request id"),
+                _("IP address"),
+            ],
+            (
+                [
+                    _local(r.at),
+                    r.actor_name,
+                    r.action,
+                    r.object_type,
+                    r.object_id,
+                    r.object_repr,
+                    _show(r.before) if r.before is not None else "",
+                    _show(r.after) if r.after is not None else "",
+                    r.reason,
+                    r.request_id,
+                    r.ip or "",
+                ]
+                for r in qs[:EXPORT_MAX_ROWS]
+            ),
+        )
+    page = _page(request, qs)
+    rows = [{"record": r, "changes": changes_of(r), "url": object_url(r)} for r in page]
+    return render(
+        request,
+        "core/audit_log.html",
+        _context(request, title=_("Audit log"), page=page, filters=filters, rows=rows),
+    )

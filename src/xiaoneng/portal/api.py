@@ -1,0 +1,397 @@
+"""The public API (no authentication): submit a complaint or report, follow it by tracking code,
+and the reference lists a form needs (units, categories).
+
+- ``POST /api/v1/public/complaints`` — JSON, or multipart/form-data with up to 5 ``attachments``
+  (images, PDF, audio, video; checked by content; ≤ 20 MB each). ``Idempotency-Key`` honoured:
+  a repeat with the same key and body returns the first receipt and never makes a second case.
+- ``GET /api/v1/public/complaints/{tracking_code}?phone_last4=1234`` — the public view of the
+  case; named cases need the last four digits of the phone; a wrong code and wrong digits are
+  the same 404.
+- Rate-limited per IP (``core.ratelimit``: scopes ``public_submit``, ``public_track``) → 429
+  with ``Retry-After``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import build_choice_field
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from xiaoneng.complaints import services as engine
+from xiaoneng.complaints.models import Category, IdempotencyKey
+from xiaoneng.complaints.vocab import PublicStatus
+from xiaoneng.core import clock
+from xiaoneng.core.errors import Conflict, ValidationFailed
+from xiaoneng.core.models import Department, Unit
+from xiaoneng.core.ratelimit import scoped_throttle
+
+from . import selectors, services
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+PUBLIC_TYPE_VALUES = [str(t) for t in services.PUBLIC_TYPES]
+PUBLIC_STATUS_VALUES = list(PublicStatus.values)
+
+
+# --- input -------------------------------------------------------------------------------------
+class PublicEnumField(serializers.ChoiceField):
+    """A choice field whose choice set is one named schema component (``enum_name``), so the
+    generic property names (``type``, ``status``) never collide with other apps' enums."""
+
+    def __init__(self, choices, *, enum_name: str, **kwargs):
+        self.enum_name = enum_name
+        super().__init__(choices, **kwargs)
+
+
+class PublicEnumFieldExtension(OpenApiSerializerFieldExtension):
+    target_class = PublicEnumField
+    match_subclasses = True
+
+    def get_name(self) -> str:
+        return self.target.enum_name
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = build_choice_field(self.target)
+        schema.pop("x-spec-enum-id", None)
+        schema["enum"] = [v for v in schema["enum"] if v not in ("", None)]
+        return schema
+
+
+def public_type_field(**kwargs) -> PublicEnumField:
+    return PublicEnumField(PUBLIC_TYPE_VALUES, enum_name="PublicComplaintTypeEnum", **kwargs)
+
+
+def public_status_field(**kwargs) -> PublicEnumField:
+    """received (已受理), in_progress (办理中), answered (已答复), closed (已办结),
+    not_accepted (不予受理)."""
+    return PublicEnumField(PUBLIC_STATUS_VALUES, enum_name="PublicComplaintStatusEnum", **kwargs)
+
+
+class PublicComplaintCreateSerializer(serializers.Serializer):
+    type = public_type_field(help_text="complaint (投诉), report (举报) or suggestion (意见建议).")
+    category = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Category.objects.filter(is_active=True),
+        help_text="A category code from GET /api/v1/public/categories.",
+    )
+    unit = serializers.PrimaryKeyRelatedField(
+        queryset=Unit.objects.filter(is_active=True),
+        help_text="A unit id from GET /api/v1/public/units.",
+    )
+    department = serializers.PrimaryKeyRelatedField(
+        queryset=Department.objects.filter(is_active=True), required=False, allow_null=True
+    )
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    content = serializers.CharField(max_length=10000, min_length=5)
+    anonymous = serializers.BooleanField(
+        default=False, help_text="Anonymous complainants cannot be called back."
+    )
+    name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    phone = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+    consent_publish = serializers.BooleanField(default=False)
+    attachments = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        default=list,
+        help_text="multipart/form-data only: up to 5 files (images, PDF, audio, video), 20 MB each.",
+    )
+
+    def validate_attachments(self, value):
+        if len(value) > services.MAX_FILES:
+            raise serializers.ValidationError(
+                _("Attach at most %(n)s files.") % {"n": services.MAX_FILES}
+            )
+        return value
+
+    def validate(self, attrs):
+        department = attrs.get("department")
+        if department is not None and department.unit_id != attrs["unit"].pk:
+            raise serializers.ValidationError(
+                {"department": [_("This department does not belong to the unit.")]}
+            )
+        return attrs
+
+
+# --- output ------------------------------------------------------------------------------------
+class PublicComplaintReceiptSerializer(serializers.Serializer):
+    number = serializers.CharField()
+    tracking_code = serializers.CharField()
+    status = public_status_field()
+    status_label = serializers.CharField()
+    time_limit = serializers.CharField(help_text="The time limit in plain words.")
+    received_at = serializers.DateTimeField()
+    resolve_by = serializers.DateTimeField(allow_null=True)
+    named = serializers.BooleanField(
+        help_text="True when tracking needs the last 4 digits of the phone."
+    )
+
+
+class PublicTimelineEventSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    action = serializers.CharField()
+    label = serializers.CharField()
+
+
+class PublicComplaintStatusSerializer(serializers.Serializer):
+    number = serializers.CharField()
+    tracking_code = serializers.CharField()
+    type = serializers.CharField()
+    type_label = serializers.CharField()
+    category = serializers.CharField()
+    unit = serializers.CharField()
+    department = serializers.CharField(allow_blank=True)
+    status = public_status_field()
+    status_label = serializers.CharField()
+    reject_reason = serializers.CharField(allow_blank=True)
+    reply = serializers.CharField(allow_blank=True)
+    received_at = serializers.DateTimeField()
+    resolve_by = serializers.DateTimeField(allow_null=True)
+    replied_at = serializers.DateTimeField(allow_null=True)
+    closed_at = serializers.DateTimeField(allow_null=True)
+    time_limit = serializers.CharField()
+    satisfaction = serializers.CharField(allow_blank=True)
+    satisfaction_label = serializers.CharField(allow_blank=True)
+    timeline = PublicTimelineEventSerializer(many=True)
+
+
+class PublicUnitSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Unit
+        fields = ["id", "name"]
+
+
+class PublicDepartmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Department
+        fields = ["id", "name", "unit"]
+
+
+class PublicCategorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Category
+        fields = ["code", "name", "group"]
+
+
+# --- helpers -----------------------------------------------------------------------------------
+def request_digest(request) -> str:
+    """A hash of what was submitted: the fields (JSON or form) and the files' contents."""
+    data = request.data
+    files = request.FILES.getlist("attachments") if hasattr(request, "FILES") else []
+    if hasattr(data, "lists"):
+        fields = {
+            key: values[0] if len(values) == 1 else values
+            for key, values in data.lists()
+            if key != "attachments"
+        }
+    else:
+        fields = dict(data) if isinstance(data, dict) else {"body": data}
+    digests = []
+    for upload in files:
+        sha = hashlib.sha256()
+        for chunk in upload.chunks():
+            sha.update(chunk)
+        upload.seek(0)
+        digests.append(sha.hexdigest())
+    fields["__files__"] = digests
+    text = json.dumps(
+        fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _replay(record: IdempotencyKey, digest: str) -> Response:
+    if record.request_hash != digest:
+        raise Conflict(
+            _("This Idempotency-Key was already used with a different request body."),
+            errors={IDEMPOTENCY_HEADER: [_("Use a new key for a different request.")]},
+        )
+    return Response(
+        record.response_body, status=record.response_status, headers={"Idempotent-Replayed": "true"}
+    )
+
+
+def receipt(complaint) -> dict:
+    state = selectors.public_status(complaint)
+    data = PublicComplaintReceiptSerializer(
+        {
+            "number": complaint.number,
+            "tracking_code": complaint.tracking_code,
+            "status": state.value,
+            "status_label": str(state.label),
+            "time_limit": selectors.time_limit_text(complaint),
+            "received_at": complaint.received_at,
+            "resolve_by": complaint.resolve_by,
+            "named": selectors.needs_phone(complaint),
+        }
+    ).data
+    return json.loads(json.dumps(data, default=str))
+
+
+class PublicAPIView(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+
+# --- views -------------------------------------------------------------------------------------
+class PublicComplaintCreate(PublicAPIView):
+    """Submit a complaint, report or suggestion as a member of the public (no login)."""
+
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    throttle_classes = [scoped_throttle("public_submit")]
+
+    @extend_schema(
+        operation_id="public_complaint_create",
+        request={
+            "application/json": PublicComplaintCreateSerializer,
+            "multipart/form-data": PublicComplaintCreateSerializer,
+        },
+        responses={
+            201: PublicComplaintReceiptSerializer,
+            429: OpenApiResponse(description="Too many submissions from this IP (Retry-After)."),
+        },
+        parameters=[
+            OpenApiParameter(
+                IDEMPOTENCY_HEADER,
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                description="A repeat with the same key and body returns the first receipt; "
+                "the same key with another body is a 409.",
+            )
+        ],
+        tags=["public"],
+    )
+    def post(self, request):
+        key = request.headers.get(IDEMPOTENCY_HEADER, "").strip()
+        digest = ""
+        actor = None
+        if key:
+            if len(key) > 200:
+                raise ValidationFailed(
+                    _("Invalid Idempotency-Key."),
+                    errors={IDEMPOTENCY_HEADER: [_("At most 200 characters.")]},
+                )
+            digest = request_digest(request)
+            actor = services.system_actor()
+            found = IdempotencyKey.objects.filter(user=actor, key=key).first()
+            if found is not None:
+                return _replay(found, digest)
+        serializer = PublicComplaintCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            with transaction.atomic():
+                complaint = services.public_submit(
+                    type=data["type"],
+                    category=data["category"],
+                    unit=data["unit"],
+                    department=data.get("department"),
+                    title=data.get("title", ""),
+                    content=data["content"],
+                    anonymous=data["anonymous"],
+                    name=data.get("name", ""),
+                    phone=data.get("phone", ""),
+                    consent_publish=data["consent_publish"],
+                    uploads=data.get("attachments") or [],
+                )
+                body = receipt(complaint)
+                if key:
+                    IdempotencyKey.objects.create(
+                        user=actor,
+                        key=key,
+                        request_hash=digest,
+                        response_status=status.HTTP_201_CREATED,
+                        response_body=body,
+                        created_at=clock.now(),
+                    )
+        except IntegrityError:
+            found = IdempotencyKey.objects.filter(user=actor, key=key).first() if key else None
+            if found is None:
+                raise
+            return _replay(found, digest)  # a concurrent repeat won the race
+        return Response(
+            body,
+            status=status.HTTP_201_CREATED,
+            headers={"Location": f"{request.path.rstrip('/')}/{complaint.tracking_code}"},
+        )
+
+
+class PublicComplaintTrack(PublicAPIView):
+    """The public view of one case: status in public words, the public reply, dates and the
+    public timeline. Never internal notes, staff names or the complainant's identity."""
+
+    throttle_classes = [scoped_throttle("public_track")]
+
+    @extend_schema(
+        operation_id="public_complaint_track",
+        parameters=[
+            OpenApiParameter(
+                "phone_last4",
+                OpenApiTypes.STR,
+                description="Last 4 digits of the phone given (named cases only).",
+            )
+        ],
+        responses={
+            200: PublicComplaintStatusSerializer,
+            404: OpenApiResponse(description="No case matches the code (and phone digits)."),
+            429: OpenApiResponse(description="Too many lookups from this IP (Retry-After)."),
+        },
+        tags=["public"],
+    )
+    def get(self, request, tracking_code: str):
+        complaint = selectors.find_case(tracking_code)
+        if complaint is None:
+            raise Http404
+        if selectors.needs_phone(complaint) and not engine.tracking_matches(
+            complaint, request.query_params.get("phone_last4", "")
+        ):
+            raise Http404
+        view = selectors.public_case(complaint)
+        return Response(PublicComplaintStatusSerializer(view).data)
+
+
+class PublicUnitList(PublicAPIView):
+    @extend_schema(
+        operation_id="public_units", responses=PublicUnitSerializer(many=True), tags=["public"]
+    )
+    def get(self, request):
+        return Response(PublicUnitSerializer(selectors.active_units(), many=True).data)
+
+
+class PublicDepartmentList(PublicAPIView):
+    @extend_schema(
+        operation_id="public_departments",
+        parameters=[OpenApiParameter("unit", OpenApiTypes.INT, description="Only this unit's.")],
+        responses=PublicDepartmentSerializer(many=True),
+        tags=["public"],
+    )
+    def get(self, request):
+        qs = selectors.active_departments()
+        unit = request.query_params.get("unit", "")
+        if unit:
+            if not unit.isdigit():
+                raise ValidationFailed(
+                    _("Invalid input"), errors={"unit": [_("A valid integer is required.")]}
+                )
+            qs = qs.filter(unit_id=int(unit))
+        return Response(PublicDepartmentSerializer(qs, many=True).data)
+
+
+class PublicCategoryList(PublicAPIView):
+    @extend_schema(
+        operation_id="public_categories",
+        responses=PublicCategorySerializer(many=True),
+        tags=["public"],
+    )
+    def get(self, request):
+        return Response(PublicCategorySerializer(selectors.active_categories(), many=True).data)

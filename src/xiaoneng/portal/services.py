@@ -1,0 +1,224 @@
+"""Writes of the public site. The public is anonymous: a submission is an intake by the system
+(``complaint_register(actor=None, channel="web")``); what the complainant does afterwards
+(rating, redo request) is done in the engine by the *public-site system actor* — an account that
+cannot log in (unusable password), holding only the role ``public_site`` (complaint.verify for the
+return visit, complaint.dispatch for the reopen), so the timeline and the audit log say who did it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth.hashers import make_password
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from xiaoneng.complaints import services as engine
+from xiaoneng.complaints.models import Category, Complaint
+from xiaoneng.complaints.vocab import Channel, Satisfaction, Status, Type
+from xiaoneng.core import audit, clock
+from xiaoneng.core.errors import Conflict, ValidationFailed
+from xiaoneng.core.files import PUBLIC_ALLOWED, store_upload
+from xiaoneng.core.inbox import inbox_deliver
+from xiaoneng.core.models import Department, Role, StoredFile, Unit, User
+
+from .models import PublicFeedback
+
+SYSTEM_USERNAME = "public-site"
+SYSTEM_ROLE = "public_site"
+SYSTEM_PERMISSIONS = ["complaint.verify", "complaint.dispatch"]
+PUBLIC_TYPES = (Type.COMPLAINT, Type.REPORT, Type.SUGGESTION)
+MAX_FILES = 5
+TITLE_LENGTH = 30
+
+
+def system_actor() -> User:
+    """The public site's account in the engine (created on first use; cannot log in)."""
+    role, _created = Role.objects.get_or_create(
+        code=SYSTEM_ROLE,
+        defaults={
+            "name": "公众网站（系统）",
+            "description": "公众网站代投诉人办理评价、申请重办；不能登录",
+            "permissions": SYSTEM_PERMISSIONS,
+            "data_scope": "self",
+            "read_only": False,
+        },
+    )
+    user = User.objects.filter(username=SYSTEM_USERNAME).first()
+    if user is None:
+        try:
+            with transaction.atomic():
+                user = User.objects.create(
+                    username=SYSTEM_USERNAME,
+                    first_name="公众网站",
+                    password=make_password(None),  # unusable: nobody logs in as it
+                    is_active=True,
+                )
+        except IntegrityError:  # created concurrently
+            user = User.objects.get(username=SYSTEM_USERNAME)
+    if not user.roles.filter(pk=role.pk).exists():
+        user.roles.add(role)
+    return user
+
+
+def _title_from(content: str) -> str:
+    line = " ".join((content or "").split())
+    return line if len(line) <= TITLE_LENGTH else line[: TITLE_LENGTH - 1] + "…"
+
+
+def _store_files(uploads: Iterable) -> list[StoredFile]:
+    stored = []
+    for index, upload in enumerate(uploads, start=1):
+        try:
+            stored.append(store_upload(upload=upload, actor=None, allowed=PUBLIC_ALLOWED))
+        except ValidationFailed as exc:
+            name = getattr(upload, "name", "") or str(index)
+            message = f"{name}: {exc.detail}"
+            raise ValidationFailed(message, errors={"attachments": [message]}) from exc
+    return stored
+
+
+@transaction.atomic
+def public_submit(
+    *,
+    type: str,
+    category: Category,
+    unit: Unit,
+    content: str,
+    department: Department | None = None,
+    title: str = "",
+    anonymous: bool = True,
+    name: str = "",
+    phone: str = "",
+    consent_publish: bool = False,
+    uploads: Iterable = (),
+    channel: str = Channel.WEB,
+) -> Complaint:
+    """A complaint or report from the public site (or the public API).
+
+    Attachments: at most 5, each checked by content (images, PDF, audio, video), ≤ 20 MB, images
+    re-encoded without EXIF. Named complainants give a name and a phone (the phone is how they
+    are called back and how they track the case); anonymous ones give neither.
+    """
+    uploads = list(uploads)
+    errors: dict[str, list[str]] = {}
+    if type not in PUBLIC_TYPES:
+        errors["type"] = [_("Select a valid choice.")]
+    if len(uploads) > MAX_FILES:
+        errors["attachments"] = [
+            _("Attach at most %(n)s files.") % {"n": MAX_FILES},
+        ]
+    name, phone = (name or "").strip(), (phone or "").strip()
+    if not anonymous:
+        if not name:
+            errors["name"] = [_("Give your name, or choose to complain anonymously.")]
+        digits = engine.normalise_phone(phone)
+        if not phone:
+            errors["phone"] = [_("Give a phone number, or choose to complain anonymously.")]
+        elif not 7 <= len(digits) <= 15:
+            errors["phone"] = [_("Enter a valid phone number.")]
+    if errors:
+        raise ValidationFailed(_("Please correct the errors below."), errors=errors)
+    attachments = _store_files(uploads)
+    complainant = (
+        {"anonymous": True} if anonymous else {"name": name, "phone": phone, "anonymous": False}
+    )
+    return engine.complaint_register(
+        actor=None,
+        channel=channel,
+        type=type,
+        category=category,
+        subject_unit=unit,
+        subject_department=department,
+        title=(title or "").strip()[:200] or _title_from(content),
+        content=content,
+        complainant=complainant,
+        consent_publish=bool(consent_publish),
+        attachments=attachments,
+    )
+
+
+def _notify_office(complaint: Complaint, feedback: PublicFeedback) -> None:
+    label = Satisfaction(feedback.satisfaction).label
+    title = _("The complainant rated the answer: %(number)s (%(rating)s)") % {
+        "number": complaint.number,
+        "rating": label,
+    }
+    body = feedback.comment
+    if feedback.redo_requested:
+        body = _("The complainant asks for the case to be handled again.") + "\n" + body
+    link = engine.complaint_link(complaint)
+    key = f"complaint:{complaint.pk}:public_feedback"
+
+    def send():
+        users = list(engine.users_with_role("office"))
+        if users:
+            inbox_deliver(
+                recipients=users,
+                title=title,
+                body=body,
+                link=link,
+                kind="complaint.public_feedback",
+                dedup_key=key,
+            )
+
+    transaction.on_commit(send)
+
+
+@transaction.atomic
+def public_rate(
+    *, complaint: Complaint, satisfaction: str, comment: str = "", redo: bool = False
+) -> PublicFeedback:
+    """The complainant rates the answer once (满意 / 基本满意 / 不满意) and, when unsatisfied, may
+    ask for a redo (重办). It feeds the engine:
+
+    - a verified case (属实核查 done) gets its return visit (``complaint_return_visit``) from the
+      rating; unsatisfied → the engine's redo with a fresh clock;
+    - an already visited or closed case asked to be redone is reopened (``complaint_reopen``);
+    - a case only replied to (the office has not verified it yet) keeps the rating for the office,
+      which is told in its inbox, like every rating.
+    """
+    if satisfaction not in Satisfaction.values:
+        raise ValidationFailed(
+            _("Please correct the errors below."),
+            errors={"satisfaction": [_("Select a valid choice.")]},
+        )
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if complaint.status not in (Status.REPLIED, Status.VERIFIED, Status.VISITED, Status.CLOSED):
+        raise Conflict(_("The case can be rated once it has been answered."))
+    comment = (comment or "").strip()[:2000]
+    redo = bool(redo) and satisfaction == Satisfaction.UNSATISFIED
+    try:
+        with transaction.atomic():
+            feedback = PublicFeedback.objects.create(
+                complaint=complaint,
+                satisfaction=satisfaction,
+                comment=comment,
+                rated_at=clock.now(),
+                redo_requested=redo,
+            )
+    except IntegrityError:
+        raise Conflict(_("This case has already been rated.")) from None
+    audit.record("create", feedback, after=audit.snapshot(feedback))
+
+    actor = system_actor()
+    note = _("Rated by the complainant on the public site.")
+    if comment:
+        note = f"{note} {comment}"
+    applied = ""
+    if complaint.status == Status.VERIFIED:
+        engine.complaint_return_visit(
+            complaint=complaint, actor=actor, satisfaction=satisfaction, note=note
+        )
+        applied = "return_visit"
+    elif redo and complaint.status in (Status.VISITED, Status.CLOSED):
+        reason = _("The complainant is not satisfied and asks for the case to be handled again.")
+        engine.complaint_reopen(
+            complaint=complaint, actor=actor, reason=f"{reason} {comment}".strip()
+        )
+        applied = "reopen"
+    if applied:
+        PublicFeedback.objects.filter(pk=feedback.pk).update(applied_as=applied)
+        feedback.applied_as = applied
+    _notify_office(complaint, feedback)
+    return feedback

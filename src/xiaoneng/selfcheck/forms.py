@@ -1,0 +1,251 @@
+"""Forms of the self-inspection pages; choices of units and people come from the user's scope."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from xiaoneng.core.models import Person, Unit
+from xiaoneng.core.scope import scoped
+
+from .models import (
+    ChecklistAnswer,
+    ChecklistTemplate,
+    Commitment,
+    LearningKind,
+    RecurringActivity,
+    RuleType,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+def bootstrap(form: forms.BaseForm) -> forms.BaseForm:
+    for name, field in form.fields.items():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+            css = ""
+        elif isinstance(widget, forms.Select | forms.SelectMultiple):
+            css = "form-select form-select-sm"
+        else:
+            css = "form-control form-control-sm"
+        if form.is_bound and name in form.errors:
+            css += " is-invalid"
+        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+    return form
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; cleaned to a list of uploads (stored by the view through
+    ``core.files.store_upload``, which checks the content type and size)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+def add_service_errors(form: forms.BaseForm, exc) -> None:
+    if not exc.errors:
+        form.add_error(None, exc.detail)
+    for name, errors in exc.errors.items():
+        for error in errors:
+            form.add_error(name if name in form.fields else None, error)
+
+
+class UnitField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Unit) -> str:
+        return f"{'　' * obj.depth}{obj.name}"
+
+
+class UnitsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Unit) -> str:
+        return f"{'　' * obj.depth}{obj.name}"
+
+
+def _units(user):
+    return scoped(user, Unit).filter(is_active=True).order_by("path")
+
+
+def _people(user):
+    return (
+        scoped(user, Person)
+        .filter(is_active=True)
+        .select_related("unit")
+        .order_by("unit__path", "id")
+    )
+
+
+class AssignForm(forms.Form):
+    template = forms.ModelChoiceField(
+        ChecklistTemplate.objects.filter(is_active=True), label=_("Checklist")
+    )
+    units = UnitsField(Unit.objects.none(), required=False, label=_("Units"))
+    people = forms.ModelMultipleChoiceField(
+        Person.objects.none(), required=False, label=_("People")
+    )
+    due_on = forms.DateField(label=_("Due date"), widget=DATE)
+    campaign_id = forms.IntegerField(required=False, min_value=1, label=_("Campaign"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["units"].queryset = _units(user)
+        self.fields["people"].queryset = _people(user)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("units") and not data.get("people"):
+            raise forms.ValidationError(_("Choose a unit or a person."))
+        return data
+
+
+class AnswerItemForm(forms.Form):
+    result = forms.ChoiceField(
+        choices=ChecklistAnswer.Result.choices, widget=forms.RadioSelect, label=_("Result")
+    )
+    description = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label=_("Description")
+    )
+
+
+class MaterialForm(forms.Form):
+    text = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        label=_("Self-inspection material"),
+    )
+    files = MultipleFileField(label=_("Files"))
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("text") or "").strip() and not data.get("files"):
+            raise forms.ValidationError(_("Write the material or attach a file."))
+        return data
+
+
+class CommitmentForm(forms.Form):
+    unit = UnitField(Unit.objects.none(), required=False, label=_("Unit"))
+    person = forms.ModelChoiceField(Person.objects.none(), required=False, label=_("Person"))
+    content = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label=_("Content"))
+    committed_on = forms.DateField(label=_("Date"), widget=DATE)
+    audience = forms.ChoiceField(choices=Commitment.Audience.choices, label=_("Made to"))
+    is_public = forms.BooleanField(required=False, label=_("Public"))
+    person_consents = forms.BooleanField(
+        required=False, label=_("The person agrees to be named publicly")
+    )
+    campaign_id = forms.IntegerField(required=False, min_value=1, label=_("Campaign"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = _units(user)
+        self.fields["person"].queryset = _people(user)
+
+
+class ReviewForm(forms.Form):
+    fulfilment = forms.ChoiceField(
+        choices=[c for c in Commitment.Fulfilment.choices if c[0] != Commitment.Fulfilment.PENDING],
+        label=_("Fulfilment"),
+    )
+    note = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label=_("Note")
+    )
+    evidence = MultipleFileField(label=_("Evidence"))
+
+
+class LearningRecordForm(forms.Form):
+    person = forms.ModelChoiceField(Person.objects.none(), label=_("Person"))
+    date = forms.DateField(label=_("Date"), widget=DATE)
+    hours = forms.DecimalField(max_digits=5, decimal_places=1, min_value=0, label=_("Hours"))
+    kind = forms.ChoiceField(choices=LearningKind.choices, label=_("Kind"))
+    topic = forms.CharField(max_length=200, label=_("Topic"))
+    notes = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label=_("Notes")
+    )
+    essays = MultipleFileField(label=_("Reflection essays"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = _people(user)
+
+
+class GroupSessionForm(forms.Form):
+    unit = UnitField(Unit.objects.none(), label=_("Unit"))
+    attendees = forms.ModelMultipleChoiceField(
+        Person.objects.none(), label=_("Attendees"), widget=forms.CheckboxSelectMultiple
+    )
+    date = forms.DateField(label=_("Date"), widget=DATE)
+    hours = forms.DecimalField(max_digits=5, decimal_places=1, min_value=0, label=_("Hours"))
+    kind = forms.ChoiceField(
+        choices=LearningKind.choices, initial=LearningKind.GROUP, label=_("Kind")
+    )
+    topic = forms.CharField(max_length=200, label=_("Topic"))
+    notes = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label=_("Notes")
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = _units(user)
+        self.fields["attendees"].queryset = _people(user)
+
+
+class ActivityRecordForm(forms.Form):
+    activity = forms.ModelChoiceField(
+        RecurringActivity.objects.filter(is_active=True), label=_("Activity")
+    )
+    unit = UnitField(Unit.objects.none(), label=_("Unit"))
+    held_on = forms.DateField(label=_("Date"), widget=DATE)
+    participant_count = forms.IntegerField(
+        min_value=0, initial=0, label=_("Number of participants")
+    )
+    participants = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label=_("Participants")
+    )
+    notes = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label=_("Notes")
+    )
+    photos = MultipleFileField(
+        label=_("Photos"), widget=MultipleFileInput(attrs={"accept": "image/*"})
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = _units(user)
+
+
+class RuleForm(forms.Form):
+    unit = UnitField(Unit.objects.none(), label=_("Unit"))
+    rule_type = forms.ChoiceField(choices=RuleType.choices, label=_("Type"))
+    name = forms.CharField(required=False, max_length=200, label=_("Name"))
+    owner = forms.ModelChoiceField(Person.objects.none(), required=False, label=_("Owner"))
+    adopted_on = forms.DateField(label=_("Adopted on"), widget=DATE)
+    next_review_on = forms.DateField(required=False, label=_("Next review"), widget=DATE)
+    document = forms.FileField(required=False, label=_("Document"))
+    notes = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label=_("Notes")
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = _units(user)
+        self.fields["owner"].queryset = _people(user)
+
+
+class RuleReviewForm(forms.Form):
+    """A rule was reviewed (复审): the next review date moves on; a revised document may come."""
+
+    next_review_on = forms.DateField(label=_("Next review"), widget=DATE)
+    document = forms.FileField(required=False, label=_("Revised document"))
+    notes = forms.CharField(required=False, max_length=2000, label=_("Notes"))

@@ -1,0 +1,33 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+api_v1 = [
+    path("", include("xiaoneng.core.api.urls")),
+    path("", include("xiaoneng.selfcheck.api_urls")),
+    path("", include("xiaoneng.complaints.api_urls")),
+    path("", include("xiaoneng.rectification.api_urls")),
+    path("", include("xiaoneng.campaigns.api_urls")),
+    path("", include("xiaoneng.portal.api_urls")),
+]
+
+urlpatterns = [
+    path("", include("xiaoneng.core.urls")),
+    path("system/", include("xiaoneng.core.org_urls")),
+    path("selfcheck/", include("xiaoneng.selfcheck.urls")),
+    path("complaints/", include("xiaoneng.complaints.urls")),
+    path("rectification/", include("xiaoneng.rectification.urls")),
+    path("campaigns/", include("xiaoneng.campaigns.urls")),
+    path("public/progress/", include("xiaoneng.rectification.public_urls")),
+    path("public/", include("xiaoneng.portal.urls")),
+    path("open311/v2/", include("xiaoneng.open311.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
