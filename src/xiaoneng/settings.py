@@ -260,6 +260,8 @@ API_TOKEN_TTL_HOURS = int(os.environ.get("XIAONENG_API_TOKEN_TTL_HOURS", 24 * 30
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "xiaoneng@localhost")
+# The address people use to reach the site, for links in e-mail and SMS.
+SITE_URL = os.environ.get("XIAONENG_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 LOGGING = {
     "version": 1,

@@ -34,6 +34,16 @@ logger = logging.getLogger(__name__)
 
 TEXT_CANDIDATE_LIMIT = 300
 MAX_SUGGESTIONS = 10
+# What the rule reads of a candidate (a few hundred per intake: not every column).
+CANDIDATE_FIELDS = (
+    "pk",
+    "title",
+    "content",
+    "received_at",
+    "status",
+    "parent_id",
+    "subject_unit_id",
+)
 
 
 # --- detection ---------------------------------------------------------------------------------
@@ -68,11 +78,15 @@ def find_candidates(complaint: Complaint) -> list[tuple[Complaint, textsim.Verdi
     pool: dict[int, Complaint] = {}
     if phone_index:
         window = timedelta(days=textsim.PHONE_WINDOW_DAYS)
-        for case in Complaint.objects.filter(
-            identity__phone_index=phone_index,
-            received_at__gte=received - window,
-            received_at__lte=received + window,
-        ).exclude(pk=complaint.pk)[:TEXT_CANDIDATE_LIMIT]:
+        for case in (
+            Complaint.objects.filter(
+                identity__phone_index=phone_index,
+                received_at__gte=received - window,
+                received_at__lte=received + window,
+            )
+            .exclude(pk=complaint.pk)
+            .only(*CANDIDATE_FIELDS)[:TEXT_CANDIDATE_LIMIT]
+        ):
             pool[case.pk] = case
     window = timedelta(days=textsim.TEXT_WINDOW_DAYS)
     for case in (
@@ -83,13 +97,14 @@ def find_candidates(complaint: Complaint) -> list[tuple[Complaint, textsim.Verdi
             received_at__lte=received + window,
         )
         .exclude(pk=complaint.pk)
+        .only(*CANDIDATE_FIELDS)
         .order_by("-received_at", "-id")[:TEXT_CANDIDATE_LIMIT]
     ):
         pool[case.pk] = case
     # A merged case stands for its parent: suggest the parent instead.
     parents = {c.parent_id for c in pool.values() if c.parent_id and c.parent_id not in pool}
     if parents:
-        for case in Complaint.objects.filter(pk__in=parents):
+        for case in Complaint.objects.filter(pk__in=parents).only(*CANDIDATE_FIELDS):
             pool[case.pk] = case
     pool.pop(complaint.pk, None)
     indexes = dict(

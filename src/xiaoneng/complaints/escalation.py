@@ -27,8 +27,8 @@ from django.utils.translation import gettext as _
 
 from xiaoneng.core import audit, clock
 from xiaoneng.core import calendar as work_calendar
-from xiaoneng.core.inbox import inbox_deliver
 from xiaoneng.core.models import Person, User
+from xiaoneng.core.notify import OutboxBatch, kick_worker
 
 from .models import Complaint, ComplaintEvent, EscalationRule, EscalationStep
 from .sla import current_rules
@@ -105,6 +105,7 @@ class _Context:
     office: list[User]
     unit_admins: dict[int, list[User]]
     keys: dict[int, set[str]]
+    outbox: OutboxBatch
 
 
 def candidate_ids(now: datetime, rules: list[EscalationRule], criticism_days: int = 5) -> list[int]:
@@ -181,6 +182,7 @@ def sweep(now: datetime | None = None) -> SweepResult:
     result = SweepResult()
     ids = candidate_ids(now, rules, settings.criticism_after_working_days)
     office = list(User.objects.filter(is_active=True, roles__code="office").distinct())
+    outbox = OutboxBatch(kick=False)
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
         cases = list(
@@ -203,7 +205,9 @@ def sweep(now: datetime | None = None) -> SweepResult:
             "complaint_id", "key"
         ):
             keys.setdefault(complaint_id, set()).add(key)
-        ctx = _Context(now, rules, settings.criticism_after_working_days, office, admins, keys)
+        ctx = _Context(
+            now, rules, settings.criticism_after_working_days, office, admins, keys, outbox
+        )
         for complaint in cases:
             result.examined += 1
             try:
@@ -211,6 +215,8 @@ def sweep(now: datetime | None = None) -> SweepResult:
                     _sweep_case(complaint, ctx, result)
             except IntegrityError:
                 result.skipped += 1  # another sweep recorded the same step first
+    if outbox.queued:
+        transaction.on_commit(kick_worker)
     return result
 
 
@@ -382,15 +388,13 @@ def _step(
 
         link = complaint_link(complaint)
         dedup = f"complaint:{complaint.pk}:{key}"
-        # Straight to the inbox after commit: the sweep must stay a few bulk queries over
-        # 200,000 cases; the rung's dedup key stops a re-run from delivering twice.
-        transaction.on_commit(
-            lambda: inbox_deliver(
-                recipients=users,
-                title=title,
-                body=complaint.title,
-                link=link,
-                kind=f"complaint.{kind}",
-                dedup_key=dedup,
-            )
+        # Through the outbox in this case's transaction (inbox, e-mail, SMS; never lost); the
+        # batch reads templates and preferences once per recipient, not once per case.
+        ctx.outbox.add_text(
+            users,
+            title=title,
+            body=complaint.title,
+            link=link,
+            kind=f"complaint.{kind}",
+            dedup_key=dedup,
         )

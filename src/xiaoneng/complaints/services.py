@@ -14,10 +14,11 @@ import secrets
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from xiaoneng.core import audit, clock, crypto
@@ -727,7 +728,38 @@ def complaint_reply(
         replied_at=clock.now(),
         reported_to_supervisor=bool(to_supervisor) or complaint.reported_to_supervisor,
     )
+    _tell_complainant_replied(complaint)
     return complaint
+
+
+def _tell_complainant_replied(complaint: Complaint) -> None:
+    """An SMS to a named complainant's phone: the answer is on the public site (有访必复)."""
+    identity = ComplainantIdentity.objects.filter(complaint=complaint).first()
+    if complaint.anonymous or identity is None or not identity.phone_enc:
+        return
+    # The complainant reads Chinese whatever language the handler's browser uses.
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("Your case %(number)s has been answered.") % {"number": complaint.number}
+        body = _(
+            "Enter tracking code %(code)s on the public site to read the answer and rate it."
+        ) % {"code": complaint.tracking_code}
+    outbox_deliver(
+        [],
+        title=title,
+        body=body,
+        link=reverse("portal:track") if _has_route("portal:track") else "",
+        kind="complaint.replied",
+        dedup_key=f"complaint:{complaint.pk}:replied:r{complaint.redo_count}",
+        phones=[crypto.decrypt(identity.phone_enc)],
+    )
+
+
+def _has_route(name: str) -> bool:
+    try:
+        reverse(name)
+    except Exception:  # NoReverseMatch when the public site is not installed
+        return False
+    return True
 
 
 # --- verification and close ------------------------------------------------------------------

@@ -139,6 +139,11 @@ def features(text: str) -> dict[str, float]:
     return {g: w / norm for g, w in vector.items()} if norm else {}
 
 
+# Intake compares each new case with up to a few hundred open cases of its unit; the same
+# texts come round again and again, so their features are kept (bounded: ~10 KB a text).
+_cached_features = lru_cache(maxsize=8192)(features)
+
+
 def cosine(a: dict[str, float], b: dict[str, float]) -> float:
     """Cosine of two normalised feature vectors."""
     if len(a) > len(b):
@@ -160,6 +165,11 @@ DATE_CONFLICT_FACTOR = 0.7
 FULL_DATE = re.compile(r"\d{1,2}月\d{1,2}日")
 
 
+@lru_cache(maxsize=8192)
+def _cached_dates(text: str) -> frozenset[str]:
+    return frozenset(FULL_DATE.findall(normalise(text)))
+
+
 @dataclass(frozen=True)
 class Doc:
     """What the rule needs to know of a complaint (no Django: the benchmark uses it as is)."""
@@ -172,11 +182,11 @@ class Doc:
 
     @cached_property
     def vector(self) -> dict[str, float]:
-        return features(self.text)
+        return _cached_features(self.text)
 
     @cached_property
     def dates(self) -> frozenset[str]:
-        return frozenset(FULL_DATE.findall(normalise(self.text)))
+        return _cached_dates(self.text)
 
 
 @dataclass(frozen=True)

@@ -187,6 +187,12 @@ class NotificationTemplateForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        # "event" is excluded from the model's checks above, so its unique pair is checked here.
+        event, channel = data.get("event"), data.get("channel")
+        if event and channel:
+            clash = NotificationTemplate.objects.filter(event=event, channel=channel)
+            if clash.exclude(pk=self.instance.pk).exists():
+                self.add_error("event", _("A template for this event and channel already exists."))
         for name in ("subject", "body"):
             try:
                 Template(data.get(name) or "")

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -30,6 +31,7 @@ from .models import (
     NotificationChannel,
     NotificationPreference,
     NotificationTemplate,
+    Person,
     User,
 )
 
@@ -39,8 +41,10 @@ from .sms import HttpSmsGateway, LogSmsBackend, PermanentFailure, sms_backend
 __all__ = [
     "EVENTS",
     "HttpSmsGateway",
+    "OutboxBatch",
     "LogSmsBackend",
     "deliver_due",
+    "kick_worker",
     "notify",
     "outbox_deliver",
     "sms_backend",
@@ -79,25 +83,150 @@ def _render(text: str, context: dict[str, Any]) -> str:
         return text
 
 
-def _content(
-    event: str, channel: str, subject: str, body: str, context: dict
-) -> tuple[str, str] | None:
-    template = NotificationTemplate.objects.filter(
-        event=event, channel=channel, is_active=True
-    ).first()
-    if template is not None:
-        return _render(template.subject, context)[:200], _render(template.body, context)
-    if channel == NotificationChannel.INBOX:
-        return _render(subject, context)[:200], _render(body, context)
-    return None  # e-mail and SMS only when an admin has written a template for the event
+class OutboxBatch:
+    """Queues notifications, reading templates, opt-outs and phone numbers once per batch.
 
+    ``notify`` uses a batch of one; the SLA sweep keeps one for the whole run so that queuing
+    messages for thousands of cases costs reads per distinct recipient, not per case. Rows
+    are written at once, in the caller's transaction.
+    """
 
-def _opted_out(user: User, event: str) -> set[str]:
-    return set(
-        NotificationPreference.objects.filter(user=user, event=event, enabled=False).values_list(
-            "channel", flat=True
+    def __init__(self, *, kick: bool = True) -> None:
+        self.kick = kick
+        self.queued = 0
+        self._templates: dict[tuple[str, str], NotificationTemplate] | None = None
+        self._opted_out: dict[int, set[tuple[str, str]]] = {}
+        self._phones: dict[int, str] = {}
+
+    def _template(self, event: str, channel: str) -> NotificationTemplate | None:
+        if self._templates is None:
+            self._templates = {
+                (t.event, t.channel): t for t in NotificationTemplate.objects.filter(is_active=True)
+            }
+        return self._templates.get((event, channel))
+
+    def _content(
+        self, event: str, channel: str, subject: str, body: str, context: dict
+    ) -> tuple[str, str] | None:
+        template = self._template(event, channel)
+        if template is not None:
+            return _render(template.subject, context)[:200], _render(template.body, context)
+        if channel == NotificationChannel.INBOX:
+            return _render(subject, context)[:200], _render(body, context)
+        return None  # e-mail and SMS only where a template exists for the event
+
+    def _load(self, users: list[User]) -> None:
+        missing = [u.pk for u in users if u.pk not in self._opted_out]
+        if not missing:
+            return
+        for pk in missing:
+            self._opted_out[pk] = set()
+        for user_id, event, channel in NotificationPreference.objects.filter(
+            user_id__in=missing, enabled=False
+        ).values_list("user_id", "event", "channel"):
+            self._opted_out[user_id].add((event, channel))
+        person_ids = {u.person_id: u.pk for u in users if u.pk in missing and u.person_id}
+        for person_id, phone in Person.objects.filter(pk__in=person_ids).values_list("pk", "phone"):
+            self._phones[person_ids[person_id]] = phone or ""
+
+    def add(
+        self,
+        *,
+        event: str,
+        dedup_key: str,
+        recipients: Iterable[User] = (),
+        subject: str = "",
+        body: str = "",
+        link: str = "",
+        context: dict[str, Any] | None = None,
+        phones: Iterable[str] = (),
+    ) -> int:
+        url = f"{settings.SITE_URL}{link}" if link.startswith("/") else link
+        context = {"link": link, "url": url, **(context or {})}
+        now = clock.now()
+        users = list({u.pk: u for u in recipients if u is not None}.values())
+        self._load(users)
+        rows: list[Notification] = []
+        for user in users:
+            opted_out = self._opted_out[user.pk]
+            addresses = {
+                NotificationChannel.INBOX: str(user.pk),
+                NotificationChannel.EMAIL: user.email,
+                NotificationChannel.SMS: self._phones.get(user.pk, ""),
+            }
+            for channel, address in addresses.items():
+                if not address or (
+                    channel != NotificationChannel.INBOX and (event, channel) in opted_out
+                ):
+                    continue
+                content = self._content(event, channel, subject, body, context | {"user": user})
+                if content is None:
+                    continue
+                rows.append(
+                    Notification(
+                        event=event,
+                        channel=channel,
+                        dedup_key=f"{dedup_key}|{channel}|u{user.pk}",
+                        recipient=user,
+                        address="" if channel == NotificationChannel.INBOX else address,
+                        subject=content[0],
+                        body=content[1],
+                        link=link,
+                        created_at=now,
+                        next_attempt_at=now,
+                    )
+                )
+        for phone in phones:
+            if not phone:
+                continue
+            content = self._content(event, NotificationChannel.SMS, subject, body, context)
+            if content is None:
+                continue
+            digest = hashlib.sha256(phone.encode()).hexdigest()[:16]
+            rows.append(
+                Notification(
+                    event=event,
+                    channel=NotificationChannel.SMS,
+                    dedup_key=f"{dedup_key}|sms|p{digest}",
+                    address="enc:" + crypto.encrypt(phone),
+                    subject=content[0],
+                    body=content[1],
+                    link=link,
+                    created_at=now,
+                    next_attempt_at=now,
+                )
+            )
+        if not rows:
+            return 0
+        created = Notification.objects.bulk_create(rows, ignore_conflicts=True)
+        self.queued += len(created)
+        if self.kick:
+            transaction.on_commit(kick_worker)
+        return len(created)
+
+    def add_text(
+        self,
+        recipients,
+        *,
+        title: str,
+        body: str = "",
+        link: str = "",
+        kind: str,
+        dedup_key: str = "",
+        phones: Iterable[str] = (),
+    ) -> int:
+        """``add`` for finished text: see ``outbox_deliver``."""
+        users = list(recipients() if callable(recipients) else recipients)
+        return self.add(
+            event=kind,
+            dedup_key=dedup_key or f"{kind}:{uuid.uuid4().hex}",
+            recipients=users,
+            subject="{{ title }}",
+            body="{{ body }}",
+            link=link,
+            context={"title": title, "body": body},
+            phones=phones,
         )
-    )
 
 
 def notify(
@@ -116,61 +245,16 @@ def notify(
     `dedup_key` names the event occurrence (e.g. "complaint:17:dispatched:0"): queuing the same
     key again adds nothing, so callers may retry freely.
     """
-    context = {"link": link, **(context or {})}
-    now = clock.now()
-    rows: list[Notification] = []
-    for user in {u.pk: u for u in recipients if u is not None}.values():
-        opted_out = _opted_out(user, event)
-        addresses = {
-            NotificationChannel.INBOX: str(user.pk),
-            NotificationChannel.EMAIL: user.email,
-            NotificationChannel.SMS: getattr(user.person, "phone", "") if user.person_id else "",
-        }
-        for channel, address in addresses.items():
-            if not address or (channel != NotificationChannel.INBOX and channel in opted_out):
-                continue
-            content = _content(event, channel, subject, body, context | {"user": user})
-            if content is None:
-                continue
-            rows.append(
-                Notification(
-                    event=event,
-                    channel=channel,
-                    dedup_key=f"{dedup_key}|{channel}|u{user.pk}",
-                    recipient=user,
-                    address="" if channel == NotificationChannel.INBOX else address,
-                    subject=content[0],
-                    body=content[1],
-                    link=link,
-                    created_at=now,
-                    next_attempt_at=now,
-                )
-            )
-    for phone in phones:
-        if not phone:
-            continue
-        content = _content(event, NotificationChannel.SMS, subject, body, context)
-        if content is None:
-            continue
-        digest = hashlib.sha256(phone.encode()).hexdigest()[:16]
-        rows.append(
-            Notification(
-                event=event,
-                channel=NotificationChannel.SMS,
-                dedup_key=f"{dedup_key}|sms|p{digest}",
-                address="enc:" + crypto.encrypt(phone),
-                subject=content[0],
-                body=content[1],
-                link=link,
-                created_at=now,
-                next_attempt_at=now,
-            )
-        )
-    if not rows:
-        return 0
-    created = Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    transaction.on_commit(_kick_worker)
-    return len(created)
+    return OutboxBatch().add(
+        event=event,
+        dedup_key=dedup_key,
+        recipients=recipients,
+        subject=subject,
+        body=body,
+        link=link,
+        context=context,
+        phones=phones,
+    )
 
 
 def outbox_deliver(
@@ -190,20 +274,19 @@ def outbox_deliver(
     available to admins' e-mail/SMS templates as ``{{ title }}`` and ``{{ body }}``.
     Without a ``dedup_key`` each call is its own event.
     """
-    users = list(recipients() if callable(recipients) else recipients)
-    return notify(
-        event=kind,
-        dedup_key=dedup_key or f"{kind}:{uuid.uuid4().hex}",
-        recipients=users,
-        subject="{{ title }}",
-        body="{{ body }}",
+    return OutboxBatch().add_text(
+        recipients,
+        title=title,
+        body=body,
         link=link,
-        context={"title": title, "body": body},
+        kind=kind,
+        dedup_key=dedup_key,
         phones=phones,
     )
 
 
-def _kick_worker() -> None:
+def kick_worker() -> None:
+    """Ask the task queue to deliver now (the periodic drain catches anything missed)."""
     from .tasks import deliver_notifications
 
     try:

@@ -62,3 +62,39 @@ def _holiday_name(value) -> str:
         text = text[0]
     text = str(text)
     return _NAMES.get(text, text)[:50]
+
+
+# Default e-mail and SMS wording for the events someone must act on (admins edit them under
+# 通知模板). ``{{ title }}`` and ``{{ body }}`` are the event's own text, ``{{ url }}`` the page.
+_STAFF_EMAIL = (
+    "{{ title }}",
+    "{{ title }}\n\n{{ body }}\n\n请登录效能平台办理：{{ url }}\n\n（本邮件由系统自动发出，请勿回复。）",
+)
+_STAFF_SMS = ("【效能平台】", "{{ title }}。请及时登录平台办理。")
+NOTIFICATION_TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
+    "complaint.dispatched": {"email": _STAFF_EMAIL, "sms": _STAFF_SMS},
+    "complaint.sign_reminder": {"email": _STAFF_EMAIL, "sms": _STAFF_SMS},
+    "complaint.sign_escalation": {"email": _STAFF_EMAIL, "sms": _STAFF_SMS},
+    "complaint.ladder": {"email": _STAFF_EMAIL, "sms": _STAFF_SMS},
+    "complaint.escalated": {"email": _STAFF_EMAIL, "sms": _STAFF_SMS},
+    "complaint.overdue_reminder": {"email": _STAFF_EMAIL, "sms": _STAFF_SMS},
+    "complaint.express_report": {"email": _STAFF_EMAIL, "sms": _STAFF_SMS},
+    "complaint.written_criticism": {"email": _STAFF_EMAIL},
+    "complaint.extension_requested": {"email": _STAFF_EMAIL},
+    "complaint.extension_decided": {"email": _STAFF_EMAIL},
+    "complaint.sent_back": {"email": _STAFF_EMAIL},
+    # To the complainant's phone (no account): the answer is on the public site.
+    "complaint.replied": {"sms": ("【卫生健康投诉】", "{{ title }}{{ body }}")},
+}
+
+
+def seed_notification_templates(NotificationTemplate) -> int:
+    """Add the default templates that are missing; never overwrite an admin's edits."""
+    created = 0
+    for event, channels in NOTIFICATION_TEMPLATES.items():
+        for channel, (subject, body) in channels.items():
+            _, made = NotificationTemplate.objects.get_or_create(
+                event=event, channel=channel, defaults={"subject": subject, "body": body}
+            )
+            created += made
+    return created

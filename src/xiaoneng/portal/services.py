@@ -19,8 +19,8 @@ from xiaoneng.complaints.vocab import Channel, Satisfaction, Status, Type
 from xiaoneng.core import audit, clock
 from xiaoneng.core.errors import Conflict, ValidationFailed
 from xiaoneng.core.files import PUBLIC_ALLOWED, store_upload
-from xiaoneng.core.inbox import inbox_deliver
 from xiaoneng.core.models import Department, Role, StoredFile, Unit, User
+from xiaoneng.core.notify import outbox_deliver
 
 from .models import PublicFeedback
 
@@ -147,22 +147,40 @@ def _notify_office(complaint: Complaint, feedback: PublicFeedback) -> None:
     body = feedback.comment
     if feedback.redo_requested:
         body = _("The complainant asks for the case to be handled again.") + "\n" + body
-    link = engine.complaint_link(complaint)
-    key = f"complaint:{complaint.pk}:public_feedback"
+    # Through the outbox, in the rating's transaction: never lost, never twice.
+    outbox_deliver(
+        lambda: engine.users_with_role("office"),
+        title=title,
+        body=body,
+        link=engine.complaint_link(complaint),
+        kind="complaint.public_feedback",
+        dedup_key=f"complaint:{complaint.pk}:public_feedback",
+    )
 
-    def send():
-        users = list(engine.users_with_role("office"))
-        if users:
-            inbox_deliver(
-                recipients=users,
-                title=title,
-                body=body,
-                link=link,
-                kind="complaint.public_feedback",
-                dedup_key=key,
-            )
 
-    transaction.on_commit(send)
+def apply_pending_rating(complaint: Complaint) -> PublicFeedback | None:
+    """A rating given while the case was only replied to becomes its return visit (回访) once
+    the office has verified it, so the complainant is not called to say it again."""
+    if complaint.status != Status.VERIFIED or complaint.replied_at is None:
+        return None
+    # Only a rating of this round's answer (not one left on an earlier, reopened round).
+    feedback = PublicFeedback.objects.filter(
+        complaint=complaint, applied_as="", rated_at__gte=complaint.replied_at
+    ).first()
+    if feedback is None:
+        return None
+    note = _("Rated by the complainant on the public site.")
+    if feedback.comment:
+        note = f"{note} {feedback.comment}"
+    engine.complaint_return_visit(
+        complaint=complaint,
+        actor=system_actor(),
+        satisfaction=feedback.satisfaction,
+        note=note,
+    )
+    PublicFeedback.objects.filter(pk=feedback.pk).update(applied_as="return_visit")
+    feedback.applied_as = "return_visit"
+    return feedback
 
 
 @transaction.atomic
@@ -175,8 +193,9 @@ def public_rate(
     - a verified case (属实核查 done) gets its return visit (``complaint_return_visit``) from the
       rating; unsatisfied → the engine's redo with a fresh clock;
     - an already visited or closed case asked to be redone is reopened (``complaint_reopen``);
-    - a case only replied to (the office has not verified it yet) keeps the rating for the office,
-      which is told in its inbox, like every rating.
+    - a case only replied to (the office has not verified it yet) keeps the rating, which becomes
+      its return visit when the office verifies it (``apply_pending_rating``).
+    The office is told of every rating.
     """
     if satisfaction not in Satisfaction.values:
         raise ValidationFailed(

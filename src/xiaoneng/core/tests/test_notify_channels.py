@@ -23,12 +23,15 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def email_template(db):
-    return NotificationTemplate.objects.create(
+    # Replaces the seeded default wording with one the assertions below spell out.
+    return NotificationTemplate.objects.update_or_create(
         event="complaint.dispatched",
         channel=NotificationChannel.EMAIL,
-        subject="[效能] {{ title }}",
-        body="{{ user.username }}：{{ body }}\n{{ link }}",
-    )
+        defaults={
+            "subject": "[效能] {{ title }}",
+            "body": "{{ user.username }}：{{ body }}\n{{ link }}",
+        },
+    )[0]
 
 
 def test_email_goes_through_the_django_backend_once(org, settings, email_template):
@@ -80,8 +83,10 @@ def test_preferences_page_needs_login(client, org):
 
 
 def test_a_user_turns_channels_off_per_event_and_it_takes_effect(client, org, email_template):
-    NotificationTemplate.objects.create(
-        event="complaint.dispatched", channel="sms", subject="【效能】", body="{{ title }}"
+    NotificationTemplate.objects.update_or_create(
+        event="complaint.dispatched",
+        channel="sms",
+        defaults={"subject": "【效能】", "body": "{{ title }}"},
     )
     org.dave.email = "dave@example.org"
     org.dave.save()
@@ -132,7 +137,7 @@ def test_admins_edit_templates_in_the_django_admin(client, org):
     response = client.post(
         "/admin/core/notificationtemplate/add/",
         {
-            "event": "complaint.overdue_reminder",
+            "event": "complaint.sent_back",  # no SMS wording is seeded for it
             "channel": "sms",
             "subject": "【效能】",
             "body": "{{ title }}，请尽快办理。",
@@ -140,10 +145,15 @@ def test_admins_edit_templates_in_the_django_admin(client, org):
         },
     )
     assert response.status_code == 302, response.content
-    template = NotificationTemplate.objects.get(event="complaint.overdue_reminder")
+    template = NotificationTemplate.objects.get(event="complaint.sent_back", channel="sms")
     assert AuditRecord.objects.filter(
         action="create", object_type="core.notificationtemplate", object_id=str(template.pk)
     ).exists()
+    again = client.post(
+        "/admin/core/notificationtemplate/add/",
+        {"event": "complaint.sent_back", "channel": "sms", "subject": "s", "body": "b"},
+    )
+    assert again.status_code == 200 and "该事件和渠道的模板已存在" in again.content.decode()
     broken = client.post(
         "/admin/core/notificationtemplate/add/",
         {"event": "x", "channel": "email", "subject": "{% if %}", "body": "b", "is_active": "on"},

@@ -137,7 +137,7 @@ def test_two_workers_never_send_one_row_twice(org):
 def test_killing_the_worker_mid_delivery_loses_and_duplicates_nothing(org, monkeypatch):
     """A real worker process is SIGKILLed while sending; a restart finishes without duplicates."""
     monkeypatch.setattr(
-        "xiaoneng.core.notify._kick_worker", lambda: None
+        "xiaoneng.core.notify.kick_worker", lambda: None
     )  # only the worker process delivers
     sms_template("bulk")
     recipients = [org.alice, org.bob, org.carol, org.dave, org.erin]

@@ -467,6 +467,41 @@ def test_a_replied_case_keeps_the_rating_for_the_office(
     assert Message.objects.filter(kind="complaint.public_feedback", recipient=org.alice).exists()
 
 
+def test_a_kept_rating_becomes_the_return_visit_when_the_office_verifies(client, org, category):
+    complaint = replied(register(org, category), org)
+    track(client, complaint.tracking_code)
+    rate(client, complaint, Satisfaction.BASICALLY_SATISFIED, comment="还可以")
+    engine.complaint_verify(complaint=complaint, actor=org.alice, result="true")
+    complaint.refresh_from_db()
+    assert complaint.status == Status.VISITED
+    assert complaint.satisfaction == Satisfaction.BASICALLY_SATISFIED
+    assert PublicFeedback.objects.get().applied_as == "return_visit"
+    visit = ComplaintEvent.objects.get(complaint=complaint, action="return_visit")
+    assert visit.actor.username == "public-site" and "还可以" in visit.note
+
+
+def test_a_kept_redo_request_is_redone_when_the_office_verifies(client, org, category):
+    complaint = replied(register(org, category), org)
+    track(client, complaint.tracking_code)
+    rate(client, complaint, Satisfaction.UNSATISFIED, redo=True, comment="没解决")
+    engine.complaint_verify(complaint=complaint, actor=org.alice, result="partly_true")
+    complaint.refresh_from_db()
+    assert complaint.status == Status.HANDLING and complaint.redo_count == 1
+
+
+def test_a_rating_of_an_earlier_round_is_not_applied_to_the_next(client, org, category):
+    complaint = replied(register(org, category), org)
+    engine.complaint_close(complaint=complaint, actor=org.alice)
+    track(client, complaint.tracking_code)
+    rate(client, complaint, Satisfaction.UNSATISFIED)  # kept, not a redo request
+    engine.complaint_reopen(complaint=complaint, actor=org.alice, reason="复查")
+    engine.complaint_reply(complaint=complaint, actor=org.bob, content="再次答复")
+    engine.complaint_verify(complaint=complaint, actor=org.alice, result="true")
+    complaint.refresh_from_db()
+    assert complaint.status == Status.VERIFIED
+    assert PublicFeedback.objects.get().applied_as == ""
+
+
 def test_rating_needs_the_lookup_first(client, org, category):
     complaint = replied(register(org, category), org)
     response = rate(client, complaint, Satisfaction.SATISFIED)
