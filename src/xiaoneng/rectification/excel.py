@@ -524,6 +524,9 @@ def _insert(model, rows: list[dict], *, batch: int = BATCH) -> None:
         return
     ops = connection.ops
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    if connection.vendor == "postgresql":
+        _copy(model, fields, rows)
+        return
     sql = "INSERT INTO {} ({}) VALUES ({})".format(
         ops.quote_name(model._meta.db_table),
         ", ".join(ops.quote_name(f.column) for f in fields),
@@ -547,6 +550,26 @@ def _insert(model, rows: list[dict], *, batch: int = BATCH) -> None:
                         row[i] = adapted
                 values.append(row)
             cursor.executemany(sql, values)
+
+
+def _copy(model, fields, rows: list[dict]) -> None:
+    """PostgreSQL: COPY … FROM STDIN (several times faster than INSERTs at this size)."""
+    from psycopg.types.json import Jsonb
+
+    ops = connection.ops
+    attnames = [f.attname for f in fields]
+    defaults = {f.attname: f.get_default() for f in fields}
+    json_at = [i for i, f in enumerate(fields) if isinstance(f, models.JSONField)]
+    sql = "COPY {} ({}) FROM STDIN".format(
+        ops.quote_name(model._meta.db_table), ", ".join(ops.quote_name(f.column) for f in fields)
+    )
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for data in rows:
+            row = [data[a] if a in data else defaults[a] for a in attnames]
+            for i in json_at:
+                if row[i] is not None:
+                    row[i] = Jsonb(row[i])
+            copy.write_row(row)
 
 
 def _ids_by_number(model, first: str, last: str) -> dict[str, int]:

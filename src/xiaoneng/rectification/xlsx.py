@@ -13,16 +13,13 @@ import io
 import re
 import zipfile
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime, timedelta
-from xml.etree.ElementTree import iterparse
+from datetime import date, datetime
 from xml.sax.saxutils import escape
 
+from python_calamine import CalamineError, CalamineWorkbook
+
 EPOCH = date(1899, 12, 30)
-NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-# Built-in number formats that are dates (ECMA-376 18.8.30).
-DATE_FORMAT_IDS = {14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 30, 36, 45, 46, 47, 50, 57}
 
 
 def column_letter(index: int) -> str:
@@ -148,134 +145,25 @@ class XlsxError(ValueError):
     pass
 
 
-def _first_sheet_path(zf: zipfile.ZipFile) -> str:
-    try:
-        with zf.open("xl/workbook.xml") as fh:
-            sheet_rid = None
-            for _event, el in iterparse(fh):
-                if el.tag == f"{NS}sheet":
-                    sheet_rid = el.get(f"{REL_NS}id")
-                    break
-        with zf.open("xl/_rels/workbook.xml.rels") as fh:
-            for _event, el in iterparse(fh):
-                if el.tag.endswith("Relationship") and el.get("Id") == sheet_rid:
-                    target = el.get("Target").lstrip("/")
-                    return target if target.startswith("xl/") else f"xl/{target}"
-    except KeyError:
-        pass
-    return "xl/worksheets/sheet1.xml"
-
-
-def _shared_strings(zf: zipfile.ZipFile) -> list[str]:
-    if "xl/sharedStrings.xml" not in zf.namelist():
-        return []
-    strings: list[str] = []
-    with zf.open("xl/sharedStrings.xml") as fh:
-        for _event, el in iterparse(fh):
-            if el.tag == f"{NS}si":
-                strings.append("".join(t.text or "" for t in el.iter(f"{NS}t")))
-                el.clear()
-    return strings
-
-
-def _date_styles(zf: zipfile.ZipFile) -> set[int]:
-    """Indexes of cell styles whose number format is a date."""
-    if "xl/styles.xml" not in zf.namelist():
-        return set()
-    custom: dict[int, str] = {}
-    styles: set[int] = set()
-    with zf.open("xl/styles.xml") as fh:
-        in_xfs = False
-        index = 0
-        for event, el in iterparse(fh, events=("start", "end")):
-            if el.tag == f"{NS}numFmt" and event == "end":
-                custom[int(el.get("numFmtId"))] = el.get("formatCode", "")
-            elif el.tag == f"{NS}cellXfs":
-                in_xfs = event == "start"
-            elif in_xfs and el.tag == f"{NS}xf" and event == "end":
-                fmt = int(el.get("numFmtId", "0"))
-                code = custom.get(fmt, "").lower().replace('"', "")
-                is_date = fmt in DATE_FORMAT_IDS or (
-                    code and any(c in code for c in ("yy", "mm-dd", "dd", "年"))
-                )
-                if is_date:
-                    styles.add(index)
-                index += 1
-    return styles
-
-
-def _col_index(ref: str) -> int:
-    n = 0
-    for ch in ref:
-        if "A" <= ch <= "Z":
-            n = n * 26 + ord(ch) - 64
-        else:
-            break
-    return n - 1
+def _value(value):
+    if value == "":
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return datetime(value.year, value.month, value.day)
+    return value
 
 
 def read_xlsx(data: bytes) -> Iterator[list]:
-    """The rows of the first sheet as lists (None for empty cells); dates as datetime."""
+    """The rows of the first sheet as lists, from row 1 and column A (None for empty cells;
+    whole numbers as int; dates as datetime). Empty rows come as lists of None, so a row's
+    position is its Excel row number."""
     try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as exc:
-        raise XlsxError("not an xlsx file") from exc
-    with zf:
-        strings = _shared_strings(zf)
-        date_styles = _date_styles(zf)
-        path = _first_sheet_path(zf)
-        if path not in zf.namelist():
-            raise XlsxError("no worksheet")
-        c_tag, v_tag, row_tag, is_tag, t_tag = (
-            f"{NS}c", f"{NS}v", f"{NS}row", f"{NS}is", f"{NS}t",
-        )  # fmt: skip
-        with zf.open(path) as fh:
-            expected = 1
-            row: list = []
-            col = 0
-            for _event, el in iterparse(fh):
-                tag = el.tag
-                if tag == c_tag:
-                    ref = el.get("r")
-                    col = _col_index(ref) if ref else col
-                    kind = el.get("t", "n")
-                    value = None
-                    if kind == "inlineStr":
-                        node = el.find(is_tag)
-                        value = (
-                            "".join(t.text or "" for t in node.iter(t_tag))
-                            if node is not None
-                            else ""
-                        )
-                    else:
-                        v = el.find(v_tag)
-                        raw = v.text if v is not None else None
-                        if raw is not None:
-                            if kind == "s":
-                                value = strings[int(raw)]
-                            elif kind in ("str", "e"):
-                                value = raw
-                            elif kind == "b":
-                                value = raw == "1"
-                            else:
-                                num = float(raw)
-                                style = int(el.get("s", "0"))
-                                if style in date_styles:
-                                    value = datetime(1899, 12, 30) + timedelta(days=num)
-                                else:
-                                    value = int(num) if num.is_integer() else num
-                    if value is not None:
-                        if col >= len(row):
-                            row.extend([None] * (col + 1 - len(row)))
-                        row[col] = value
-                    col += 1
-                    el.clear()
-                elif tag == row_tag:
-                    number = int(el.get("r") or expected)
-                    while expected < number:  # skipped empty rows
-                        yield []
-                        expected += 1
-                    yield row
-                    expected = number + 1
-                    row, col = [], 0
-                    el.clear()
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheet = workbook.get_sheet_by_index(0)
+    except CalamineError as exc:
+        raise XlsxError("not a readable workbook") from exc
+    pad = [None] * (sheet.start[1] if sheet.start else 0)
+    for row in sheet.iter_rows():
+        yield pad + [_value(v) for v in row]
