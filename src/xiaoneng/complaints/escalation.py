@@ -81,6 +81,32 @@ def _start_of(day) -> datetime:
     return timezone.make_aware(datetime.combine(day, datetime.min.time()))
 
 
+def _reminder_cutoff(now: datetime) -> datetime:
+    """Cases due before this may owe their overdue reminder: it is due on the first working day
+    after the deadline's day, i.e. when the deadline's day is before the last working day up
+    to today."""
+    cal = work_calendar.get_calendar()
+    day = timezone.localtime(now).date()
+    for _day in range(60):  # never more than a long holiday
+        if cal.is_working_day(day):
+            break
+        day -= timedelta(days=1)
+    return _start_of(day)
+
+
+def _criticism_cutoff(now: datetime, days: int) -> datetime:
+    """Cases due before this owe their written criticism (N working days after the deadline's
+    day; the time of day does not matter). Without it, every case overdue by N natural but
+    fewer working days (weekends, holidays) would be read again by every sweep."""
+    cal = work_calendar.get_calendar()
+    day = timezone.localtime(now).date()
+    for _day in range(400):
+        if cal.add_working_days(day, days).at < now:
+            break
+        day -= timedelta(days=1)
+    return _start_of(day + timedelta(days=1))
+
+
 # --- the sweep ---------------------------------------------------------------------------------
 @dataclass
 class SweepResult:
@@ -116,8 +142,8 @@ def candidate_ids(now: datetime, rules: list[EscalationRule], criticism_days: in
     running = Complaint.objects.filter(status__in=CLOCK_STATUSES, resolve_by__isnull=False)
     ids: set[int] = set()
 
-    # Overdue (index on status, resolve_by): not yet marked, reminder of this overdue spell not
-    # yet sent, or criticism possibly due (N working days ≥ N natural days) and not yet proposed.
+    # Overdue (index on status, resolve_by): not yet marked, reminder of this overdue spell
+    # possibly due and not yet sent, or criticism possibly due and not yet proposed.
     def spell_step(kind: str):
         return Exists(
             EscalationStep.objects.filter(
@@ -131,11 +157,11 @@ def candidate_ids(now: datetime, rules: list[EscalationRule], criticism_days: in
             Q(overdue_since__isnull=True)
             | (
                 # the reminder is due on the next working day: never on the deadline's own day
-                Q(resolve_by__lt=_start_of(timezone.localtime(now).date()))
+                Q(resolve_by__lt=_reminder_cutoff(now))
                 & ~spell_step(EscalationStep.Kind.OVERDUE_REMINDER)
             )
             | (
-                Q(resolve_by__lt=now - timedelta(days=criticism_days))
+                Q(resolve_by__lt=_criticism_cutoff(now, criticism_days))
                 & ~spell_step(EscalationStep.Kind.WRITTEN_CRITICISM)
             )
         )
@@ -145,9 +171,14 @@ def candidate_ids(now: datetime, rules: list[EscalationRule], criticism_days: in
     sign_escalated = EscalationStep.objects.filter(
         complaint=OuterRef("pk"), kind=EscalationStep.Kind.SIGN_ESCALATION
     )
+    # Once reminded, the principal is due 24 working hours after sign_by: not before 24 hours.
+    sign_reminded = EscalationStep.objects.filter(
+        complaint=OuterRef("pk"), kind=EscalationStep.Kind.SIGN_REMINDER
+    )
     ids.update(
         Complaint.objects.filter(status=Status.DISPATCHED, sign_by__lt=now)
         .exclude(Exists(sign_escalated))
+        .filter(Q(sign_by__lt=now - timedelta(hours=24)) | ~Exists(sign_reminded))
         .values_list("pk", flat=True)
     )
     # Ladder: a rung of level L at P % is due when the case is below L and

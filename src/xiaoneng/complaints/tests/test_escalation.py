@@ -272,3 +272,15 @@ def test_two_sweeps_at_once_record_each_step_once(org, leaders):
             ["ladder:r0:p50", "ladder:r0:p80", "ladder:r0:p100", "overdue:r0:20261111"],
         )
     assert inbox(org.erin) == 3 and inbox(leaders["principal"]) == 3
+
+
+def test_a_case_with_nothing_due_is_not_read_again(org, leaders):
+    c = signed_case(org)  # due Wed 11 Nov; the criticism is due 5 working days later (18 Nov)
+    when = at(2026, 11, 17, 12, 0)  # 5.5 natural days overdue, but only 4 working days
+    with frozen_now(when):
+        first = escalation.sweep(when)
+    assert first.steps["overdue_reminder"] == 1 and not first.steps["written_criticism"]
+    with frozen_now(when):
+        again = escalation.sweep(when)
+    assert again.examined == 0
+    assert escalation.candidate_ids(at(2026, 11, 19, 0, 30), []) == [c.pk]  # now it is due
