@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.core import clock
 from xiaoneng.core.models import Unit
+from xiaoneng.core.widgets import FastSelect
 
 from .models import Category, Complaint
 from .vocab import CLOCK_STATUSES, Channel, Status, Type
@@ -100,7 +101,7 @@ class ComplaintFilter(django_filters.FilterSet):
         label=_("Category"),
     )
     unit = django_filters.ModelChoiceFilter(
-        field_name="unit", queryset=_units, label=_("Responsible unit")
+        field_name="unit", queryset=_units, label=_("Responsible unit"), widget=FastSelect
     )
     received_after = InstantOrDateFilter(
         field_name="received_at",

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.core import clock
+from xiaoneng.core.forms_org import UnitChoiceField
 from xiaoneng.core.models import Department, Person, Unit
 from xiaoneng.core.selectors import people_for
 
@@ -28,11 +29,6 @@ def bootstrap(form: forms.BaseForm, *, small: bool = False) -> forms.BaseForm:
             css += " is-invalid"
         widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
     return form
-
-
-class UnitChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Unit) -> str:
-        return f"{'　' * obj.depth}{obj.name}"
 
 
 def active_units():

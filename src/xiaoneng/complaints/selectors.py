@@ -113,6 +113,27 @@ def unit_queue(user, bucket: str, *, now: datetime | None = None) -> QuerySet[Co
     return qs
 
 
+def unit_queue_counts(user, *, now: datetime | None = None) -> dict[str, int]:
+    """The size of every ``unit_queue`` bucket, in one pass over the unit's cases."""
+    now = now or clock.now()
+    running = Q(status__in=CLOCK_STATUSES)
+    statuses = {*CLOCK_STATUSES, Status.DISPATCHED, Status.SIGNED, Status.HANDLING, Status.PAUSED}
+    return (
+        complaints_for(user)
+        .filter(status__in=statuses)
+        .aggregate(
+            to_sign=Count("id", filter=Q(status=Status.DISPATCHED)),
+            handling=Count(
+                "id", filter=Q(status__in=(Status.SIGNED, Status.HANDLING, Status.PAUSED))
+            ),
+            due_soon=Count(
+                "id", filter=running & Q(resolve_by__gte=now, resolve_by__lte=due_soon_before(now))
+            ),
+            overdue=Count("id", filter=running & Q(resolve_by__lt=now)),
+        )
+    )
+
+
 def find_by_tracking_code(code: str) -> Complaint | None:
     """The public tracking lookup (pair it with services.tracking_matches for the phone check)."""
     code = (code or "").strip().upper()

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from xiaoneng.complaints.vocab import Satisfaction, Type
 from xiaoneng.core.files import PUBLIC_ALLOWED, max_bytes, sniff
 from xiaoneng.core.models import Department, Unit
+from xiaoneng.core.widgets import FastSelect
 
 from . import captcha, selectors
 from .services import MAX_FILES
@@ -48,6 +49,8 @@ class MultipleFileField(forms.FileField):
 
 
 class UnitField(forms.ModelChoiceField):
+    widget = FastSelect
+
     def label_from_instance(self, obj: Unit) -> str:
         return obj.name
 

@@ -13,6 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from xiaoneng.core import clock
 from xiaoneng.core.models import Unit
+from xiaoneng.core.widgets import FastSelect
 
 from . import selectors
 from .vocab import IssueSource, ItemStatus, ItemType, Light
@@ -28,6 +29,7 @@ class ItemFilter(django_filters.FilterSet):
         label=_("Unit"),
         queryset=Unit.objects.filter(is_active=True).order_by("path"),
         method="_apply",
+        widget=FastSelect,
     )
     campaign = django_filters.NumberFilter(label=_("Campaign"), method="_apply")
     source = django_filters.ChoiceFilter(

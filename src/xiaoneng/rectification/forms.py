@@ -10,6 +10,7 @@ from xiaoneng.complaints.forms import bootstrap  # noqa: F401  (the house Bootst
 from xiaoneng.complaints.models import Category
 from xiaoneng.core.models import Department, Person, Unit
 from xiaoneng.core.scope import scoped
+from xiaoneng.core.widgets import FastSelect
 
 from .vocab import Decision, IssueSource, ItemType, Severity, SpotResult
 
@@ -45,7 +46,7 @@ class IssueForm(ScopedForm):
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}))
     source = forms.ChoiceField(label=_("Source"), choices=IssueSource.choices)
     severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices)
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), widget=FastSelect)
     department = forms.ModelChoiceField(
         label=_("Department"), queryset=Department.objects.none(), required=False
     )
@@ -76,7 +77,7 @@ class ItemForm(ScopedForm):
         help_text=_("Leave empty for the default of the type."),
     )
     responsible_unit = forms.ModelChoiceField(
-        label=_("Responsible unit"), queryset=Unit.objects.none()
+        label=_("Responsible unit"), queryset=Unit.objects.none(), widget=FastSelect
     )
     responsible_person = forms.ModelChoiceField(
         label=_("Responsible person"), queryset=Person.objects.none(), required=False
@@ -134,7 +135,9 @@ class SpotCheckForm(ScopedForm):
         required=False,
         help_text=_("Leave empty for a random seed; the same seed repeats the draw."),
     )
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
+    unit = forms.ModelChoiceField(
+        label=_("Unit"), queryset=Unit.objects.none(), required=False, widget=FastSelect
+    )
     type = forms.ChoiceField(
         label=_("Type"), choices=[("", "—"), *ItemType.choices], required=False
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from xiaoneng.core.forms_org import UnitChoiceField as UnitField
+from xiaoneng.core.forms_org import UnitMultipleChoiceField as UnitsField
 from xiaoneng.core.models import Person, Unit
 from xiaoneng.core.scope import scoped
 
@@ -63,16 +65,6 @@ def add_service_errors(form: forms.BaseForm, exc) -> None:
     for name, errors in exc.errors.items():
         for error in errors:
             form.add_error(name if name in form.fields else None, error)
-
-
-class UnitField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Unit) -> str:
-        return f"{'　' * obj.depth}{obj.name}"
-
-
-class UnitsField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Unit) -> str:
-        return f"{'　' * obj.depth}{obj.name}"
 
 
 def _units(user):

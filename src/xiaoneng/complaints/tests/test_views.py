@@ -186,6 +186,23 @@ def test_the_unit_queue_has_the_four_tabs(client, org, case_a):
     assert numbers(client.get(reverse("complaints:unit"), {"tab": "handling"})) == set()
 
 
+def test_the_tab_counts_are_the_sizes_of_the_buckets(org, category, case_a):
+    from datetime import timedelta
+
+    from xiaoneng.complaints import selectors
+    from xiaoneng.core.clock import frozen_now
+
+    signed = dispatched(org, category, org.unit_a)
+    services.complaint_sign(complaint=signed, actor=org.bob)
+    for when in (signed.resolve_by - timedelta(days=1), signed.resolve_by + timedelta(days=1)):
+        with frozen_now(when):
+            counts = selectors.unit_queue_counts(org.bob)
+            expected = {k: selectors.unit_queue(org.bob, k).count() for k in counts}
+        assert counts == expected
+        assert counts["to_sign"] == 1 and counts["handling"] == 1
+    assert counts["overdue"] == 2  # both running cases, a day after the deadline
+
+
 @pytest.mark.parametrize(
     ("user", "name"),
     [("alice", "complaints:queue"), ("alice", "complaints:mine"), ("bob", "complaints:unit")],
