@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from xiaoneng.core import audit, clock
 from xiaoneng.core.errors import Conflict, ValidationFailed
 from xiaoneng.core.models import User
+from xiaoneng.core.notify import outbox_deliver
 from xiaoneng.core.scope import scoped
 
 from . import textsim
@@ -243,7 +244,7 @@ def complaint_merge(
     pair.update(status=SuggestionStatus.MERGED, decided_by=actor, decided_at=now)
     if duplicate.unit_id:
         unit = duplicate.unit
-        services._on_commit_deliver(
+        outbox_deliver(
             lambda: services.users_with_role("unit_admin", unit=unit),
             title=_("Case %(number)s merged into %(parent)s")
             % {"number": duplicate.number, "parent": parent.number},

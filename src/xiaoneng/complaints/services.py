@@ -261,14 +261,6 @@ def _fail(errors: dict[str, list[str]]) -> None:
         raise ValidationFailed(_("Please correct the errors below."), errors=errors)
 
 
-def _on_commit_deliver(
-    recipients, *, title: str, body: str = "", link: str = "", kind: str, dedup_key: str = ""
-) -> None:
-    # Through the outbox, in this transaction: delivered (inbox, e-mail, SMS) by the worker
-    # with retries, never lost if the process dies after commit, never sent twice.
-    outbox_deliver(recipients, title=title, body=body, link=link, kind=kind, dedup_key=dedup_key)
-
-
 def _locked(complaint: Complaint) -> Complaint:
     """Row-lock the complaint (PostgreSQL) for read-modify-write of counters."""
     return Complaint.objects.select_for_update().get(pk=complaint.pk)
@@ -457,7 +449,7 @@ def complaint_dispatch(
         signed_at=None,
         escalation_level=0,
     )
-    _on_commit_deliver(
+    outbox_deliver(
         lambda: users_with_role("unit_admin", unit=unit),
         title=_("New complaint to sign for: %(number)s") % {"number": complaint.number},
         body=complaint.title,
@@ -522,7 +514,7 @@ def complaint_send_back(*, complaint: Complaint, actor: User, reason: str) -> Co
         first_inquiry_person=None,
         signed_at=None,
     )
-    _on_commit_deliver(
+    outbox_deliver(
         lambda: users_with_role("office"),
         title=_("Complaint sent back: %(number)s") % {"number": complaint.number},
         body=reason,
@@ -622,7 +614,7 @@ def complaint_request_extension(
         reason=reason.strip(),
     )
     _update(complaint, actor, "request_extension", note=reason.strip(), data={"days": days})
-    _on_commit_deliver(
+    outbox_deliver(
         lambda: users_with_role("office"),
         title=_("Extension requested: %(number)s") % {"number": complaint.number},
         body=reason.strip(),
@@ -699,7 +691,7 @@ def complaint_decide_extension(
         title = (
             _("Extension approved: %(number)s") if approve else _("Extension refused: %(number)s")
         ) % {"number": complaint.number}
-        _on_commit_deliver(
+        outbox_deliver(
             lambda: User.objects.filter(pk=requester_id, is_active=True),
             title=title,
             body=(reason or "").strip(),
@@ -747,19 +739,18 @@ def _tell_complainant_replied(complaint: Complaint) -> None:
         [],
         title=title,
         body=body,
-        link=reverse("portal:track") if _has_route("portal:track") else "",
+        link=_public_tracking_link(),
         kind="complaint.replied",
         dedup_key=f"complaint:{complaint.pk}:replied:r{complaint.redo_count}",
         phones=[crypto.decrypt(identity.phone_enc)],
     )
 
 
-def _has_route(name: str) -> bool:
+def _public_tracking_link() -> str:
     try:
-        reverse(name)
+        return reverse("portal:track")
     except Exception:  # NoReverseMatch when the public site is not installed
-        return False
-    return True
+        return ""
 
 
 # --- verification and close ------------------------------------------------------------------
@@ -896,7 +887,7 @@ def complaint_escalate(*, complaint: Complaint, actor: User, reason: str) -> Com
     )
     user = user_of(person)
     if user is not None:
-        _on_commit_deliver(
+        outbox_deliver(
             [user],
             title=_("Complaint escalated to you: %(number)s") % {"number": complaint.number},
             body=reason,
@@ -926,7 +917,7 @@ def _express_report(complaint: Complaint, actor: User | None, *, note: str) -> b
             users += list(User.objects.filter(person_id=principal_id, is_active=True))
         return users
 
-    _on_commit_deliver(
+    outbox_deliver(
         recipients,
         title=_("Express report (一事一送): %(number)s %(title)s")
         % {"number": complaint.number, "title": complaint.title},

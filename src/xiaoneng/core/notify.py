@@ -141,6 +141,11 @@ class OutboxBatch:
         context: dict[str, Any] | None = None,
         phones: Iterable[str] = (),
     ) -> int:
+        """Queue `event` for each recipient (and raw phone numbers, e.g. a complainant's).
+
+        `dedup_key` names the event occurrence (e.g. "complaint:17:dispatched:0"): queuing the
+        same key again adds nothing, so callers may retry freely.
+        """
         url = f"{settings.SITE_URL}{link}" if link.startswith("/") else link
         context = {"link": link, "url": url, **(context or {})}
         now = clock.now()
@@ -215,7 +220,12 @@ class OutboxBatch:
         dedup_key: str = "",
         phones: Iterable[str] = (),
     ) -> int:
-        """``add`` for finished text: see ``outbox_deliver``."""
+        """``add`` for callers that hold finished text (the complaint engine's events).
+
+        ``recipients`` may be a callable (evaluated now). ``title`` and ``body`` are used as they
+        are (never read as template syntax) and are available to admins' e-mail/SMS templates
+        as ``{{ title }}`` and ``{{ body }}``. Without a ``dedup_key`` each call is its own event.
+        """
         users = list(recipients() if callable(recipients) else recipients)
         return self.add(
             event=kind,
@@ -229,60 +239,14 @@ class OutboxBatch:
         )
 
 
-def notify(
-    *,
-    event: str,
-    dedup_key: str,
-    recipients: Iterable[User] = (),
-    subject: str = "",
-    body: str = "",
-    link: str = "",
-    context: dict[str, Any] | None = None,
-    phones: Iterable[str] = (),
-) -> int:
-    """Queue `event` for each recipient (and raw phone numbers, e.g. a complainant's).
-
-    `dedup_key` names the event occurrence (e.g. "complaint:17:dispatched:0"): queuing the same
-    key again adds nothing, so callers may retry freely.
-    """
-    return OutboxBatch().add(
-        event=event,
-        dedup_key=dedup_key,
-        recipients=recipients,
-        subject=subject,
-        body=body,
-        link=link,
-        context=context,
-        phones=phones,
-    )
+def notify(**event) -> int:
+    """Queue one event now (``OutboxBatch.add`` with a batch of one)."""
+    return OutboxBatch().add(**event)
 
 
-def outbox_deliver(
-    recipients,
-    *,
-    title: str,
-    body: str = "",
-    link: str = "",
-    kind: str,
-    dedup_key: str = "",
-    phones: Iterable[str] = (),
-) -> int:
-    """``notify`` for callers that hold finished text (the complaint engine's events).
-
-    Queued in the caller's transaction. ``recipients`` may be a callable (evaluated now).
-    ``title`` and ``body`` are used as they are (never read as template syntax) and are
-    available to admins' e-mail/SMS templates as ``{{ title }}`` and ``{{ body }}``.
-    Without a ``dedup_key`` each call is its own event.
-    """
-    return OutboxBatch().add_text(
-        recipients,
-        title=title,
-        body=body,
-        link=link,
-        kind=kind,
-        dedup_key=dedup_key,
-        phones=phones,
-    )
+def outbox_deliver(recipients, **text) -> int:
+    """Queue one event of finished text now (``OutboxBatch.add_text`` with a batch of one)."""
+    return OutboxBatch().add_text(recipients, **text)
 
 
 def kick_worker() -> None:
