@@ -169,18 +169,23 @@ def apply_pending_rating(complaint: Complaint) -> PublicFeedback | None:
     ).first()
     if feedback is None:
         return None
+    _return_visit_from(complaint, feedback)
+    return feedback
+
+
+def _return_visit_from(complaint: Complaint, feedback: PublicFeedback) -> None:
     note = _("Rated by the complainant on the public site.")
     if feedback.comment:
         note = f"{note} {feedback.comment}"
     engine.complaint_return_visit(
-        complaint=complaint,
-        actor=system_actor(),
-        satisfaction=feedback.satisfaction,
-        note=note,
+        complaint=complaint, actor=system_actor(), satisfaction=feedback.satisfaction, note=note
     )
-    PublicFeedback.objects.filter(pk=feedback.pk).update(applied_as="return_visit")
-    feedback.applied_as = "return_visit"
-    return feedback
+    _mark_applied(feedback, "return_visit")
+
+
+def _mark_applied(feedback: PublicFeedback, how: str) -> None:
+    PublicFeedback.objects.filter(pk=feedback.pk).update(applied_as=how)
+    feedback.applied_as = how
 
 
 @transaction.atomic
@@ -220,24 +225,13 @@ def public_rate(
         raise Conflict(_("This case has already been rated.")) from None
     audit.record("create", feedback, after=audit.snapshot(feedback))
 
-    actor = system_actor()
-    note = _("Rated by the complainant on the public site.")
-    if comment:
-        note = f"{note} {comment}"
-    applied = ""
     if complaint.status == Status.VERIFIED:
-        engine.complaint_return_visit(
-            complaint=complaint, actor=actor, satisfaction=satisfaction, note=note
-        )
-        applied = "return_visit"
+        _return_visit_from(complaint, feedback)
     elif redo and complaint.status in (Status.VISITED, Status.CLOSED):
         reason = _("The complainant is not satisfied and asks for the case to be handled again.")
         engine.complaint_reopen(
-            complaint=complaint, actor=actor, reason=f"{reason} {comment}".strip()
+            complaint=complaint, actor=system_actor(), reason=f"{reason} {comment}".strip()
         )
-        applied = "reopen"
-    if applied:
-        PublicFeedback.objects.filter(pk=feedback.pk).update(applied_as=applied)
-        feedback.applied_as = applied
+        _mark_applied(feedback, "reopen")
     _notify_office(complaint, feedback)
     return feedback
