@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 import time
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from bench.common import emit, setup_django
 
@@ -19,7 +19,8 @@ def deadlines(*, mode: str, db: str, n: int) -> dict:
 
     cal = work_calendar.get_calendar()
     rng = random.Random(7)
-    base = timezone.make_aware(datetime(2024, 1, 1, 8, 0))
+    # Instants in UTC, as the database hands them back.
+    base = datetime(2024, 1, 1, 0, 0, tzinfo=UTC)
     cases = [
         (
             base + timedelta(minutes=rng.randrange(3 * 365 * 24 * 60)),

@@ -10,7 +10,8 @@ Counting rules (PRODUCT.md "Time rules", issue 3):
 - N hours count only the hours of working days (24 h from Friday 17:00 → Monday 17:00);
 - N natural days end at 23:59:59 of day N; a month ends at the end of the same date next month.
 
-All arithmetic is done in local time (Asia/Shanghai); answers are aware datetimes.
+All arithmetic is done in the site's time zone (settings.TIME_ZONE, Asia/Shanghai); answers are
+aware datetimes.
 """
 
 from __future__ import annotations
@@ -18,9 +19,8 @@ from __future__ import annotations
 import calendar as pycalendar
 import threading
 import time
-from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from datetime import time as dtime
 
 from django.db.models.signals import post_delete, post_save
@@ -39,31 +39,79 @@ class Deadline:
 
 
 class WorkCalendar:
-    """An immutable snapshot of the calendar; cheap to query (bisect over working-day ordinals)."""
+    """An immutable snapshot of the calendar.
+
+    Every day of 2000–2100 gets an index; per index the snapshot keeps whether it is a working
+    day, how many working days fall on or before it, and where the next year without published
+    data starts, so a deadline is a few list lookups (a province recomputes millions of them).
+    """
 
     def __init__(self, exceptions: dict[date, bool], known_years: set[int]):
         self.exceptions = exceptions
         self.known_years = frozenset(known_years)
+        # Deadlines follow the site's zone, not a zone a request may have activated.
+        self.zone = timezone.get_default_timezone()
+        self._utc_shift = _fixed_offset(self.zone)
         first = date(FIRST_YEAR, 1, 1).toordinal()
         last = date(LAST_YEAR, 12, 31).toordinal()
         self._first, self._last = first, last
-        self._working = [o for o in range(first, last + 1) if self._is_working_ordinal(o)]
+        working: list[int] = []
+        rank: list[int] = []  # rank[k]: working days on or before day first + k
+        is_work = bytearray()
+        unknown: list[bool] = []
+        for ordinal in range(first, last + 1):
+            day = date.fromordinal(ordinal)
+            flag = self._is_working_day_uncached(day)
+            if flag:
+                working.append(ordinal)
+            is_work.append(flag)
+            rank.append(len(working))
+            unknown.append(day.year not in self.known_years)
+        self._working, self._rank, self._is_work = working, rank, bytes(is_work)
+        # unknown_from[k]: the first day index ≥ k in a year with no published schedule
+        unknown_from = [0] * len(rank)
+        following = len(rank)
+        for k in range(len(rank) - 1, -1, -1):
+            if unknown[k]:
+                following = k
+            unknown_from[k] = following
+        self._unknown_from = unknown_from
+        self._deadlines: dict[int, Deadline] = {}
 
-    def _is_working_ordinal(self, ordinal: int) -> bool:
-        day = date.fromordinal(ordinal)
+    def _is_working_day_uncached(self, day: date) -> bool:
         if day.year in self.known_years and day in self.exceptions:
             return self.exceptions[day]
         return day.weekday() < 5
+
+    def _index(self, value: datetime | date) -> int:
+        """The day index of a date or of an instant's local date (may fall outside the table)."""
+        if isinstance(value, datetime):
+            tz = value.tzinfo
+            if tz is not None and tz is not self.zone:
+                if tz is UTC and self._utc_shift is not None:
+                    value = value + self._utc_shift  # what the database hands back
+                else:
+                    value = value.astimezone(self.zone)
+            # A naive datetime is already local wall time.
+        return value.toordinal() - self._first
+
+    def _end_deadline(self, k: int, uncertain: bool) -> Deadline:
+        key = k * 2 + uncertain
+        found = self._deadlines.get(key)
+        if found is None:
+            end = date.fromordinal(self._first + k)
+            found = Deadline(_end_of(end), uncertain)
+            self._deadlines[key] = found
+        return found
 
     # --- days -----------------------------------------------------------------------------
     def is_known(self, day: date) -> bool:
         return day.year in self.known_years
 
     def is_working_day(self, day: date) -> bool:
-        ordinal = day.toordinal()
-        if self._first <= ordinal <= self._last:
-            i = bisect_left(self._working, ordinal)
-            return i < len(self._working) and self._working[i] == ordinal
+        k = day.toordinal() - self._first
+        if 0 <= k < len(self._is_work):
+            return bool(self._is_work[k])
         return day.weekday() < 5
 
     def _uncertain(self, start: date, end: date) -> bool:
@@ -75,9 +123,9 @@ class WorkCalendar:
         """The Nth working day strictly after `day` (n ≥ 1); n = 0 gives `day` itself."""
         if n <= 0:
             return day
-        ordinal = day.toordinal()
-        if self._first <= ordinal <= self._last:
-            i = bisect_right(self._working, ordinal) + n - 1
+        k = day.toordinal() - self._first
+        if 0 <= k < len(self._rank):
+            i = self._rank[k] + n - 1
             if i < len(self._working):
                 return date.fromordinal(self._working[i])
         current = day  # beyond the table: plain Monday–Friday
@@ -91,16 +139,22 @@ class WorkCalendar:
         """Working days d with start < d ≤ end (negative if end is before start)."""
         if end < start:
             return -self.working_days_between(end, start)
-        a, b = start.toordinal(), end.toordinal()
-        if self._first <= a and b <= self._last:
-            return bisect_right(self._working, b) - bisect_right(self._working, a)
+        a, b = start.toordinal() - self._first, end.toordinal() - self._first
+        if a >= 0 and b < len(self._rank):
+            return self._rank[b] - self._rank[a]
         return sum(1 for k in range(1, b - a + 1) if self.is_working_day(start + timedelta(days=k)))
 
     # --- instants -------------------------------------------------------------------------
     def add_working_days(self, start: datetime | date, n: int) -> Deadline:
+        k = self._index(start)
+        if n > 0 and 0 <= k < len(self._rank):
+            i = self._rank[k] + n - 1
+            if i < len(self._working):
+                end = self._working[i] - self._first
+                return self._end_deadline(end, self._unknown_from[k] <= end)
         day = _local_date(start)
-        end = self.nth_working_day_after(day, n)
-        return Deadline(_end_of(end), self._uncertain(day, end))
+        end_day = self.nth_working_day_after(day, n)
+        return Deadline(_end_of(end_day), self._uncertain(day, end_day))
 
     def add_natural_days(self, start: datetime | date, n: int) -> Deadline:
         day = _local_date(start)
@@ -116,7 +170,7 @@ class WorkCalendar:
 
     def add_working_seconds(self, start: datetime, seconds: float) -> Deadline:
         """Move forward counting only time that falls on working days."""
-        current = timezone.localtime(_aware(start))
+        current = _local(start)
         first_day = current.date()
         remaining = float(seconds)
         while True:
@@ -138,7 +192,7 @@ class WorkCalendar:
 
     def working_seconds_between(self, start: datetime, end: datetime) -> float:
         """Seconds of working-day time between two instants (used to extend a clock after a pause)."""
-        a, b = timezone.localtime(_aware(start)), timezone.localtime(_aware(end))
+        a, b = _local(start), _local(end)
         if b <= a:
             return 0.0
         total = 0.0
@@ -153,22 +207,43 @@ class WorkCalendar:
         return total
 
 
+def _fixed_offset(zone) -> timedelta | None:
+    """The zone's UTC offset if it is the same at every month start of the table, else None.
+
+    China has kept +08:00 since 1991, so converting a UTC instant is one addition.
+    """
+    offsets = {
+        zone.utcoffset(datetime(year, month, 1))
+        for year in range(FIRST_YEAR, LAST_YEAR + 1)
+        for month in range(1, 13)
+    }
+    return offsets.pop() if len(offsets) == 1 else None
+
+
+def _zone():
+    return timezone.get_default_timezone()
+
+
 def _aware(value: datetime) -> datetime:
-    return timezone.make_aware(value) if timezone.is_naive(value) else value
+    return timezone.make_aware(value, _zone()) if timezone.is_naive(value) else value
+
+
+def _local(value: datetime) -> datetime:
+    return timezone.localtime(_aware(value), _zone())
 
 
 def _local_date(value: datetime | date) -> date:
     if isinstance(value, datetime):
-        return timezone.localtime(_aware(value)).date()
+        return _local(value).date()
     return value
 
 
 def _start_of(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, dtime.min))
+    return timezone.make_aware(datetime.combine(day, dtime.min), _zone())
 
 
 def _end_of(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, END_OF_DAY))
+    return timezone.make_aware(datetime.combine(day, END_OF_DAY), _zone())
 
 
 # --- loading and caching ----------------------------------------------------------------------

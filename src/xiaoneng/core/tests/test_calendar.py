@@ -1,4 +1,4 @@
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from django.utils import timezone
@@ -18,6 +18,37 @@ def test_it_skips_the_national_day_holiday_and_counts_the_makeup_saturday():
     result = calendar.add_working_days(at(2026, 9, 30, 17, 0), 3)
     assert result.at == at(2026, 10, 10, 23, 59, 59)
     assert result.uncertain is False
+
+
+def test_an_instant_is_counted_from_its_local_date_whatever_its_zone():
+    from zoneinfo import ZoneInfo
+
+    # Friday 2026-10-09 16:30 UTC is already Saturday 10 October (a make-up day) in Shanghai.
+    utc = datetime(2026, 10, 9, 16, 30, tzinfo=UTC)
+    expected = at(2026, 10, 12, 23, 59, 59)
+    assert calendar.add_working_days(utc, 1).at == expected
+    assert calendar.add_working_days(utc.astimezone(ZoneInfo("Asia/Tokyo")), 1).at == expected
+    assert (
+        calendar.add_working_days(datetime(2026, 10, 10, 0, 30), 1).at == expected
+    )  # naive: local
+    # Half an hour earlier it is still Friday locally.
+    earlier = datetime(2026, 10, 9, 15, 59, tzinfo=UTC)
+    assert calendar.add_working_days(earlier, 1).at == at(2026, 10, 10, 23, 59, 59)
+
+
+def test_every_day_of_the_table_agrees_with_a_day_by_day_walk():
+    cal = calendar.get_calendar()
+    day = date(2025, 12, 1)
+    while day < date(2027, 2, 1):
+        for n in (1, 4, 12):
+            walked, left = day, n
+            while left:
+                walked = walked.fromordinal(walked.toordinal() + 1)
+                left -= cal.is_working_day(walked)
+            result = cal.add_working_days(day, n)
+            assert result.at == at(walked.year, walked.month, walked.day, 23, 59, 59)
+            assert result.uncertain == (walked.year == 2027)
+        day = day.fromordinal(day.toordinal() + 1)
 
 
 def test_it_knows_holidays_weekends_and_makeup_days():
