@@ -1,4 +1,4 @@
-"""Suite-wide: a transactional test (live server, threads) flushes every table after it, and
+"""Suite-wide: fresh rule snapshots for each test; a transactional test (live server, threads) flushes every table after it, and
 with it the reference data the migrations seed; put it back before the next such test."""
 
 import pytest
@@ -9,6 +9,14 @@ def _transactional(request) -> bool:
     if marker is not None and (marker.kwargs.get("transaction") or (marker.args[:1] == (True,))):
         return True
     return bool({"transactional_db", "live_server"} & set(request.fixturenames))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rule_snapshots():
+    """A rolled-back test sends no post_delete: start each test without cached rules."""
+    from xiaoneng.core.snapshot import invalidate_all
+
+    invalidate_all()
 
 
 @pytest.fixture(autouse=True)

@@ -31,6 +31,8 @@ ENV = {
     "XIAONENG_RATELIMIT_ENABLED": "false",
     "SESSION_COOKIE_SECURE": "false",
     "LOG_LEVEL": "WARNING",
+    # The province setup: the task queue and the cache in Redis (a database of its own).
+    "REDIS_URL": os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/15"),
 }
 
 
@@ -114,6 +116,7 @@ class Server:
     port: int = field(default_factory=free_port)
     proc: subprocess.Popen | None = None
     extra_env: dict = field(default_factory=dict)
+    probe: str = "/bench/json"  # a GET that answers 200 once the server is up
 
     def __enter__(self) -> Server:
         gunicorn = shutil.which("gunicorn", path=str(REPO / ".venv" / "bin")) or "gunicorn"
@@ -135,13 +138,13 @@ class Server:
             env=env,
             cwd=str(REPO),
             stdout=subprocess.DEVNULL,
-            stderr=open(RESULTS / f"gunicorn-{self.port}.log", "w"),
+            stderr=open(LOGS / f"gunicorn-{self.port}.log", "w"),
             start_new_session=True,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                status, _ = request("GET", self.port, "/bench/json")
+                status, _ = request("GET", self.port, self.probe)
                 if status == 200:
                     return self
             except OSError:
@@ -150,6 +153,36 @@ class Server:
                 raise RuntimeError("gunicorn exited at start (see var/bench/gunicorn-*.log)")
             time.sleep(0.2)
         raise RuntimeError("gunicorn did not answer within 60 s")
+
+    def __exit__(self, *exc) -> None:
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, 15)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, 9)
+                self.proc.wait()
+
+
+@dataclass
+class Worker:
+    """The task worker beside the server under test (`xiaoneng worker`), as in production."""
+
+    db: str
+    threads: int = 2
+    proc: subprocess.Popen | None = None
+
+    def __enter__(self) -> Worker:
+        env = env_for(self.db, DJANGO_SETTINGS_MODULE="xiaoneng.settings")
+        self.proc = subprocess.Popen(
+            [PYTHON, "-m", "xiaoneng.manage", "worker", "--workers", str(self.threads)],
+            env=env,
+            cwd=str(REPO),
+            stdout=subprocess.DEVNULL,
+            stderr=open(LOGS / f"worker-{self.db}.log", "w"),
+            start_new_session=True,
+        )
+        return self
 
     def __exit__(self, *exc) -> None:
         if self.proc and self.proc.poll() is None:

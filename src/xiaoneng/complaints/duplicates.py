@@ -1,6 +1,8 @@
 """Duplicate detection and merging (issue 4, "Duplicate detection").
 
-On intake (``services.complaint_register`` calls ``detect_quietly``) the new case is compared with
+After intake (``services.complaint_register`` marks the case ``duplicates_pending`` and, once the
+transaction commits, queues ``check_pending`` in the worker; a periodic task catches any case
+whose queuing was lost) the new case is compared with
 - cases from the same phone (blind index, no decryption) received within 30 days, and
 - open cases about the same unit received within 90 days (at most TEXT_CANDIDATE_LIMIT, newest
   first), by Chinese-aware text similarity (``textsim``: character bigrams + numbers, cosine).
@@ -148,13 +150,45 @@ def detect(complaint: Complaint) -> list[DuplicateSuggestion]:
     return rows
 
 
-def detect_quietly(complaint: Complaint) -> None:
-    """detect() inside a savepoint: a failure is logged and never blocks the intake."""
+def check_pending(pk: int) -> int:
+    """Run the detector once for a case still marked pending; the number of suggestions stored.
+
+    The mark is cleared in the same transaction that stores the suggestions, so a worker killed
+    mid-way leaves it for the next run, and two workers on one case do the work once. A broken
+    detector is logged and the mark cleared (it is not retried forever).
+    """
+    with transaction.atomic():
+        if not Complaint.objects.filter(pk=pk, duplicates_pending=True).update(
+            duplicates_pending=False
+        ):
+            return 0
+        complaint = Complaint.objects.get(pk=pk)
+        try:
+            with transaction.atomic():
+                return len(detect(complaint))
+        except Exception:
+            logger.exception("duplicate detection failed for complaint %s", pk)
+            return 0
+
+
+def check_all_pending(limit: int = 1000) -> int:
+    """The catch-up: every case still pending (oldest first, at most `limit`)."""
+    ids = list(
+        Complaint.objects.filter(duplicates_pending=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(check_pending(pk) for pk in ids)
+
+
+def queue_check(pk: int) -> None:
+    """Ask the worker to check one case (after commit); the periodic catch-up covers a failure."""
+    from .tasks import check_duplicates
+
     try:
-        with transaction.atomic():
-            detect(complaint)
-    except Exception:  # the case must be registered even if the detector breaks
-        logger.exception("duplicate detection failed for complaint %s", complaint.pk)
+        check_duplicates(pk)
+    except Exception:
+        logger.exception("could not queue the duplicate check of complaint %s", pk)
 
 
 # --- the office's decisions --------------------------------------------------------------------

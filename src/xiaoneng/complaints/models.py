@@ -289,6 +289,10 @@ class Complaint(models.Model):
         verbose_name=_("merged into"),
     )
     merged_at = models.DateTimeField(_("merged at"), null=True, blank=True)
+    # Set at intake, cleared by the worker once the duplicate detector has run (after commit).
+    duplicates_pending = models.BooleanField(
+        _("duplicate check pending"), default=False, db_default=False, editable=False
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
@@ -298,6 +302,11 @@ class Complaint(models.Model):
         indexes = [
             models.Index(fields=["unit", "status"], name="complaint_unit_status_idx"),
             models.Index(fields=["status", "resolve_by"], name="complaint_status_due_idx"),
+            models.Index(
+                fields=["id"],
+                condition=models.Q(duplicates_pending=True),
+                name="complaint_dup_pending_idx",
+            ),
         ]
 
     def __str__(self) -> str:

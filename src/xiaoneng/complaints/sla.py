@@ -10,14 +10,11 @@ the arithmetic is the working-day calendar's (``core.calendar``):
 
 from __future__ import annotations
 
-import threading
-import time
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models.signals import post_delete, post_save
-
 from xiaoneng.core import calendar as work_calendar
+from xiaoneng.core.snapshot import Snapshot
 
 from .models import Complaint, ComplaintRules, SlaPolicy
 from .vocab import CLOCK_STATUSES, Light, LimitUnit, Status
@@ -54,7 +51,7 @@ def matches(policy: SlaPolicy, complaint: Complaint) -> bool:
 
 
 def active_policies() -> list[SlaPolicy]:
-    return list(SlaPolicy.objects.filter(is_active=True).order_by("priority", "id"))
+    return list(_policies.get())
 
 
 def select_policy(
@@ -98,31 +95,20 @@ def compute_deadlines(policy: SlaPolicy | None, start: datetime) -> Deadlines:
     )
 
 
-# --- engine settings (cached: list pages compute a light per row) -----------------------------
-_rules_lock = threading.Lock()
-_rules_cache: tuple[float, ComplaintRules] | None = None
-RULES_CACHE_SECONDS = 60
+# --- engine settings and policies (snapshots: every intake and list row reads them) ----------
+_rules = Snapshot(ComplaintRules.current, models=("complaints.ComplaintRules",))
+_policies = Snapshot(
+    lambda: list(SlaPolicy.objects.filter(is_active=True).order_by("priority", "id")),
+    models=("complaints.SlaPolicy",),
+)
 
 
 def current_rules() -> ComplaintRules:
-    global _rules_cache
-    with _rules_lock:
-        if _rules_cache is not None and time.monotonic() - _rules_cache[0] < RULES_CACHE_SECONDS:
-            return _rules_cache[1]
-    rules = ComplaintRules.current()
-    with _rules_lock:
-        _rules_cache = (time.monotonic(), rules)
-    return rules
+    return _rules.get()
 
 
 def invalidate_rules(**_kwargs) -> None:
-    global _rules_cache
-    with _rules_lock:
-        _rules_cache = None
-
-
-post_save.connect(invalidate_rules, sender=ComplaintRules, dispatch_uid="complaint-rules-save")
-post_delete.connect(invalidate_rules, sender=ComplaintRules, dispatch_uid="complaint-rules-del")
+    _rules.invalidate()
 
 
 # --- the traffic light -------------------------------------------------------------------------

@@ -1,7 +1,8 @@
-"""Periodic jobs of the complaint engine: the SLA sweep (escalation and reminders) every minute."""
+"""Jobs of the complaint engine: the SLA sweep (escalation and reminders) every minute, and the
+duplicate check of new cases (queued at intake, caught up every minute)."""
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, lock_task
+from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 
 
 @db_periodic_task(crontab(minute="*"))
@@ -12,3 +13,18 @@ def sla_sweep_periodic():
     from .escalation import sweep
 
     return sweep().summary()
+
+
+@db_task(retries=2, retry_delay=5)
+def check_duplicates(pk: int):
+    from .duplicates import check_pending
+
+    return check_pending(pk)
+
+
+@db_periodic_task(crontab(minute="*"))
+@lock_task("complaints-duplicate-catch-up")
+def check_duplicates_periodic():
+    from .duplicates import check_all_pending
+
+    return check_all_pending()

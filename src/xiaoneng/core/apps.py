@@ -8,12 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("System")
 
     def ready(self) -> None:
-        from . import calendar, tasks  # noqa: F401  (registers periodic jobs)
-
-        calendar._connect_signals()
-
         from django.contrib.auth.signals import user_logged_out
 
+        from . import tasks  # noqa: F401  (registers periodic jobs)
         from .auth import log_logout
 
         user_logged_out.connect(log_logout, dispatch_uid="xiaoneng.core.log_logout")

@@ -17,14 +17,13 @@ aware datetimes.
 from __future__ import annotations
 
 import calendar as pycalendar
-import threading
-import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dtime
 
-from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
+
+from .snapshot import Snapshot
 
 FIRST_YEAR = 2000
 LAST_YEAR = 2100
@@ -247,16 +246,7 @@ def _end_of(day: date) -> datetime:
 
 
 # --- loading and caching ----------------------------------------------------------------------
-_lock = threading.Lock()
-_cached: tuple[float, WorkCalendar] | None = None
-
-
-def get_calendar() -> WorkCalendar:
-    """The current calendar; reloaded after edits in this process and at most every minute elsewhere."""
-    global _cached
-    with _lock:
-        if _cached is not None and time.monotonic() - _cached[0] < CACHE_SECONDS:
-            return _cached[1]
+def _load() -> WorkCalendar:
     from .models import CalendarDay, CalendarYear
 
     exceptions = {
@@ -264,28 +254,19 @@ def get_calendar() -> WorkCalendar:
         for d, kind in CalendarDay.objects.values_list("date", "kind")
     }
     known = set(CalendarYear.objects.values_list("year", flat=True))
-    cal = WorkCalendar(exceptions, known)
-    with _lock:
-        _cached = (time.monotonic(), cal)
-    return cal
+    return WorkCalendar(exceptions, known)
+
+
+_snapshot = Snapshot(_load, models=("core.CalendarDay", "core.CalendarYear"), seconds=CACHE_SECONDS)
+
+
+def get_calendar() -> WorkCalendar:
+    """The current calendar; reloaded after edits in this process and at most every minute elsewhere."""
+    return _snapshot.get()
 
 
 def invalidate(**_kwargs) -> None:
-    global _cached
-    with _lock:
-        _cached = None
-
-
-def _connect_signals() -> None:
-    from .models import CalendarDay, CalendarYear
-
-    for model in (CalendarDay, CalendarYear):
-        post_save.connect(
-            invalidate, sender=model, dispatch_uid=f"calendar-invalidate-save-{model.__name__}"
-        )
-        post_delete.connect(
-            invalidate, sender=model, dispatch_uid=f"calendar-invalidate-del-{model.__name__}"
-        )
+    _snapshot.invalidate()
 
 
 # Convenience functions: the calendar service's public face.

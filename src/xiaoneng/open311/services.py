@@ -55,7 +55,10 @@ def key_create(*, actor: User | None, name: str, channel: str) -> tuple[Open311K
         errors["channel"] = [_("Select a valid choice.")]
     if errors:
         raise ValidationFailed(_("Please correct the errors below."), errors=errors)
-    raw = KEY_PREFIX + secrets.token_urlsafe(32)
+    token = secrets.token_urlsafe(32)
+    while token[0] in "-_":  # the prefix is typed on a command line: never an option-like "-…"
+        token = secrets.token_urlsafe(32)
+    raw = KEY_PREFIX + token
     key = Open311Key.objects.create(
         name=name,
         channel=channel,

@@ -221,7 +221,8 @@ def _replay(record: IdempotencyKey, digest: str) -> Response:
     )
 
 
-def receipt(complaint) -> dict:
+def receipt(complaint, *, named: bool | None = None) -> dict:
+    """What the submitter gets back; `named` (a phone was given) when the caller already knows."""
     state = selectors.public_status(complaint)
     data = PublicComplaintReceiptSerializer(
         {
@@ -232,7 +233,7 @@ def receipt(complaint) -> dict:
             "time_limit": selectors.time_limit_text(complaint),
             "received_at": complaint.received_at,
             "resolve_by": complaint.resolve_by,
-            "named": selectors.needs_phone(complaint),
+            "named": selectors.needs_phone(complaint) if named is None else named,
         }
     ).data
     return json.loads(json.dumps(data, default=str))
@@ -304,7 +305,8 @@ class PublicComplaintCreate(PublicAPIView):
                     consent_publish=data["consent_publish"],
                     uploads=data.get("attachments") or [],
                 )
-                body = receipt(complaint)
+                # A public named complaint always has a phone (public_submit requires one).
+                body = receipt(complaint, named=not complaint.anonymous)
                 if key:
                     IdempotencyKey.objects.create(
                         user=actor,

@@ -34,6 +34,10 @@ TITLE_LENGTH = 30
 
 def system_actor() -> User:
     """The public site's account in the engine (created on first use; cannot log in)."""
+    # Every public submission asks: one query once the account and its role exist.
+    found = User.objects.filter(username=SYSTEM_USERNAME, roles__code=SYSTEM_ROLE).first()
+    if found is not None:
+        return found
     role, _created = Role.objects.get_or_create(
         code=SYSTEM_ROLE,
         defaults={

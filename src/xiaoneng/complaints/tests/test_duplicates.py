@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.test import TestCase
 
 from xiaoneng.complaints import duplicates, escalation, selectors, services, textsim
 from xiaoneng.complaints.models import (
@@ -54,7 +55,9 @@ def register(org, *, phone="", content=WAITING, title="儿科候诊时间太长"
         "complainant": complainant,
     }
     kwargs.update(over)
-    return services.complaint_register(**kwargs)
+    # The detector runs in the worker once the intake commits (immediate queue in tests).
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return services.complaint_register(**kwargs)
 
 
 def suggestions(complaint) -> list[DuplicateSuggestion]:
@@ -138,7 +141,31 @@ def test_a_broken_detector_never_blocks_intake(org, monkeypatch):
 
     monkeypatch.setattr(duplicates, "detect", broken)
     complaint = register(org)
-    assert Complaint.objects.filter(pk=complaint.pk).exists()
+    complaint.refresh_from_db()
+    assert complaint.duplicates_pending is False  # logged and not retried forever
+
+
+def test_the_check_runs_after_commit_once_and_the_catch_up_finds_lost_ones(org):
+    first = register(org, phone="13800001111")
+    complaint = services.complaint_register(  # committed, but its queuing was lost
+        actor=org.alice,
+        channel="phone",
+        type="complaint",
+        category=category(),
+        subject_unit=org.unit_a,
+        title="儿科候诊",
+        content=WAITING_AGAIN,
+        complainant={"name": "王五", "phone": "138-0000-1111", "anonymous": False},
+    )
+    assert complaint.duplicates_pending is True
+    assert suggestions(complaint) == []
+    assert duplicates.check_all_pending() == 1
+    assert [s.candidate_id for s in suggestions(complaint)] == [first.pk]
+    complaint.refresh_from_db()
+    assert complaint.duplicates_pending is False
+    assert duplicates.check_pending(complaint.pk) == 0  # a second run changes nothing
+    assert duplicates.check_all_pending() == 0
+    assert len(suggestions(complaint)) == 1
 
 
 # --- merge ---------------------------------------------------------------------------------------

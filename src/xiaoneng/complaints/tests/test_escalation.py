@@ -17,6 +17,7 @@ from xiaoneng.complaints.models import Complaint, EscalationStep
 from xiaoneng.core.clock import frozen_now
 from xiaoneng.core.errors import Conflict, Forbidden
 from xiaoneng.core.models import Message
+from xiaoneng.core.snapshot import invalidate_all
 from xiaoneng.core.testing import make_user
 
 from .test_lifecycle import at, register, reseeded  # noqa: F401
@@ -233,6 +234,7 @@ def test_the_sweep_reads_in_bulk_not_per_case(org, leaders):
     for n in (1, 4):
         Complaint.objects.all().delete()
         cases = [signed_case(org) for _ in range(n)]
+        invalidate_all()  # both runs load the rule snapshots
         with frozen_now(when), CaptureQueriesContext(connection) as ctx:
             result = escalation.sweep(when)
         assert result.steps["ladder"] == 3 * n and result.steps["overdue_reminder"] == n

@@ -83,7 +83,9 @@ def complaint_a2(w: m.World):
             complaint=second, actor=w.org.alice, unit=w.org.unit_a
         )
         DuplicateSuggestion.objects.get_or_create(
-            complaint=second, candidate=first, defaults={"reason": "phone_text", "score": 0.95}
+            complaint=second,
+            candidate=first,
+            defaults={"reason": "phone_text", "score": 0.95, "created_at": timezone.now()},
         )
         return second
 

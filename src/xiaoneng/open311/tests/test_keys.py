@@ -40,6 +40,13 @@ def test_only_user_administrators_issue_keys(org, admin_user):
     assert set(exc.value.errors) == {"name", "channel"}
 
 
+def test_a_key_prefix_never_looks_like_a_command_line_option(org):
+    prefixes = {
+        services.key_create(name=f"k{i}", channel="web", actor=None)[0].prefix for i in range(200)
+    }
+    assert not any(p.startswith(("-", "_")) for p in prefixes)
+
+
 def test_the_command_creates_lists_and_revokes(org):
     out, err = io.StringIO(), io.StringIO()
     call_command(
