@@ -2,6 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+BENCH_VENV := .venv-bench
 XN := $(BIN)/xiaoneng
 export PYTHONPATH := src
 export XIAONENG_VAR_DIR ?= $(CURDIR)/var
@@ -69,8 +70,15 @@ clean-db:
 	rm -f $(XIAONENG_VAR_DIR)/xiaoneng.sqlite3* $(XIAONENG_VAR_DIR)/huey.db*
 
 ## bench / bench-full: benchmarks and long reliability checks (PostgreSQL at 127.0.0.1; see bench/README.md)
-bench: install
+bench: install $(BENCH_VENV)/.installed
 	PYTHONPATH=src:. $(BIN)/python -m bench.run --quick
 
-bench-full: install
+bench-full: install $(BENCH_VENV)/.installed
 	PYTHONPATH=src:. $(BIN)/python -m bench.run --full
+
+# schemathesis (bench/api_fuzz.py) in a virtualenv of its own: its pytest plugin and hypothesis
+# stay out of the test suite's .venv
+$(BENCH_VENV)/.installed: requirements/bench.lock
+	test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install -q --require-hashes -r requirements/bench.lock
+	touch $@

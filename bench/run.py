@@ -1,7 +1,8 @@
 """Run the benchmarks: `python -m bench.run --quick` (make bench) or `--full` (make bench-full).
 
 Each benchmark prints one JSON line (and appends it to bench/results/<mode>.jsonl). Databases:
-xn_bench_intake (county preset) for intake and faults; xn_bench_quick (county preset + 10,000
+xn_bench_intake (county preset) for intake and faults; xn_bench_api (county preset) for the
+schemathesis run, which writes through the API; xn_bench_quick (county preset + 10,000
 items) for the quick page, clock and file figures; xn_bench (province preset) for the full ones.
 Child processes keep each benchmark's Django setup separate.
 """
@@ -27,6 +28,7 @@ PLANS = {
         "deadlines": 100_000,
         "file_rows": 10_000,
         "retries": 500,
+        "examples": 5,
     },
     "full": {
         "db": "xn_bench",
@@ -39,6 +41,7 @@ PLANS = {
         "deadlines": 1_000_000,
         "file_rows": 100_000,
         "retries": 5_000,
+        "examples": 25,
     },
 }
 
@@ -53,6 +56,7 @@ STEPS = {
     "clients={clients}, workers={workers})",
     "outage": "from bench import outage; outage.bench(mode={mode!r}, seconds={seconds}, "
     "clients={clients}, workers={workers})",
+    "schemathesis": "from bench import api_fuzz; api_fuzz.bench(mode={mode!r}, examples={examples})",
 }
 
 

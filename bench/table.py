@@ -52,6 +52,17 @@ def fmt(line: dict) -> tuple[str, str, str, str]:
             "targets 10 s / 30 s",
             "",
         )
+    if b == "reliability_schemathesis":
+        five = line["responses_5xx"]
+        return (
+            f"schemathesis {line['schemathesis']}, {line['examples']} examples per operation",
+            f"{line['operations']} operations, {line['test_cases']:,} test cases "
+            f"({', '.join(line['phases'])}); {line['failures']} failures: "
+            f"{line['server_errors']} server errors, {line['schema_violations']} schema "
+            f"violations{'' if five is None else f', {five} 5xx responses'}",
+            line["target"],
+            "PASS" if line["pass"] else "FAIL",
+        )
     if b.startswith("reliability_"):
         extra = {k: v for k, v in line.items() if k in ("statuses", "during", "after")}
         return (

@@ -138,9 +138,12 @@ def campaign_create(
     )
     chosen = list(units) if units is not None else default_units(issuing_unit)
     campaign.units.set(chosen)
+    suffix = "领导小组"
+    room = LeadingGroup._meta.get_field("name").max_length - len(suffix)
     LeadingGroup.objects.create(
         campaign=campaign,
-        name=group_name or f"{campaign.name}领导小组",
+        # a campaign name may use the whole of its 200 characters; the group's name has no more
+        name=group_name or f"{campaign.name[:room]}{suffix}",
         office_name=office_name or _("Office of the leading group"),
     )
     audit.record(

@@ -128,6 +128,9 @@ class ComplaintSerializer(serializers.ModelSerializer):
     overdue = serializers.SerializerMethodField()
     light = serializers.SerializerMethodField()
     complainant = serializers.SerializerMethodField()
+    # "" until the case is verified / rated: read-only fields lose allow_blank unless declared.
+    verification = serializers.ChoiceField(Verification.choices, allow_blank=True, read_only=True)
+    satisfaction = serializers.ChoiceField(Satisfaction.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Complaint

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.core import clock
+from xiaoneng.core.forms_org import UnitChoiceIterator
 from xiaoneng.core.models import Unit
 from xiaoneng.core.widgets import FastSelect
 
@@ -70,12 +71,20 @@ class InstantOrDateFilter(django_filters.Filter):
         return qs.filter(**{f"{self.field_name}__{self.lookup_expr}": value})
 
 
+class UnitFilterField(django_filters.fields.ModelChoiceField):
+    iterator = UnitChoiceIterator
+
+
+class UnitFilter(django_filters.ModelChoiceFilter):
+    field_class = UnitFilterField
+
+
 def _units(request):
-    from xiaoneng.core.selectors import units_for
+    from xiaoneng.core.selectors import unit_choices
 
     if request is None:
         return Unit.objects.none()
-    return units_for(request.user).filter(is_active=True).order_by("path")
+    return unit_choices(request.user).filter(is_active=True)
 
 
 def overdue_q(now: datetime | None = None) -> Q:
@@ -100,7 +109,7 @@ class ComplaintFilter(django_filters.FilterSet):
         queryset=Category.objects.order_by("sort_order", "id"),
         label=_("Category"),
     )
-    unit = django_filters.ModelChoiceFilter(
+    unit = UnitFilter(
         field_name="unit", queryset=_units, label=_("Responsible unit"), widget=FastSelect
     )
     received_after = InstantOrDateFilter(

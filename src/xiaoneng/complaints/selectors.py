@@ -26,9 +26,9 @@ LIST_RELATED = (
 UNIT_BUCKETS = ("to_sign", "handling", "due_soon", "overdue")
 
 
-def complaints_for(user) -> QuerySet[Complaint]:
-    """Every complaint the user may see (data scope), ready for list pages."""
-    return scoped(user, Complaint).select_related(*LIST_RELATED)
+def complaints_for(user, related: tuple[str, ...] = LIST_RELATED) -> QuerySet[Complaint]:
+    """Every complaint the user may see (data scope), with `related` joined."""
+    return scoped(user, Complaint).select_related(*related)
 
 
 def get_complaint(user, pk) -> Complaint:
@@ -48,7 +48,7 @@ def counts_by_status(user) -> list[tuple[str, int]]:
         scoped(user, Complaint)
         .order_by()
         .values_list("status")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))  # COUNT(*): an index-only scan of the status index
         .values_list("status", "n")
     )
     return sorted(rows)

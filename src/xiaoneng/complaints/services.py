@@ -1077,7 +1077,9 @@ def tracking_matches(complaint: Complaint, phone_last4: str) -> bool:
     identity = ComplainantIdentity.objects.filter(complaint=complaint).first()
     if identity is None or not identity.phone_last4:
         return False
-    return secrets.compare_digest(identity.phone_last4, (phone_last4 or "").strip()[-4:])
+    given = (phone_last4 or "").strip()[-4:]
+    # Bytes: compare_digest refuses non-ASCII str, and any text may arrive here from the public.
+    return secrets.compare_digest(identity.phone_last4.encode(), given.encode())
 
 
 __all__ = [

@@ -25,6 +25,7 @@ class Scope:
     everything: bool = False
     unit_paths: tuple[str, ...] = ()  # unit and everything below
     unit_ids: tuple[int, ...] = ()  # these units only
+    subtree_ids: tuple[int, ...] = ()  # the units under unit_paths, resolved when built
     department_ids: tuple[int, ...] = ()
     person_id: int | None = None
     user_id: int | None = None
@@ -45,10 +46,11 @@ class Scope:
             return None
         parts: list[Q] = []
         if fields.unit is not None:
-            prefix = f"{fields.unit}__" if fields.unit else ""
-            parts += [Q(**{f"{prefix}path__startswith": p}) for p in self.unit_paths]
-            if self.unit_ids:
-                parts.append(Q(**{f"{prefix}pk__in" if prefix else "pk__in": self.unit_ids}))
+            # Unit ids, not a join on the path: with the other OR'ed parts the database can
+            # still combine index scans (a path LIKE across a join reads every row).
+            ids = sorted({*self.unit_ids, *self.subtree_ids})
+            if ids:
+                parts.append(Q(**{f"{fields.unit}__in" if fields.unit else "pk__in": ids}))
         if fields.department is not None and self.department_ids:
             key = f"{fields.department}__in" if fields.department else "pk__in"
             parts.append(Q(**{key: self.department_ids}))
@@ -110,9 +112,16 @@ def _build_scope(user) -> Scope:
             person_id = person.pk
         elif kind == DataScope.SELF:
             person_id = person.pk
+    subtree: tuple[int, ...] = ()
+    if paths and not everything:
+        from .models import Unit
+
+        below = reduce(or_, [Q(path__startswith=p) for p in paths])
+        subtree = tuple(Unit.objects.filter(below).order_by("pk").values_list("pk", flat=True))
     return Scope(
         everything=everything,
         unit_paths=tuple(sorted(paths)),
+        subtree_ids=subtree,
         unit_ids=tuple(sorted(unit_ids)),
         department_ids=tuple(sorted(department_ids)),
         person_id=person_id,

@@ -12,6 +12,11 @@ def units_for(user) -> QuerySet[Unit]:
     return scoped(user, Unit).select_related("parent", "principal")
 
 
+def unit_choices(user) -> QuerySet[Unit]:
+    """Units in scope for a select, in tree order, without joins (a province lists 5,000)."""
+    return scoped(user, Unit).order_by("path")
+
+
 def departments_for(user) -> QuerySet[Department]:
     return scoped(user, Department).select_related("unit", "head", "leader_in_charge")
 

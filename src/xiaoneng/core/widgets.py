@@ -8,26 +8,46 @@ These widgets produce the same HTML (same attributes, selection and option group
 from __future__ import annotations
 
 from django import forms
-from django.forms.utils import flatatt
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 
+def _attributes(attrs: dict) -> str:
+    """As django/forms/widgets/attrs.html writes them (in order; True bare, False left out)."""
+    out = []
+    for key, value in attrs.items():
+        if value is False:
+            continue
+        out.append(f" {key}" if value is True else f' {key}="{escape(str(value))}"')
+    return "".join(out)
+
+
 class FastOptionsMixin:
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts = [f'<select name="{escape(widget["name"])}"{flatatt(widget["attrs"])}>']
-        for group_name, options, _index in widget["optgroups"]:
-            if group_name:
-                parts.append(f'<optgroup label="{escape(group_name)}">')
-            for option in options:
-                value_text = "" if option["value"] is None else escape(str(option["value"]))
-                parts.append(
-                    f'<option value="{value_text}"{flatatt(option["attrs"])}>'
-                    f"{escape(str(option['label']))}</option>"
-                )
-            if group_name:
+        # Django's Select.get_context + optgroups, without a dict per option.
+        final = self.build_attrs(self.attrs, attrs)
+        if self.allow_multiple_selected:
+            final["multiple"] = True
+        wanted = set(self.format_value(value))
+        parts = [f'<select name="{escape(name)}"{_attributes(final)}>']
+        taken = False
+
+        def option(raw, label) -> None:
+            nonlocal taken
+            text = "" if raw is None else str(raw)
+            selected = (self.allow_multiple_selected or not taken) and text in wanted
+            taken = taken or selected
+            mark = " selected" if selected else ""
+            parts.append(f'<option value="{escape(text)}"{mark}>{escape(str(label))}</option>')
+
+        for raw, label in self.choices:
+            if isinstance(label, list | tuple):
+                parts.append(f'<optgroup label="{escape(raw)}">')
+                for sub_raw, sub_label in label:
+                    option(sub_raw, sub_label)
                 parts.append("</optgroup>")
+            else:
+                option(raw, label)
         parts.append("</select>")
         return mark_safe("".join(parts))
 

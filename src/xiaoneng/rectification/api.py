@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
-from drf_spectacular.plumbing import build_choice_field
+from drf_spectacular.plumbing import ResolvedComponent, build_choice_field
 from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
@@ -52,14 +52,24 @@ class LedgerChoiceFieldExtension(OpenApiSerializerFieldExtension):
     target_class = LedgerChoiceField
     match_subclasses = True
 
-    def get_name(self) -> str:
-        return self.target.enum_name
+    def get_name(self) -> str | None:
+        # a field that may also be blank is the component or "" (not the component itself)
+        return None if self.target.allow_blank else self.target.enum_name
 
     def map_serializer_field(self, auto_schema, direction):
         schema = build_choice_field(self.target)
         schema.pop("x-spec-enum-id", None)
         schema["enum"] = [v for v in schema["enum"] if v not in ("", None)]
-        return schema
+        if not self.target.allow_blank:
+            return schema
+        component = ResolvedComponent(
+            name=self.target.enum_name,
+            type=ResolvedComponent.SCHEMA,
+            schema=schema,
+            object=self.target,
+        )
+        auto_schema.registry.register_on_missing(component)
+        return {"oneOf": [component.ref, {"type": "string", "enum": [""]}]}
 
 
 def source_field(**kw):

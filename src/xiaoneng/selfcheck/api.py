@@ -14,7 +14,12 @@ from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import build_choice_field
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -278,7 +283,7 @@ class AssignmentViewSet(
         ],
         responses=CompletionSerializer(many=True),
     )
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def completion(self, request):
         """Completion per unit in the caller's scope: unit and personal checklists, completed,
         overdue (open past the due date) and the rate in percent."""
@@ -542,9 +547,14 @@ class LearningRecordViewSet(
             OpenApiParameter("unit", OpenApiTypes.INT),
             OpenApiParameter("by", OpenApiTypes.STR, enum=["person", "unit"]),
         ],
-        responses=PersonComplianceSerializer(many=True),
+        responses=PolymorphicProxySerializer(
+            component_name="Compliance",
+            serializers=[PersonComplianceSerializer, UnitComplianceSerializer],
+            resource_type_field_name=None,
+            many=True,
+        ),
     )
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def compliance(self, request):
         """Each person in scope against each active requirement; ``?by=unit`` sums per unit
         (people, compliant people, rate)."""
@@ -625,7 +635,7 @@ class ActivityViewSet(
         ],
         responses=MissingSerializer(many=True),
     )
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def missing(self, request):
         params = request.query_params
         errors = {}
@@ -787,6 +797,6 @@ class RuleViewSet(
         return Response(self.get_serializer(self.get_queryset().get(pk=rule.pk)).data)
 
     @extend_schema(responses=RegisterRowSerializer(many=True))
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def register(self, request):
         return Response(RegisterRowSerializer(selectors.register(request.user), many=True).data)

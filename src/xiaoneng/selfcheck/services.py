@@ -99,6 +99,7 @@ def template_create(
     description: str = "",
     source: str = "",
     target: str = ChecklistTemplate.Target.BOTH,
+    is_active: bool = True,
     check: bool = True,
 ) -> ChecklistTemplate:
     """Configure a checklist (office). Items: [{"title", "text", "guidance"?}] in order."""
@@ -114,7 +115,12 @@ def template_create(
         errors["code"] = [_("This code is already used.")]
     _fail(errors)
     template = ChecklistTemplate.objects.create(
-        code=code, name=name, description=description, source=source, target=target
+        code=code,
+        name=name,
+        description=description,
+        source=source,
+        target=target,
+        is_active=is_active,
     )
     for number, item in enumerate(items, start=1):
         ChecklistItem.objects.create(

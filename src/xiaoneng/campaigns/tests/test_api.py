@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from xiaoneng.campaigns.models import Submission
+from xiaoneng.campaigns.models import Campaign, Submission
 from xiaoneng.core import clock
 
 from .conftest import at
@@ -62,6 +62,15 @@ def test_a_campaign_from_scratch(api_as, org):
     assert response.json()["units"] == [org.unit_a.pk]
     bad = api_as(org.alice).post(f"{BASE}campaigns", {"name": "x"}, format="json")
     assert bad.status_code == 400 and set(bad.json()["errors"]) == {"starts_on", "ends_on"}
+
+
+def test_a_campaign_name_of_full_length_still_names_its_leading_group(api_as, org):
+    """schemathesis: a 200-character name made the group's name (name + 领导小组) overflow → 500."""
+    body = {"name": "专" * 200, "starts_on": "2026-03-01", "ends_on": "2026-06-30"}
+    response = api_as(org.alice).post(f"{BASE}campaigns", body, format="json")
+    assert response.status_code == 201, response.content
+    group = Campaign.objects.get(pk=response.json()["id"]).groups.get(unit=None)
+    assert group.name == "专" * 196 + "领导小组"
 
 
 def test_units_see_started_campaigns_they_are_in(api_as, org, zuofeng, campaign):

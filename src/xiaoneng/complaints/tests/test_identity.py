@@ -96,3 +96,5 @@ def test_the_public_tracking_check_uses_the_last_four_digits(org):
     c = register(org)
     assert services.tracking_matches(c, "8000")
     assert not services.tracking_matches(c, "0000")
+    assert not services.tracking_matches(c, "١٢٣٤")  # non-ASCII digits: a plain no, not a 500
+    assert not services.tracking_matches(c, "八千")

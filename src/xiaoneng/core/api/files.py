@@ -35,7 +35,7 @@ class FileUpload(APIView):
 
 class JobSerializer(serializers.ModelSerializer):
     percent = serializers.IntegerField(read_only=True)
-    output_file = StoredFileSerializer(read_only=True)
+    output_file = StoredFileSerializer(read_only=True, allow_null=True)  # until it is done
 
     class Meta:
         model = Job

@@ -171,6 +171,7 @@ def test_tracking_a_named_case_needs_the_phone_digits(api, org, category):
     assert response.status_code == 200
     assert response.data["tracking_code"] == code and response.data["status"] == "received"
     assert api.get(f"{URL}/NOSUCHCODE22", {"phone_last4": "1111"}).status_code == 404
+    assert api.get(f"{URL}/{code}", {"phone_last4": "١١١١"}).status_code == 404  # not a 500
 
 
 def test_tracking_an_anonymous_case_needs_only_the_code(api, org, category):

@@ -146,6 +146,15 @@ def test_only_the_office_configures(api_as, org):
     assert api_as(org.alice).post(f"{BASE}recurring-activities", activity).status_code == 201
 
 
+def test_a_template_can_be_created_inactive(api_as, org):
+    """schemathesis: the schema offers is_active on create, the service did not take it → 500."""
+    body = {"code": "off", "name": "停用清单", "is_active": False, "items": [{"text": "查一查"}]}
+    response = api_as(org.alice).post(f"{BASE}checklist-templates", body, format="json")
+    assert response.status_code == 201, response.content
+    assert response.json()["is_active"] is False
+    assert ChecklistTemplate.objects.get(code="off").is_active is False
+
+
 def test_answering_two_problems_over_the_api_opens_two_linked_issues(
     api_as, org, wucha, due, fake_ledger
 ):
@@ -377,6 +386,31 @@ def test_the_schema_documents_the_endpoints(api_as, org):
         "/api/v1/institution-rules/register",
     ):
         assert path in text
+
+
+def test_the_report_lists_are_documented_as_plain_lists(api_as, org):
+    """schemathesis: these actions answer a JSON array, but the schema said a page of results
+    (count/next/previous) with the viewset's filter, ordering and page parameters."""
+    schema = api_as(org.alice).get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    for path in (
+        "/api/v1/checklist-assignments/completion",
+        "/api/v1/learning-records/compliance",
+        "/api/v1/recurring-activities/missing",
+        "/api/v1/institution-rules/register",
+    ):
+        get = schema["paths"][path]["get"]
+        body = get["responses"]["200"]["content"]["application/json"]["schema"]
+        assert body["type"] == "array", path
+        params = {p["name"] for p in get.get("parameters", [])}
+        assert not params & {"page", "page_size", "ordering"}, (path, params)
+    compliance = schema["paths"]["/api/v1/learning-records/compliance"]["get"]
+    rows = compliance["responses"]["200"]["content"]["application/json"]["schema"]["items"]
+    assert rows == {"$ref": "#/components/schemas/Compliance"}
+    refs = {
+        ref["$ref"].rsplit("/", 1)[1]
+        for ref in schema["components"]["schemas"]["Compliance"]["oneOf"]
+    }
+    assert refs == {"PersonCompliance", "UnitCompliance"}  # ?by=unit sums per unit
 
 
 def test_seeded_templates_stay_listed_in_order(api_as, org):
