@@ -78,6 +78,20 @@ def test_it_exports_the_standard_layout(org):
     assert rows[1][13] == it.number
 
 
+def test_the_export_goes_unit_by_unit_in_tree_order_whatever_the_chunk(org, monkeypatch):
+    made = []
+    for unit in (org.unit_b, org.unit_a_child, org.unit_a, org.unit_b, org.unit_a):
+        made.append(item(org, issue(org, unit=unit), responsible_unit=unit))
+    by_tree = sorted(made, key=lambda i: (i.responsible_unit.path, i.issue_id, i.id))
+    expected = [i.number for i in by_tree]
+    for chunk in (1, 2, 1000):
+        monkeypatch.setattr(excel, "UNIT_CHUNK", chunk)
+        data, count = excel.export_items(actor=org.alice)
+        assert count == 5
+        assert [r[13] for r in read(data)[1:]] == expected
+        assert [r[0] for r in read(data)[1:]] == [1, 2, 3, 4, 5]
+
+
 def test_an_exported_ledger_reimports_unchanged(org):
     with frozen_now(at(2026, 3, 2, 9, 0)):
         for _ in range(3):
