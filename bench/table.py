@@ -12,10 +12,18 @@ def fmt(line: dict) -> tuple[str, str, str, str]:
     b = line["bench"]
     if b == "intake":
         i, ins = line["intake"], line["baseline_insert"]
+        checks = line.get("duplicate_checks") or {}
+        drained = (
+            f"; then the worker ran {checks['pending_after_load']:,} duplicate checks in "
+            f"{checks['seconds_to_drain']} s ({checks['per_second']}/s), "
+            f"{checks['pending_at_end']} left"
+            if checks.get("pending_after_load")
+            else ""
+        )
         return (
             f"intake, {line['clients']} clients × {line['seconds']} s, {line['workers']} workers",
             f"{i['per_second']}/s, p50 {i['p50_ms']} ms, p99 {i['p99_ms']} ms; "
-            f"lost {line['lost']}, duplicated {line['duplicated']}",
+            f"lost {line['lost']}, duplicated {line['duplicated']}{drained}",
             f"one-INSERT view {ins['per_second']}/s (p99 {ins['p99_ms']} ms); bare JSON "
             f"{line['baseline_json']['per_second']}/s",
             f"{line['ratio_vs_insert']} × INSERT",

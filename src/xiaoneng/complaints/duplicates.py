@@ -18,7 +18,8 @@ The rule and its measured precision/recall: ``bench/duplicates/`` (make_pairs.py
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -37,7 +38,8 @@ logger = logging.getLogger(__name__)
 
 TEXT_CANDIDATE_LIMIT = 300
 MAX_SUGGESTIONS = 10
-# What the rule reads of a candidate (a few hundred per intake: not every column).
+# What the rule reads of a candidate (a few hundred per intake: plain rows, not model objects),
+# the candidate's phone index joined in.
 CANDIDATE_FIELDS = (
     "pk",
     "title",
@@ -46,21 +48,33 @@ CANDIDATE_FIELDS = (
     "status",
     "parent_id",
     "subject_unit_id",
+    "identity__phone_index",
 )
 
 
+class Candidate(NamedTuple):
+    pk: int
+    title: str
+    content: str
+    received_at: datetime
+    status: str
+    parent_id: int | None
+    subject_unit_id: int
+    phone_index: str | None
+
+
 # --- detection ---------------------------------------------------------------------------------
-def _text(complaint: Complaint) -> str:
-    return f"{complaint.title}。{complaint.content}"
+def _text(case: Complaint | Candidate) -> str:
+    return f"{case.title}。{case.content}"
 
 
-def _doc(complaint: Complaint, phone_index: str) -> textsim.Doc:
+def _doc(case: Complaint | Candidate, phone_index: str) -> textsim.Doc:
     return textsim.Doc(
-        unit=complaint.subject_unit_id,
-        text=_text(complaint),
-        received_at=complaint.received_at,
+        unit=case.subject_unit_id,
+        text=_text(case),
+        received_at=case.received_at,
         phone_key=phone_index or "",
-        open=complaint.status in OPEN_STATUSES,
+        open=case.status in OPEN_STATUSES,
     )
 
 
@@ -73,26 +87,26 @@ def _phone_index(complaint: Complaint) -> str:
     )
 
 
-def find_candidates(complaint: Complaint) -> list[tuple[Complaint, textsim.Verdict]]:
+def _rows(qs) -> list[Candidate]:
+    return [Candidate(*row) for row in qs.values_list(*CANDIDATE_FIELDS)]
+
+
+def find_candidates(complaint: Complaint) -> list[tuple[Candidate, textsim.Verdict]]:
     """Earlier cases the complaint may repeat, best first (nothing is stored)."""
     phone_index = _phone_index(complaint)
     new = _doc(complaint, phone_index)
     received = complaint.received_at
-    pool: dict[int, Complaint] = {}
+    pool: dict[int, Candidate] = {}
     if phone_index:
         window = timedelta(days=textsim.PHONE_WINDOW_DAYS)
-        for case in (
-            Complaint.objects.filter(
-                identity__phone_index=phone_index,
-                received_at__gte=received - window,
-                received_at__lte=received + window,
-            )
-            .exclude(pk=complaint.pk)
-            .only(*CANDIDATE_FIELDS)[:TEXT_CANDIDATE_LIMIT]
-        ):
-            pool[case.pk] = case
+        same_phone = Complaint.objects.filter(
+            identity__phone_index=phone_index,
+            received_at__gte=received - window,
+            received_at__lte=received + window,
+        ).exclude(pk=complaint.pk)
+        pool.update((c.pk, c) for c in _rows(same_phone[:TEXT_CANDIDATE_LIMIT]))
     window = timedelta(days=textsim.TEXT_WINDOW_DAYS)
-    for case in (
+    same_unit = (
         Complaint.objects.filter(
             subject_unit_id=complaint.subject_unit_id,
             status__in=OPEN_STATUSES,
@@ -100,24 +114,17 @@ def find_candidates(complaint: Complaint) -> list[tuple[Complaint, textsim.Verdi
             received_at__lte=received + window,
         )
         .exclude(pk=complaint.pk)
-        .only(*CANDIDATE_FIELDS)
-        .order_by("-received_at", "-id")[:TEXT_CANDIDATE_LIMIT]
-    ):
-        pool[case.pk] = case
+        .order_by("-received_at", "-id")
+    )
+    pool.update((c.pk, c) for c in _rows(same_unit[:TEXT_CANDIDATE_LIMIT]))
     # A merged case stands for its parent: suggest the parent instead.
     parents = {c.parent_id for c in pool.values() if c.parent_id and c.parent_id not in pool}
     if parents:
-        for case in Complaint.objects.filter(pk__in=parents).only(*CANDIDATE_FIELDS):
-            pool[case.pk] = case
+        pool.update((c.pk, c) for c in _rows(Complaint.objects.filter(pk__in=parents)))
     pool.pop(complaint.pk, None)
-    indexes = dict(
-        ComplainantIdentity.objects.filter(complaint_id__in=list(pool)).values_list(
-            "complaint_id", "phone_index"
-        )
-    )
-    found: dict[int, tuple[Complaint, textsim.Verdict]] = {}
+    found: dict[int, tuple[Candidate, textsim.Verdict]] = {}
     for case in pool.values():
-        verdict = textsim.judge(new, _doc(case, indexes.get(case.pk, "")))
+        verdict = textsim.judge(new, _doc(case, case.phone_index or ""))
         if verdict is None:
             continue
         target = case
@@ -138,7 +145,7 @@ def detect(complaint: Complaint) -> list[DuplicateSuggestion]:
     rows = [
         DuplicateSuggestion(
             complaint=complaint,
-            candidate=case,
+            candidate_id=case.pk,
             reason=verdict.reason,
             score=round(verdict.score, 4),
             created_at=now,
