@@ -95,9 +95,15 @@ def main(mode: str = "quick") -> None:
     for text in (RESULTS / f"{mode}.jsonl").read_text().splitlines():
         line = json.loads(text)
         latest[line["bench"]] = line
-    any_line = next(iter(latest.values()))
+    # A figure measured before the database was last generated describes data that is gone.
+    loaded = latest.get("gen_scale", {}).get("at", "")
+    latest = {k: v for k, v in latest.items() if v["at"] >= loaded}
+    loads = sorted(float(v["machine"].rsplit("load ", 1)[1]) for v in latest.values())
+    machine = next(iter(latest.values()))["machine"].rsplit(", load", 1)[0]
+    newest = max(v["at"] for v in latest.values())
     print(
-        f"`make bench{'-full' if mode == 'full' else ''}` — {any_line['at'][:10]}, {any_line['machine']}\n"
+        f"`make bench{'-full' if mode == 'full' else ''}` — {newest[:10]}, {machine}, "
+        f"load {loads[0]}–{loads[-1]}\n"
     )
     print("| benchmark | result | baseline (same run) | ratio |")
     print("|---|---|---|---|")
