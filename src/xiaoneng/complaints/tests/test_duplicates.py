@@ -362,6 +362,24 @@ def test_pages_show_suggestions_and_merge_and_dismiss(client, org):
     assert DuplicateSuggestion.objects.get(pk=sid).status == SuggestionStatus.DISMISSED
 
 
+def test_the_page_says_when_the_check_has_not_run_yet(client, org):
+    unique = register(org, content=PARKING, title="停车收费")
+    pending = services.complaint_register(  # committed; the worker has not got to it yet
+        actor=org.alice,
+        channel="phone",
+        type="complaint",
+        category=category(),
+        subject_unit=org.unit_b,
+        title="收费不透明",
+        content="检验科收费项目没有公示。",
+    )
+    client.force_login(org.alice)
+    page = client.get(f"/complaints/{pending.pk}/").content.decode()
+    assert "正在查找疑似重复件" in page
+    page = client.get(f"/complaints/{unique.pk}/").content.decode()
+    assert "未发现疑似重复件" in page
+
+
 def test_pages_are_for_the_office_only(client, org):
     parent = dispatched(org)
     case = dispatched(org, content=WAITING_AGAIN)
