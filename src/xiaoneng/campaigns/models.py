@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xiaoneng.core.scopefields import ScopeFields
 
@@ -57,7 +58,7 @@ class CampaignTemplate(models.Model):
 class Campaign(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")  # 草拟
-        ACTIVE = "active", _("In progress")  # 进行中
+        ACTIVE = "active", pgettext_lazy("campaign status", "In progress")  # 进行中
         CLOSED = "closed", _("Finished")  # 已结束
 
     template = models.ForeignKey(
@@ -261,7 +262,7 @@ class Submission(models.Model):
         SUBMITTED = "submitted", _("Submitted")  # 已报送
         LATE = "late", _("Submitted late")  # 逾期报送
         RETURNED = "returned", _("Returned")  # 已退回
-        ACCEPTED = "accepted", _("Accepted")  # 已通过
+        ACCEPTED = "accepted", pgettext_lazy("submission status", "Accepted")  # 已通过
 
     requirement = models.ForeignKey(
         ReportingRequirement,
