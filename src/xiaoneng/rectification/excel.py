@@ -19,11 +19,12 @@ reserved in one UPDATE (measured by bench/rectification/measure.py).
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from django.db import connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -466,10 +467,11 @@ def apply_plan(actor: User, plan: Plan, *, job: Job | None = None) -> dict[str, 
                     "updated_at": now,
                 }
             )
-        for start in range(0, len(items), BATCH):
-            _insert(RectificationItem, items[start : start + BATCH])
-            if job is not None:
-                _bump(job, job.total // 2 + (start + BATCH) * job.total // (2 * len(items)))
+        with _progress_outside(job) as bump:
+            for start in range(0, len(items), BATCH):
+                _insert(RectificationItem, items[start : start + BATCH])
+                if job is not None:
+                    bump(job.total // 2 + (start + BATCH) * job.total // (2 * len(items)))
         if items:
             by_number = _ids_by_number(RectificationItem, items[0]["number"], items[-1]["number"])
             for it in items:
@@ -594,6 +596,31 @@ def _ids_by_number(model, first: str, last: str) -> dict[str, int]:
 def _bump(job: Job, done: int) -> None:
     Job.objects.filter(pk=job.pk).update(done=done)
     job.done = done
+
+
+@contextmanager
+def _progress_outside(job: Job | None):
+    """Progress of a write that is one open transaction, visible to the page polling the job.
+
+    On PostgreSQL it goes through a second connection in autocommit (the import's own
+    connection must not touch the job row: the second one would then wait for it). SQLite has one
+    writer at a time, so there the page sees the jump at commit.
+    """
+    if job is None or connection.vendor != "postgresql":
+        yield lambda done: None
+        return
+    side = connections.create_connection(DEFAULT_DB_ALIAS)
+    table = connection.ops.quote_name(Job._meta.db_table)
+
+    def bump(done: int) -> None:
+        with side.cursor() as cursor:
+            cursor.execute(f"UPDATE {table} SET done = %s WHERE id = %s", [done, job.pk])
+        job.done = done
+
+    try:
+        yield bump
+    finally:
+        side.close()
 
 
 # --- jobs --------------------------------------------------------------------------------------

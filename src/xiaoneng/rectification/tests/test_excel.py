@@ -4,6 +4,7 @@ number, whole-file validation (one bad row imports nothing and names the row), j
 from __future__ import annotations
 
 import io
+import os
 from datetime import date
 
 import pytest
@@ -199,3 +200,41 @@ def test_import_and_export_run_as_jobs(org, django_capture_on_commit_callbacks):
     export.refresh_from_db()
     assert export.status == Job.Status.DONE and export.result == {"rows": 2}
     assert len(read(export.output_file.file.read())) == 3
+
+
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="SQLite has one writer: progress shows at commit (see excel._progress_outside)",
+)
+@pytest.mark.django_db(transaction=True)
+def test_import_progress_is_visible_while_its_transaction_is_still_open(org, monkeypatch):
+    from django.db import DEFAULT_DB_ALIAS, connections
+
+    monkeypatch.setattr(excel, "BATCH", 2)
+    outside = connections.create_connection(DEFAULT_DB_ALIAS)
+    seen = []
+    insert = excel._insert
+
+    def watched(model, rows):
+        insert(model, rows)
+        if model is RectificationItem:
+            with outside.cursor() as cursor:
+                cursor.execute("SELECT done, total FROM core_job ORDER BY id DESC LIMIT 1")
+                done, total = cursor.fetchone()
+                cursor.execute("SELECT count(*) FROM rectification_rectificationitem")
+                seen.append((done, total, cursor.fetchone()[0]))
+
+    monkeypatch.setattr(excel, "_insert", watched)
+    upload = store_bytes(
+        data=workbook([row(序号=i, 问题描述=f"问题{i}") for i in range(1, 7)]),
+        name="ledger.xlsx",
+        actor=org.alice,
+    )
+    job = excel.start_import(actor=org.alice, upload=upload)  # runs at commit (immediate queue)
+    outside.close()
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE and job.result["items_created"] == 6
+    # Seen from another connection after each batch: nothing committed yet, progress moving.
+    assert [items for _done, _total, items in seen] == [0, 0, 0]
+    assert [done for done, _total, _items in seen][1:] == [4, 5]
+    assert all(total == 6 for _done, total, _items in seen)
