@@ -10,11 +10,11 @@ from pathlib import Path
 SRC = Path(__file__).resolve().parents[3]
 
 
-def run(*args: str) -> subprocess.CompletedProcess:
+def run(*args: str, entry: tuple[str, ...] = ("-m", "xiaoneng.manage")):
     env = {k: v for k, v in os.environ.items() if k not in {"XIAONENG_ENV", "SECRET_KEY"}}
     env["PYTHONPATH"] = str(SRC)
     return subprocess.run(
-        [sys.executable, "-m", "xiaoneng.manage", *args],
+        [sys.executable, *entry, *args],
         env=env,
         capture_output=True,
         text=True,
@@ -24,6 +24,12 @@ def run(*args: str) -> subprocess.CompletedProcess:
 
 def test_the_migration_check_runs_on_a_bare_checkout():
     result = run("makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "No changes detected" in result.stdout
+
+
+def test_the_checkouts_manage_py_runs_it_too():
+    result = run("makemigrations", "--check", "--dry-run", entry=(str(SRC.parent / "manage.py"),))
     assert result.returncode == 0, result.stderr[-2000:]
     assert "No changes detected" in result.stdout
 
