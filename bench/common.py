@@ -108,6 +108,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def stop(proc: subprocess.Popen | None) -> None:
+    """End a process group started with start_new_session: TERM, then KILL after 20 s."""
+    if proc and proc.poll() is None:
+        os.killpg(proc.pid, 15)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, 9)
+            proc.wait()
+
+
 @dataclass
 class Server:
     db: str
@@ -155,13 +166,7 @@ class Server:
         raise RuntimeError("gunicorn did not answer within 60 s")
 
     def __exit__(self, *exc) -> None:
-        if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, 15)
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, 9)
-                self.proc.wait()
+        stop(self.proc)
 
 
 @dataclass
@@ -185,13 +190,7 @@ class Worker:
         return self
 
     def __exit__(self, *exc) -> None:
-        if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, 15)
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, 9)
-                self.proc.wait()
+        stop(self.proc)
 
 
 def request(method: str, port: int, path: str, body=None, headers=None, timeout=30):

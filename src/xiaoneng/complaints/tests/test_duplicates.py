@@ -42,7 +42,10 @@ def category() -> Category:
     return Category.objects.get(code="poor_attitude")
 
 
-def register(org, *, phone="", content=WAITING, title="儿科候诊时间太长", **over) -> Complaint:
+def register(
+    org, *, phone="", content=WAITING, title="儿科候诊时间太长", checked=True, **over
+) -> Complaint:
+    """Register a case; checked=False: committed, but the worker has not checked it (yet)."""
     complainant = {"name": "王五", "phone": phone, "anonymous": False} if phone else {}
     kwargs = {
         "actor": org.alice,
@@ -55,6 +58,8 @@ def register(org, *, phone="", content=WAITING, title="儿科候诊时间太长"
         "complainant": complainant,
     }
     kwargs.update(over)
+    if not checked:
+        return services.complaint_register(**kwargs)
     # The detector runs in the worker once the intake commits (immediate queue in tests).
     with TestCase.captureOnCommitCallbacks(execute=True):
         return services.complaint_register(**kwargs)
@@ -147,16 +152,8 @@ def test_a_broken_detector_never_blocks_intake(org, monkeypatch):
 
 def test_the_check_runs_after_commit_once_and_the_catch_up_finds_lost_ones(org):
     first = register(org, phone="13800001111")
-    complaint = services.complaint_register(  # committed, but its queuing was lost
-        actor=org.alice,
-        channel="phone",
-        type="complaint",
-        category=category(),
-        subject_unit=org.unit_a,
-        title="儿科候诊",
-        content=WAITING_AGAIN,
-        complainant={"name": "王五", "phone": "138-0000-1111", "anonymous": False},
-    )
+    # Committed, but its queuing was lost.
+    complaint = register(org, phone="138-0000-1111", content=WAITING_AGAIN, checked=False)
     assert complaint.duplicates_pending is True
     assert suggestions(complaint) == []
     assert duplicates.check_all_pending() == 1
@@ -364,15 +361,10 @@ def test_pages_show_suggestions_and_merge_and_dismiss(client, org):
 
 def test_the_page_says_when_the_check_has_not_run_yet(client, org):
     unique = register(org, content=PARKING, title="停车收费")
-    pending = services.complaint_register(  # committed; the worker has not got to it yet
-        actor=org.alice,
-        channel="phone",
-        type="complaint",
-        category=category(),
-        subject_unit=org.unit_b,
-        title="收费不透明",
-        content="检验科收费项目没有公示。",
-    )
+    pending = register(
+        org, subject_unit=org.unit_b, title="收费不透明", content="检验科收费项目没有公示。",
+        checked=False,
+    )  # fmt: skip
     client.force_login(org.alice)
     page = client.get(f"/complaints/{pending.pk}/").content.decode()
     assert "正在查找疑似重复件" in page
