@@ -23,6 +23,8 @@ LIST_RELATED = (
     "handler",
     "sla_policy",
 )
+# What list pages and the list export show; each join more costs the planner at 2M rows.
+PAGE_RELATED = ("category", "subject_unit", "unit", "department")
 UNIT_BUCKETS = ("to_sign", "handling", "due_soon", "overdue")
 
 
@@ -91,11 +93,13 @@ def due_soon_before(now: datetime) -> datetime:
     return work_calendar.add_working_days(now, days).at
 
 
-def unit_queue(user, bucket: str, *, now: datetime | None = None) -> QuerySet[Complaint]:
+def unit_queue(
+    user, bucket: str, *, now: datetime | None = None, related: tuple[str, ...] = LIST_RELATED
+) -> QuerySet[Complaint]:
     """The unit's work: to_sign (dispatched), handling (signed/handling/paused),
     due_soon (running and near the deadline, not yet overdue), overdue (past resolve_by)."""
     now = now or clock.now()
-    qs = complaints_for(user)
+    qs = complaints_for(user, related=related)
     if bucket == "to_sign":
         qs = qs.filter(status=Status.DISPATCHED).order_by("sign_by", "id")
     elif bucket == "handling":

@@ -106,12 +106,8 @@ def _page(request, qs: QuerySet, *, count: int | None = None):
     return paginator.get_page(request.GET.get("page"))
 
 
-# What list pages and the list export show; each join more costs the planner at 2M rows.
-PAGE_RELATED = ("category", "subject_unit", "unit", "department")
-
-
 def list_queryset(user) -> QuerySet[Complaint]:
-    return selectors.complaints_for(user, related=PAGE_RELATED)
+    return selectors.complaints_for(user, related=selectors.PAGE_RELATED)
 
 
 def deadline_info(complaint: Complaint, now) -> dict:
@@ -252,7 +248,7 @@ def _unit_queue(request):
         }
         for key, label in UNIT_TABS
     ]
-    qs = selectors.unit_queue(user, tab).select_related(None).select_related(*PAGE_RELATED)
+    qs = selectors.unit_queue(user, tab, related=selectors.PAGE_RELATED)
     qs, headers = _sorted(request, qs, default=("resolve_by", "id"))
     page = _page(request, qs, count=counts[tab])
     _decorate(page, clock.now())

@@ -53,7 +53,7 @@ class WorkCalendar:
         self._utc_shift = _fixed_offset(self.zone)
         first = date(FIRST_YEAR, 1, 1).toordinal()
         last = date(LAST_YEAR, 12, 31).toordinal()
-        self._first, self._last = first, last
+        self._first = first
         working: list[int] = []
         rank: list[int] = []  # rank[k]: working days on or before day first + k
         is_work = bytearray()
