@@ -470,8 +470,7 @@ def apply_plan(actor: User, plan: Plan, *, job: Job | None = None) -> dict[str, 
         with _progress_outside(job) as bump:
             for start in range(0, len(items), BATCH):
                 _insert(RectificationItem, items[start : start + BATCH])
-                if job is not None:
-                    bump(job.total // 2 + (start + BATCH) * job.total // (2 * len(items)))
+                bump(start + BATCH, len(items))
         if items:
             by_number = _ids_by_number(RectificationItem, items[0]["number"], items[-1]["number"])
             for it in items:
@@ -607,12 +606,14 @@ def _progress_outside(job: Job | None):
     writer at a time, so there the page sees the jump at commit.
     """
     if job is None or connection.vendor != "postgresql":
-        yield lambda done: None
+        yield lambda written, of: None
         return
     side = connections.create_connection(DEFAULT_DB_ALIAS)
     table = connection.ops.quote_name(Job._meta.db_table)
 
-    def bump(done: int) -> None:
+    def bump(written: int, of: int) -> None:
+        """The second half of the bar: `written` of `of` rows (validation was the first)."""
+        done = job.total // 2 + written * job.total // (2 * of)
         with side.cursor() as cursor:
             cursor.execute(f"UPDATE {table} SET done = %s WHERE id = %s", [done, job.pk])
         job.done = done
