@@ -1,5 +1,6 @@
-"""Suite-wide: fresh rule snapshots for each test; a transactional test (live server, threads) flushes every table after it, and
-with it the reference data the migrations seed; put it back before the next such test."""
+"""Suite-wide: fresh rule snapshots for each test; a transactional test (live server, threads)
+flushes every table after it, and with it the reference data the migrations seed; put it back
+before the next such test."""
 
 import pytest
 
