@@ -11,9 +11,9 @@ MODULES = [
     (_("Campaigns"), "flag", "campaigns:list", []),
     (_("Self-inspection"), "list-check", "selfcheck:mine", []),
     (_("Inspections"), "search", "inspections:list", []),
-    (_("Evaluation"), "clipboard-data", "evaluation:home", []),
+    (_("Evaluation"), "clipboard-data", "evaluations:home", []),
     (_("Accountability"), "shield-exclamation", "accountability:list", []),
-    (_("Service time limits"), "stopwatch", "servicetime:home", []),
+    (_("Service time limits"), "stopwatch", "servicetimes:home", []),
     (_("Statistics"), "bar-chart", "reports:dashboard", []),
     (
         _("System"),

@@ -13,7 +13,7 @@ written. A good file is written in one transaction:
   and its item.
 
 Both run as a ``core.models.Job`` in the task queue. For 100,000 rows: a streaming xlsx reader
-and writer (xlsx.py), lookups preloaded into dicts, ``executemany`` inserts in batches, numbers
+and writer (core/spreadsheet.py), lookups preloaded into dicts, ``executemany`` inserts in batches, numbers
 reserved in one UPDATE (measured by bench/rectification/measure.py).
 """
 
@@ -29,11 +29,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xiaoneng.core import audit, clock
+from xiaoneng.core import spreadsheet as xlsx
 from xiaoneng.core.files import store_bytes
 from xiaoneng.core.models import Job, Person, StoredFile, Unit, User
 from xiaoneng.core.scope import scope_for, scoped
 
-from . import deadlines, selectors, services, xlsx
+from . import deadlines, selectors, services
 from .models import Issue, ItemEvent, ProgressUpdate, RectificationItem
 from .vocab import IssueSource, ItemStatus, ItemType
 
@@ -157,7 +158,7 @@ WIDTHS = (6, 10, 40, 10, 30, 24, 12, 20, 10, 10, 30, 10, 12, 16)
 
 
 def build_workbook_bytes(rows, *, on_progress=None) -> tuple[bytes, int]:
-    """The ledger workbook (streamed; see xlsx.py for why not openpyxl's writer)."""
+    """The ledger workbook (streamed; see core/spreadsheet.py for why not openpyxl's writer)."""
     return xlsx.write_xlsx(
         rows, header=HEADERS, sheet=SHEET_TITLE, widths=WIDTHS, on_row=on_progress
     )

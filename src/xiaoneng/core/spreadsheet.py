@@ -1,4 +1,4 @@
-"""A small, fast streaming .xlsx writer and reader for ledger-sized sheets (100,000+ rows).
+"""The one spreadsheet layer: a small, fast streaming .xlsx writer and reader (100,000+ rows).
 
 openpyxl without lxml spends most of its time building and walking XML element objects per cell;
 a ledger is one plain sheet of text, numbers and dates, so the writer formats the sheet XML

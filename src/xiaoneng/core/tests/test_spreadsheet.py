@@ -8,7 +8,7 @@ from datetime import date, datetime
 import pytest
 from openpyxl import Workbook
 
-from xiaoneng.rectification import xlsx
+from xiaoneng.core import spreadsheet as xlsx
 
 
 def test_what_the_writer_writes_reads_back_the_same():
