@@ -169,9 +169,7 @@ def case_create(
     if subjects is None:
         subjects = proposed_subjects(unit=unit, department=department, person=person)
     _add_subjects(case, subjects)
-    _event(
-        case, "registered", actor, _("Source: %(source)s") % {"source": case.get_source_display()}
-    )
+    _event(case, "registered", actor)
     audit.record(
         "create",
         case,
@@ -191,7 +189,7 @@ def case_from_referral(*, referral, actor: User | None = None) -> Case:
     case = case_create(
         actor=actor,
         check=False,
-        title=_("Spot check failed: %(item)s") % {"item": item.number},
+        title=f"抽查未通过：{item.number}",  # record data (Chinese, like the seeds), not UI text
         summary=referral.note,
         source=SourceKind.SPOT_CHECK,
         unit=item.responsible_unit,
@@ -339,8 +337,9 @@ def transition(case: Case, action: str, *, actor: User, note: str = "", **data: 
     """Take one workflow step; illegal in the current state → 409, lacking the role → 403."""
     if action not in CASE.transitions:
         raise ValidationFailed(_("Unknown action."), errors={"action": [_("Unknown action.")]})
-    require_permission(actor, ACTION_PERMISSION[action])
     case = Case.objects.select_for_update().get(pk=case.pk)
+    CASE.target(case, action)  # an illegal step is a 409 whoever asks
+    require_permission(actor, ACTION_PERMISSION[action])
     now = clock.now()
     changes: dict[str, Any] = {}
     if action == "dismiss":
