@@ -61,7 +61,11 @@ def assessments_for(user, scheme: AssessmentScheme) -> QuerySet[Assessment]:
 
 def get_assessment(user, pk: int) -> Assessment:
     assessment = Assessment.objects.select_related("scheme", "unit").filter(pk=pk).first()
-    if assessment is None or not assessments_for(user, assessment.scheme).filter(pk=pk).exists():
+    if (
+        assessment is None
+        or not schemes_for(user).filter(pk=assessment.scheme_id).exists()
+        or not assessments_for(user, assessment.scheme).filter(pk=pk).exists()
+    ):
         raise Http404
     return assessment
 

@@ -195,6 +195,7 @@ def compute(*, scheme: AssessmentScheme, actor: User | None, check: bool = True)
         _total(scheme, assessment)
     _rank(scheme)
     AssessmentScheme.objects.filter(pk=scheme.pk).update(computed_at=now)
+    scheme.computed_at = now
     audit.record("compute", scheme, after={"units": len(units)}, actor=actor)
     return len(units)
 
@@ -265,6 +266,7 @@ def scheme_transition(*, scheme: AssessmentScheme, actor: User, action: str) -> 
     require_permission(actor, MANAGE)
     if action not in SCHEME.transitions:
         _fail("action", _("Unknown action."))
+    scheme.refresh_from_db()
     if action == "lock" and not scheme.computed_at:
         raise Conflict(_("Compute the assessment before locking it."))
     now = clock.now()
