@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from xiaoneng.complaints.models import Complaint
 from xiaoneng.core.scope import scoped
+from xiaoneng.core.services.base import require_permission
 
 from . import selectors
 from . import serializers as s
@@ -44,6 +45,7 @@ class CaseListCreate(generics.ListCreateAPIView):
         request=s.CaseCreateSerializer, responses={201: s.CaseDetailSerializer, **ERRORS}
     )
     def post(self, request, *args, **kwargs):
+        require_permission(request.user, "accountability.manage")
         data = s.CaseCreateSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         case = cases.case_create(actor=request.user, **data.validated_data)
