@@ -301,6 +301,12 @@ class NominationListCreate(generics.ListCreateAPIView):
     def get_queryset(self):
         return selectors.nominations_for(self.request.user)
 
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        for row in response.data.get("results", []):
+            row["findings"] = selectors.visible_findings(request.user, row["findings"])
+        return response
+
     @extend_schema(
         request=s.NominationCreateSerializer, responses={201: s.NominationSerializer, **ERRORS}
     )
@@ -308,6 +314,7 @@ class NominationListCreate(generics.ListCreateAPIView):
         data = s.NominationCreateSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         nomination = awards.nominate(actor=request.user, **data.validated_data)
+        nomination.findings = selectors.visible_findings(request.user, nomination.findings)
         return Response(s.NominationSerializer(nomination).data, status=status.HTTP_201_CREATED)
 
 
@@ -315,7 +322,9 @@ class NominationDetail(generics.RetrieveAPIView):
     serializer_class = s.NominationSerializer
 
     def get_object(self):
-        return selectors.get_nomination(self.request.user, self.kwargs["pk"])
+        nomination = selectors.get_nomination(self.request.user, self.kwargs["pk"])
+        nomination.findings = selectors.visible_findings(self.request.user, nomination.findings)
+        return nomination
 
 
 class NominationCheck(APIView):
@@ -327,6 +336,7 @@ class NominationCheck(APIView):
     def post(self, request, pk: int):
         nomination = selectors.get_nomination(request.user, pk)
         awards.run_check(nomination)
+        nomination.findings = selectors.visible_findings(request.user, nomination.findings)
         return Response(s.NominationSerializer(nomination).data)
 
 

@@ -39,6 +39,14 @@ def load_demo(*, now=None) -> int:
     if item is not None:
         check = spotchecks.spot_check_draw(actor=office, count=1, unit=hospital, seed=20261)
         sampled = check.results.select_related("item").first().item
+        # 一案双查 needs someone directly responsible in a department with its leaders.
+        department = hospital.departments.filter(head__isnull=False).order_by("pk").first()
+        if department is not None:
+            member = department.members.exclude(pk=department.head_id).order_by("pk").first()
+            RectificationItem.objects.filter(pk=sampled.pk).update(
+                responsible_department=department, responsible_person=member or department.head
+            )
+            sampled.refresh_from_db()
         spotchecks.spot_check_result(
             actor=office,
             spot_check=check,

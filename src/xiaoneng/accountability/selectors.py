@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from xiaoneng.core.scope import scoped
 
@@ -83,6 +84,23 @@ def get_nomination(user, pk: int) -> Nomination:
     if nomination is None:
         raise Http404
     return nomination
+
+
+def visible_findings(user, findings: list[dict]) -> list[dict]:
+    """The check's findings as this user may read them: cases and vetoes are the office's,
+    纪检监察's and leaders' business, so a nominating unit learns only that there are some."""
+    if user.has_permission("award.decide") or user.has_permission("accountability.view"):
+        return findings
+    blocking = [f for f in findings if f.get("blocking")]
+    if not blocking:
+        return []
+    return [
+        {
+            "kind": "restricted",
+            "blocking": True,
+            "text": _("The check found matters that the efficiency office must weigh."),
+        }
+    ]
 
 
 def open_cases_q() -> Q:

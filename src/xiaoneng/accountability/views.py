@@ -36,6 +36,7 @@ ACTION_LABELS = {
     "close": _("Close the case"),
 }
 NOTE_REQUIRED = {"dismiss", "propose", "send_back", "appeal"}
+BACKWARD = {"dismiss", "send_back", "appeal"}  # shown after the step forward
 
 
 def _crumbs(*rest) -> list:
@@ -140,7 +141,7 @@ def case_detail(request, pk: int):
     editable = case.status in EDITABLE and policies.can_manage(user)
     actions = [
         {"name": name, "label": ACTION_LABELS[name], "note_required": name in NOTE_REQUIRED}
-        for name in CASE.allowed(case)
+        for name in sorted(CASE.allowed(case), key=lambda n: n in BACKWARD)
         if user.has_permission(ACTION_PERMISSION[name])
         and not (name == "propose" and case.status == CaseStatus.REGISTERED and not case.fast_track)
     ]
@@ -412,6 +413,7 @@ def nomination_detail(request, pk: int):
         "accountability/nomination.html",
         {
             "n": nomination,
+            "findings": selectors.visible_findings(user, nomination.findings),
             "blocking": [f for f in nomination.findings if f.get("blocking")],
             "can_decide": user.has_permission("award.decide")
             and nomination.status == NominationStatus.NOMINATED,

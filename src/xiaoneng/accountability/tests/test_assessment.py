@@ -253,3 +253,19 @@ def test_compute_does_not_touch_days_outside_the_year(org):
     assessment.compute(scheme=scheme, actor=org.alice)
     a = Assessment.objects.get(scheme=scheme, unit=org.unit_a)
     assert a.lines.get(indicator__code="c").value is None
+
+
+def test_a_nominating_unit_never_reads_the_cases_behind_a_veto(org, api_as, client):
+    case = cases.case_create(actor=org.alice, title="导诊台无人值守", unit=org.unit_a)
+    n = awards.nominate(actor=org.bob, year=YEAR, award="先进单位", unit=org.unit_a)
+    for body in (
+        api_as(org.bob).get(f"/api/v1/award-nominations/{n.pk}").content.decode(),
+        api_as(org.bob).get("/api/v1/award-nominations").content.decode(),
+        api_as(org.bob).post(f"/api/v1/award-nominations/{n.pk}/check").content.decode(),
+    ):
+        assert case.number not in body and "restricted" in body
+    client.force_login(org.bob)
+    assert case.number not in client.get(f"/accountability/nominations/{n.pk}/").content.decode()
+    assert (
+        case.number in api_as(org.alice).get(f"/api/v1/award-nominations/{n.pk}").content.decode()
+    )
