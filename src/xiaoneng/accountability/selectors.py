@@ -41,6 +41,8 @@ def my_decisions(user) -> QuerySet[Subject]:
 
 def schemes_for(user) -> QuerySet[AssessmentScheme]:
     """The office and leaders see every scheme; others the published ones."""
+    if not user.is_authenticated:
+        return AssessmentScheme.objects.none()
     if user.has_permission("assessment.manage") or user.has_permission("accountability.view"):
         return AssessmentScheme.objects.all()
     return AssessmentScheme.objects.filter(status=SchemeStatus.PUBLISHED)
@@ -72,6 +74,8 @@ def get_assessment(user, pk: int) -> Assessment:
 
 
 def nominations_for(user) -> QuerySet[Nomination]:
+    if not user.is_authenticated:
+        return Nomination.objects.none()
     if user.has_permission("award.decide"):
         qs = Nomination.objects.all()
     else:

@@ -29,6 +29,7 @@ class MeasureSerializer(serializers.ModelSerializer):
 
 
 class SubjectSerializer(serializers.ModelSerializer):
+    role = serializers.CharField(read_only=True)
     role_label = serializers.CharField(source="get_role_display", read_only=True)
     measure = serializers.SlugRelatedField(slug_field="code", read_only=True)
     measure_name = serializers.CharField(source="measure.name", read_only=True, default="")
@@ -51,12 +52,16 @@ class SubjectSerializer(serializers.ModelSerializer):
 
 
 class CaseEventSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(read_only=True)
+
     class Meta:
         model = CaseEvent
         fields = ["kind", "at", "actor_name", "note"]
 
 
 class CaseSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(read_only=True)
+    source = serializers.CharField(read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     source_label = serializers.CharField(source="get_source_display", read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
@@ -147,6 +152,8 @@ class SubjectUpdateSerializer(serializers.Serializer):
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
+    rule = serializers.CharField(max_length=10, required=False)
+
     class Meta:
         model = Indicator
         fields = [
@@ -164,12 +171,15 @@ class IndicatorSerializer(serializers.ModelSerializer):
 
 
 class VetoRuleSerializer(serializers.ModelSerializer):
+    cap_grade = serializers.CharField(read_only=True)
+
     class Meta:
         model = VetoRule
         fields = ["id", "name", "condition", "params", "cap_grade"]
 
 
 class SchemeSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     indicators = IndicatorSerializer(many=True, read_only=True)
     vetoes = VetoRuleSerializer(many=True, read_only=True)
@@ -223,6 +233,7 @@ class AdjustmentSerializer(serializers.ModelSerializer):
 
 
 class AssessmentSerializer(serializers.ModelSerializer):
+    grade = serializers.CharField(read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     grade_label = serializers.CharField(source="get_grade_display", read_only=True)
 
@@ -259,6 +270,7 @@ class AdjustSerializer(serializers.Serializer):
 
 
 class NominationSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     person_name = serializers.CharField(source="person.name", read_only=True, default=None)
     status_label = serializers.CharField(source="get_status_display", read_only=True)

@@ -62,10 +62,10 @@ def scheme_create(
             name=label,
             source=src,
             rule=rule,
-            weight=as_decimal(weight),
+            weight=Decimal(str(weight)),
             target=as_decimal(target),
             floor=as_decimal(floor),
-            per_item=as_decimal(per),
+            per_item=Decimal(str(per)),
             position=i,
         )
     for label, cond, params, cap in VETOES:
@@ -270,7 +270,7 @@ def scheme_transition(*, scheme: AssessmentScheme, actor: User, action: str) -> 
     if action == "lock" and not scheme.computed_at:
         raise Conflict(_("Compute the assessment before locking it."))
     now = clock.now()
-    changes = {
+    changes: dict[str, Any] = {
         "lock": {"locked_at": now},
         "unlock": {"locked_at": None},
         "publish": {"published_at": now},

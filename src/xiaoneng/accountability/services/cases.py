@@ -257,7 +257,7 @@ def subject_add(
     if person is not None and case.subjects.filter(person=person).exists():
         raise Conflict(_("This person is already examined in this case."))
     _add_subjects(case, [{"person": person, "role": role, "name": name}])
-    subject = case.subjects.order_by("-id").first()
+    subject = case.subjects.order_by("-id")[0]
     _event(case, "subject_added", actor, subject.name)
     audit.record("subject_add", case, after={"subject": subject.name, "role": role}, actor=actor)
     return subject
