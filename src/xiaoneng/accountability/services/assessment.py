@@ -270,11 +270,8 @@ def scheme_transition(*, scheme: AssessmentScheme, actor: User, action: str) -> 
     if action == "lock" and not scheme.computed_at:
         raise Conflict(_("Compute the assessment before locking it."))
     now = clock.now()
-    changes: dict[str, Any] = {
-        "lock": {"locked_at": now},
-        "unlock": {"locked_at": None},
-        "publish": {"published_at": now},
-    }[action]
+    field = {"lock": "locked_at", "unlock": "locked_at", "publish": "published_at"}[action]
+    changes: dict[str, Any] = {field: None if action == "unlock" else now}
     before = {"status": scheme.status}
     SCHEME.apply(scheme, action, **changes)
     audit.record(action, scheme, before=before, after={"status": scheme.status}, actor=actor)
