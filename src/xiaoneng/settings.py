@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "xiaoneng.core.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "xiaoneng.core.bodylimits.RequestBodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -219,6 +220,9 @@ if os.environ.get("XIAONENG_S3_BUCKET"):
         },
     }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# JSON request bodies (core.bodylimits): size unless the endpoint declares its own, and depth.
+XIAONENG_JSON_MAX_BYTES = int(os.environ.get("XIAONENG_JSON_MAX_BYTES", 1024 * 1024))
+XIAONENG_JSON_MAX_DEPTH = int(os.environ.get("XIAONENG_JSON_MAX_DEPTH", 32))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 
 # Retention of login and audit logs (days); never less than 180.
@@ -244,6 +248,11 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "xiaoneng.core.api.errors.problem_exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "xiaoneng.core.bodylimits.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {

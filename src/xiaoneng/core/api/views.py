@@ -22,7 +22,7 @@ from .serializers import (
 class TokenView(APIView):
     authentication_classes: list = []
     permission_classes = [permissions.AllowAny]
-    throttle_scope = "auth"
+    max_body_bytes = 4096  # a user name and a password (core.bodylimits)
 
     @extend_schema(request=TokenRequestSerializer, responses={201: TokenResponseSerializer})
     def post(self, request):
@@ -36,6 +36,8 @@ class TokenView(APIView):
 
 class TokenRevokeView(APIView):
     """Revoke the bearer token used for this request."""
+
+    max_body_bytes = 1024
 
     @extend_schema(request=None, responses={204: None})
     def post(self, request):
