@@ -1,13 +1,14 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
-from rest_framework import generics, permissions, status
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import generics, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import selectors
 from ..errors import Forbidden
 from ..services import org as org_services
+from ..services.accounts import tokens_revoke_all
 from .auth import token_issue, token_revoke
 from .serializers import (
     DepartmentSerializer,
@@ -46,6 +47,24 @@ class TokenRevokeView(APIView):
             raise Forbidden(_("Only a bearer token can be revoked this way."))
         token_revoke(token=token)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TokenRevokeAllView(APIView):
+    """Revoke every API token of the caller (session or bearer), e.g. after a lost laptop."""
+
+    max_body_bytes = 1024
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: inline_serializer(
+                "TokenRevokeAllResponse", {"revoked": serializers.IntegerField()}
+            )
+        },
+    )
+    def post(self, request):
+        count = tokens_revoke_all(actor=request.user, user=request.user)
+        return Response({"revoked": count})
 
 
 class MeView(APIView):
