@@ -7,6 +7,7 @@ from rest_framework.views import APIView
 
 from .. import selectors
 from ..errors import Forbidden
+from ..ratelimit import scoped_throttle
 from ..services import org as org_services
 from ..services.accounts import tokens_revoke_all
 from .auth import token_issue, token_revoke
@@ -24,6 +25,8 @@ class TokenView(APIView):
     authentication_classes: list = []
     permission_classes = [permissions.AllowAny]
     max_body_bytes = 4096  # a user name and a password (core.bodylimits)
+    # Every request per client address; failed ones also count in core.auth's login_ip.
+    throttle_classes = [scoped_throttle("auth_token", methods=("POST",))]
 
     @extend_schema(request=TokenRequestSerializer, responses={201: TokenResponseSerializer})
     def post(self, request):
