@@ -163,7 +163,7 @@ def test_a_wrong_captcha_is_refused_counted_and_replaced(client, org):
     for _ in range(5):
         login(client, "bob", "Wrong-pass-1")
     client.get(reverse("login"))
-    first = login(client, "bob", PASSWORD)
+    login(client, "bob", PASSWORD)
     old = captcha_answer(client)
     response = login(client, "bob", PASSWORD, captcha="ZZZZ" if old != "ZZZZ" else "YYYY")
     assert "验证码" in error_of(response)
