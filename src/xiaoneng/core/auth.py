@@ -52,9 +52,7 @@ def recent_failures(username: str) -> Failures:
     success. Counted by the name typed, so unknown names behave exactly like real ones."""
     since = clock.now() - timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
     last_success = (
-        LoginLog.objects.filter(
-            username=username, outcome=LoginLog.Outcome.SUCCESS, at__gte=since
-        )
+        LoginLog.objects.filter(username=username, outcome=LoginLog.Outcome.SUCCESS, at__gte=since)
         .order_by("-at")
         .values_list("at", flat=True)
         .first()

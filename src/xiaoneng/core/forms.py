@@ -45,9 +45,7 @@ class LoginForm(AuthenticationForm):
             decision = auth.ip_throttle(self.request)
             if not decision.allowed:
                 self.throttled = True
-                self._refuse(
-                    "throttled", LoginLog.Outcome.THROTTLED, seconds=decision.retry_after
-                )
+                self._refuse("throttled", LoginLog.Outcome.THROTTLED, seconds=decision.retry_after)
             if auth.needs_captcha(username):
                 self.captcha_required = True
                 typed = self.cleaned_data.get("captcha")

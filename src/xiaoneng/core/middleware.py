@@ -1,3 +1,4 @@
+import contextlib
 import ipaddress
 import uuid
 from functools import lru_cache
@@ -62,10 +63,8 @@ def client_ip(request) -> str | None:
             found = str(parsed)
             if not any(parsed in net for net in trusted_proxies()):
                 break
-    try:
+    with contextlib.suppress(AttributeError):
         request._xiaoneng_client_ip = found
-    except AttributeError:
-        pass
     return found
 
 

@@ -241,8 +241,7 @@ def test_the_api_waits_a_doubling_delay_after_five_failures(api, org):
 def test_the_delay_never_exceeds_the_window(org):
     start = timezone.now()
     LoginLog.objects.bulk_create(
-        LoginLog(at=start, username="bob", success=False, outcome="bad_password")
-        for _ in range(60)
+        LoginLog(at=start, username="bob", success=False, outcome="bad_password") for _ in range(60)
     )
     with frozen_now(start):
         assert auth.retry_delay(auth.recent_failures("bob")) == settings.LOGIN_LOCK_MINUTES * 60
