@@ -8,6 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 PERMISSIONS: dict[str, str] = {
     "org.manage": _("Manage units, departments and people"),
+    "org.structure": _(
+        "Change the organisation structure: add top-level units, move, activate or deactivate units"
+    ),
     "org.import": _("Import the organisation from Excel"),
     "users.manage": _("Manage user accounts and roles"),
     "audit.view": _("View audit records"),
@@ -33,6 +36,7 @@ PERMISSIONS: dict[str, str] = {
 
 OFFICE_PERMS = [
     "org.manage",
+    "org.structure",
     "org.import",
     "audit.view",
     "loginlog.view",

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_http_methods
 
 from . import audit, clock, importing, selectors
 from . import calendar as work_calendar
-from .errors import ValidationFailed
+from .errors import Forbidden, ValidationFailed
 from .forms_org import (
     CalendarDayForm,
     DepartmentFilterForm,
@@ -281,7 +281,7 @@ def unit_edit(request, pk: int):
         try:
             require_writable(request.user)
             org_services.unit_update(actor=request.user, unit=unit, **form.changes())
-        except ValidationFailed as exc:
+        except (ValidationFailed, Forbidden) as exc:
             for field, errors in exc.errors.items():
                 for error in errors:
                     form.add_error(field if field in form.fields else None, error)

@@ -249,6 +249,7 @@ CORE = [
         label="bad password",
     ),
     m.Row("api-token-revoke", m.everyone(403), method="post"),  # only a bearer token revokes
+    m.Row("api-token-revoke-all", m.everyone(200), method="post"),  # one's own tokens only
     m.Row("api-me", m.everyone()),
     m.Row("api-units", m.everyone()),
     m.Row(
@@ -258,8 +259,23 @@ CORE = [
         data=lambda w: {"name": "新分院", "code": "UA9", "parent": w.org.unit_a.pk},
         label="create",
     ),
+    m.Row(
+        "api-units",
+        m.permitted(OFFICE, status=201),  # a top-level unit is the office's (issue #21)
+        method="post",
+        data={"name": "新单位", "code": "TOP9"},
+        label="create top-level",
+    ),
     m.Row("api-unit", m.scoped(), kwargs=UNIT_A_PK),
     m.Row("api-unit", m.scoped(), kwargs=UNIT_A_PK, method="patch", data={"phone": "1"}),
+    m.Row(
+        "api-unit",
+        m.scoped(403, **{OFFICE: 200}),  # activation is the office's (issue #21)
+        kwargs=UNIT_A_PK,
+        method="patch",
+        data={"is_active": False},
+        label="deactivate",
+    ),
     m.Row("api-departments", m.everyone()),
     m.Row(
         "api-departments",
