@@ -106,7 +106,7 @@ def summary(qs: QuerySet, *, now: datetime | None = None) -> dict:
 
 GROUPS = {
     "unit": ("responsible_unit_id", "responsible_unit__name"),
-    "campaign": ("issue__campaign_id", None),
+    "campaign": ("issue__campaign_id", "issue__campaign__name"),
     "source": ("issue__source", None),
 }
 

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xiaoneng.campaigns.models import Campaign
 from xiaoneng.core import audit, clock
 from xiaoneng.core.errors import Conflict, Forbidden, ValidationFailed
 from xiaoneng.core.models import Department, Person, StoredFile, Unit, User
@@ -207,7 +208,7 @@ def issue_create(
     department: Department | None = None,
     people: Sequence[Person] = (),
     source_ref: str = "",
-    campaign_id: int | None = None,
+    campaign: Campaign | None = None,
     files: Sequence[StoredFile] = (),
     found_at: datetime | None = None,
     found_by: User | None = None,
@@ -244,7 +245,7 @@ def issue_create(
         source=source,
         source_ref=(source_ref or "")[:100],
         complaint=complaint,
-        campaign_id=campaign_id,
+        campaign=campaign,
         unit=unit,
         department=department,
         category=category,

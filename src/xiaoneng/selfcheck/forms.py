@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from xiaoneng.campaigns.models import Campaign
 from xiaoneng.core.forms_org import UnitChoiceField as UnitField
 from xiaoneng.core.forms_org import UnitMultipleChoiceField as UnitsField
 from xiaoneng.core.models import Person, Unit
@@ -89,7 +90,7 @@ class AssignForm(forms.Form):
         Person.objects.none(), required=False, label=_("People")
     )
     due_on = forms.DateField(label=_("Due date"), widget=DATE)
-    campaign_id = forms.IntegerField(required=False, min_value=1, label=_("Campaign"))
+    campaign = forms.ModelChoiceField(Campaign.objects.all(), required=False, label=_("Campaign"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -137,7 +138,7 @@ class CommitmentForm(forms.Form):
     person_consents = forms.BooleanField(
         required=False, label=_("The person agrees to be named publicly")
     )
-    campaign_id = forms.IntegerField(required=False, min_value=1, label=_("Campaign"))
+    campaign = forms.ModelChoiceField(Campaign.objects.all(), required=False, label=_("Campaign"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

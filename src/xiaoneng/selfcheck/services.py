@@ -22,6 +22,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from xiaoneng.campaigns.models import Campaign
 from xiaoneng.core import audit, clock
 from xiaoneng.core.errors import Conflict, Forbidden, ValidationFailed
 from xiaoneng.core.models import Person, StoredFile, Unit, User
@@ -160,7 +161,7 @@ def assignment_create(
     due_on: dt.date,
     unit: Unit | None = None,
     person: Person | None = None,
-    campaign_id: int | None = None,
+    campaign: Campaign | None = None,
 ) -> ChecklistAssignment:
     """Hand a checklist to a unit or to a person (of their unit) with a due date.
 
@@ -186,7 +187,7 @@ def assignment_create(
         require_writable(actor)
     assignment = ChecklistAssignment.objects.create(
         template=template,
-        campaign_id=campaign_id,
+        campaign=campaign,
         unit=unit,
         person=person,
         due_on=due_on,
@@ -204,19 +205,19 @@ def assignments_create(
     due_on: dt.date,
     units: Iterable[Unit] = (),
     people: Iterable[Person] = (),
-    campaign_id: int | None = None,
+    campaign: Campaign | None = None,
 ) -> list[ChecklistAssignment]:
     """Assign one checklist to several units and people at once (all or nothing)."""
     with transaction.atomic():
         made = [
             assignment_create(
-                actor=actor, template=template, due_on=due_on, unit=u, campaign_id=campaign_id
+                actor=actor, template=template, due_on=due_on, unit=u, campaign=campaign
             )
             for u in units
         ]
         made += [
             assignment_create(
-                actor=actor, template=template, due_on=due_on, person=p, campaign_id=campaign_id
+                actor=actor, template=template, due_on=due_on, person=p, campaign=campaign
             )
             for p in people
         ]
@@ -294,9 +295,8 @@ def assignment_answer(
         answer.save()
         answer.files.set(_files(entry.get("files")))
         if answer.result == ChecklistAnswer.Result.PROBLEM:
-            answer.issue_id = ledger.open_issue(answer, actor=actor)
-            if answer.issue_id:
-                answer.save(update_fields=["issue_id"])
+            answer.issue = ledger.open_issue(answer, actor=actor)
+            answer.save(update_fields=["issue"])
         audit.record(
             "update" if before else "create",
             answer,
@@ -349,7 +349,7 @@ def commitment_create(
     audience: str,
     unit: Unit | None = None,
     person: Person | None = None,
-    campaign_id: int | None = None,
+    campaign: Campaign | None = None,
     is_public: bool = False,
     person_consents: bool = False,
 ) -> Commitment:
@@ -371,7 +371,7 @@ def commitment_create(
     commitment = Commitment.objects.create(
         unit=unit,
         person=person,
-        campaign_id=campaign_id,
+        campaign=campaign,
         content=content.strip(),
         committed_on=committed_on,
         audience=audience,
@@ -437,7 +437,7 @@ def requirement_create(
     starts_on: dt.date,
     ends_on: dt.date,
     maximum: Decimal | None = None,
-    campaign_id: int | None = None,
+    campaign: Campaign | None = None,
     check: bool = True,
 ) -> LearningRequirement:
     """A learning minimum per person (seed 003: 个人自学不少于40学时，集中学习不少于10学时)."""
@@ -460,7 +460,7 @@ def requirement_create(
         maximum=maximum,
         starts_on=starts_on,
         ends_on=ends_on,
-        campaign_id=campaign_id,
+        campaign=campaign,
     )
     _created(requirement, actor)
     return requirement
@@ -488,7 +488,7 @@ def learning_record_create(
     topic: str,
     notes: str = "",
     essays: Iterable[StoredFile] = (),
-    campaign_id: int | None = None,
+    campaign: Campaign | None = None,
 ) -> LearningRecord:
     """One person's learning (学习教育): their own, or entered by their unit."""
     _fail(_learning_errors(hours, kind, topic))
@@ -497,7 +497,7 @@ def learning_record_create(
     record = LearningRecord.objects.create(
         person=person,
         unit=person.unit,
-        campaign_id=campaign_id,
+        campaign=campaign,
         date=date,
         hours=hours,
         kind=kind,
@@ -522,7 +522,7 @@ def group_session_record(
     topic: str,
     kind: str = LearningKind.GROUP,
     notes: str = "",
-    campaign_id: int | None = None,
+    campaign: Campaign | None = None,
 ) -> LearningSession:
     """A group session entered once: each attendee gets a learning record of its hours."""
     _record_for(actor, unit)
@@ -537,7 +537,7 @@ def group_session_record(
     now = _now()
     session = LearningSession.objects.create(
         unit=unit,
-        campaign_id=campaign_id,
+        campaign=campaign,
         date=date,
         hours=hours,
         kind=kind,
@@ -552,7 +552,7 @@ def group_session_record(
             LearningRecord(
                 person=p,
                 unit=p.unit,
-                campaign_id=campaign_id,
+                campaign=campaign,
                 session=session,
                 date=date,
                 hours=hours,
@@ -586,7 +586,7 @@ def activity_create(
     description: str = "",
     all_units: bool = True,
     units: Iterable[Unit] = (),
-    campaign_id: int | None = None,
+    campaign: Campaign | None = None,
     active_until: dt.date | None = None,
 ) -> RecurringActivity:
     """Define a recurring activity and the units that owe it (office)."""
@@ -606,7 +606,7 @@ def activity_create(
         description=description,
         frequency=frequency,
         all_units=all_units,
-        campaign_id=campaign_id,
+        campaign=campaign,
         active_from=active_from,
         active_until=active_until,
     )

@@ -60,17 +60,15 @@ def user_of(person) -> User | None:
 
 
 def link_pending(result: SweepResult) -> None:
-    if not ledger.available():
-        return
+    """Problem answers without their ledger issue (recorded before the link existed) get one."""
     pending = ChecklistAnswer.objects.filter(
         result=ChecklistAnswer.Result.PROBLEM, issue_id__isnull=True
     ).select_related("assignment__template", "assignment__unit", "assignment__person", "item")
     for answer in pending:
         with transaction.atomic():
-            answer.issue_id = ledger.open_issue(answer, actor=answer.answered_by)
-            if answer.issue_id:
-                answer.save(update_fields=["issue_id"])
-                result.issues += 1
+            answer.issue = ledger.open_issue(answer, actor=answer.answered_by)
+            answer.save(update_fields=["issue"])
+            result.issues += 1
 
 
 def sweep(now=None) -> SweepResult:

@@ -85,7 +85,7 @@ def assignments(request):
                     due_on=data["due_on"],
                     units=data["units"],
                     people=data["people"],
-                    campaign_id=data["campaign_id"],
+                    campaign=data["campaign"],
                 )
             except ValidationFailed as exc:
                 forms.add_service_errors(form, exc)
