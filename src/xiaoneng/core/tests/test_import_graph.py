@@ -60,9 +60,8 @@ def import_edges() -> dict[tuple[str, str], list[str]]:
         source = rel.parts[0]
         for module, line in _targets(path, ast.parse(path.read_text(encoding="utf-8"))):
             parts = module.split(".")
-            if len(parts) >= 2 and parts[0] == "xiaoneng" and parts[1] in known:
-                if parts[1] != source:
-                    edges[(source, parts[1])].append(f"{rel}:{line}")
+            if len(parts) >= 2 and parts[0] == "xiaoneng" and parts[1] in known - {source}:
+                edges[(source, parts[1])].append(f"{rel}:{line}")
     return edges
 
 
@@ -119,10 +118,7 @@ def test_apps_import_each_other_without_cycles():
     detail = [
         f"{' ↔ '.join(c)}: "
         + "; ".join(
-            f"{a} → {b} ({', '.join(edges[(a, b)])})"
-            for a in c
-            for b in c
-            if (a, b) in edges
+            f"{a} → {b} ({', '.join(edges[(a, b)])})" for a in c for b in c if (a, b) in edges
         )
         for c in found
     ]
