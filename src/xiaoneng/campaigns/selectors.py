@@ -273,8 +273,8 @@ def targets_summary(rows: list[TargetRow]) -> dict[str, int]:
     return {
         "total": len(rows),
         "measured": len(measured),
-        "met": sum(1 for r in measured if r.latest.met),
-        "not_met": sum(1 for r in measured if r.latest.met is False),
+        "met": sum(1 for r in measured if r.latest and r.latest.met),
+        "not_met": sum(1 for r in measured if r.latest and r.latest.met is False),
     }
 
 

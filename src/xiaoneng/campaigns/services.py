@@ -12,9 +12,10 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import NoReturn
 
 from django.db import IntegrityError, transaction
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -57,7 +58,7 @@ def _today() -> dt.date:
     return timezone.localdate(clock.now())
 
 
-def _invalid(field: str, message: str):
+def _invalid(field: str, message: str) -> NoReturn:
     raise ValidationFailed(message, errors={field: [message]})
 
 
@@ -80,7 +81,7 @@ def unit_admins(unit: Unit) -> list[User]:
 def _link(name: str, *args) -> str:
     try:
         return reverse(name, args=args)
-    except Exception:
+    except NoReverseMatch:  # a link must never block a write
         return ""
 
 
@@ -139,7 +140,7 @@ def campaign_create(
     chosen = list(units) if units is not None else default_units(issuing_unit)
     campaign.units.set(chosen)
     suffix = "领导小组"
-    room = LeadingGroup._meta.get_field("name").max_length - len(suffix)
+    room = (LeadingGroup._meta.get_field("name").max_length or 0) - len(suffix)
     LeadingGroup.objects.create(
         campaign=campaign,
         # a campaign name may use the whole of its 200 characters; the group's name has no more
@@ -406,7 +407,7 @@ def due_dates(due_on: dt.date, recurrence: str, repeat_until: dt.date | None) ->
         _invalid(
             "repeat_until", _("A recurring deliverable needs an end date after the first due date.")
         )
-    dates = []
+    dates: list[dt.date] = []
     k = 0
     while True:
         if recurrence == Recurrence.WEEKLY:

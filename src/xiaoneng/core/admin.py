@@ -104,7 +104,7 @@ class UserAdmin(BaseUserAdmin):
     autocomplete_fields = ["person"]
     filter_horizontal = ["roles", "groups", "user_permissions"]
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         (_("Xiaoneng"), {"fields": ("person", "roles", "must_change_password")}),
     )
 

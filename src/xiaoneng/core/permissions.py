@@ -5,8 +5,9 @@ Permissions are plain codes a role bundles; a view or service checks one with
 """
 
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
-PERMISSIONS: dict[str, str] = {
+PERMISSIONS: dict[str, StrOrPromise] = {
     "org.manage": _("Manage units, departments and people"),
     "org.import": _("Import the organisation from Excel"),
     "users.manage": _("Manage user accounts and roles"),

@@ -226,7 +226,7 @@ def assert_complete(app: str, rows: list[Row]) -> None:
     patterns = app_patterns(app)
     assert None not in patterns, f"unnamed URL pattern in {app}: {patterns.get(None)}"
     covered = {row.name for row in rows}
-    missing = sorted(set(patterns) - covered)
+    missing = sorted(str(name) for name in set(patterns) - covered)
     assert not missing, f"URL patterns of {app} without a permission-matrix row: {missing}"
     known = {name for name, _, _ in iter_patterns()}
     stale = sorted(covered - known)

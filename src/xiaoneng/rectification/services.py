@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -79,7 +80,7 @@ def actor_name(actor: User | None) -> str:
 def item_link(item: RectificationItem) -> str:
     try:
         return reverse("rectification:item", args=[item.pk])
-    except Exception:  # a link must never block a write
+    except NoReverseMatch:  # a link must never block a write
         return f"/rectification/items/{item.pk}/"
 
 
@@ -328,6 +329,24 @@ def _deadline_of(value: datetime | date | None, item_type: str, start: datetime)
     return deadlines.end_of_day(value), False
 
 
+def _responsible_people_errors(
+    unit: Unit | None, person: Person | None, leader: Person | None
+) -> dict[str, list[str]]:
+    """The responsible person works in the unit (or below); the leader may also sit above it."""
+    errors: dict[str, list[str]] = {}
+    if unit is None:
+        return errors
+    if person is not None and not person.unit.path.startswith(unit.path):
+        errors["responsible_person"] = [_("This person does not work in the unit.")]
+    if (
+        leader is not None
+        and not leader.unit.path.startswith(unit.path)
+        and not unit.path.startswith(leader.unit.path)
+    ):
+        errors["responsible_leader"] = [_("This person does not work in the unit.")]
+    return errors
+
+
 @transaction.atomic
 def item_create(
     *,
@@ -367,22 +386,13 @@ def item_create(
     if (
         responsible_department is None
         and unit is not None
-        and issue.department_id
+        and issue.department is not None
         and issue.department.unit_id == unit.pk
     ):
         responsible_department = issue.department
     if responsible_department is not None and unit and responsible_department.unit_id != unit.pk:
         errors["responsible_department"] = [_("This department does not belong to the unit.")]
-    for field, person in (
-        ("responsible_person", responsible_person),
-        ("responsible_leader", responsible_leader),
-    ):
-        # The person works in the unit (or below); a leader may also sit above it.
-        inside = person is None or unit is None or person.unit.path.startswith(unit.path)
-        if inside:
-            continue
-        if not (field == "responsible_leader" and unit.path.startswith(person.unit.path)):
-            errors[field] = [_("This person does not work in the unit.")]
+    errors |= _responsible_people_errors(unit, responsible_person, responsible_leader)
     if type in ItemType.values:
         at, uncertain = _deadline_of(deadline, type, now)
         if at <= now:
@@ -530,7 +540,7 @@ def can_verify(actor: User, item: RectificationItem) -> bool:
     """rectification.verify, the item in scope, and not the verifier's own unit."""
     if actor is None or not actor.has_permission("rectification.verify"):
         return False
-    if actor.person_id and actor.person.unit_id == item.responsible_unit_id:
+    if actor.person is not None and actor.person.unit_id == item.responsible_unit_id:
         return False
     return _in_scope(actor, item.responsible_unit)
 
@@ -542,7 +552,7 @@ def verify(
     """核对销号: accept → 已销号 with verifier and date; reject → back to 整改中 with the reason.
     Only ``rectification.verify``, and nobody verifies their own unit's item."""
     _require(actor, "rectification.verify")
-    if actor.person_id and actor.person.unit_id == item.responsible_unit_id:
+    if actor.person is not None and actor.person.unit_id == item.responsible_unit_id:
         raise Forbidden(_("Nobody verifies their own unit's item."))
     if not _in_scope(actor, item.responsible_unit):
         raise Forbidden(_("This item is not in your data scope."))
@@ -609,7 +619,7 @@ def reopen(
     MACHINE.target(item, "reopen")
     now = clock.now()
     new_deadline = max(item.deadline, deadlines.default_deadline(ItemType.IMMEDIATE, now).at)
-    changes = {
+    changes: dict[str, Any] = {
         "closed_at": None,
         "closed_by": None,
         "close_requested_at": None,

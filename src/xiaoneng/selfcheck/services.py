@@ -46,6 +46,7 @@ from .models import (
     RuleType,
 )
 from .selectors import today
+from .workflow import ASSIGNMENT
 
 
 # --- helpers ---------------------------------------------------------------------------------------
@@ -178,7 +179,7 @@ def assignment_create(
     if person is not None and template.target == ChecklistTemplate.Target.UNIT:
         errors["person"] = [_("This checklist is answered by units.")]
     _fail(errors)
-    unit = unit or person.unit
+    unit = _unit_of(unit, person)
     if actor is None or not actor.has_permission("campaign.manage"):
         if person is None:
             raise Forbidden(_("Only the office assigns checklists to units."))
@@ -230,6 +231,52 @@ def can_answer(actor: User | None, assignment: ChecklistAssignment) -> bool:
     return can_record_for(actor, assignment.unit)
 
 
+def _unit_of(unit: Unit | None, person: Person | None) -> Unit:
+    """The unit given, else the person's (validation made sure one of the two is given)."""
+    if unit is not None:
+        return unit
+    assert person is not None
+    return person.unit
+
+
+def _item_id(item: ChecklistItem | int | None) -> int | None:
+    return item.pk if isinstance(item, ChecklistItem) else item
+
+
+def _answer_errors(
+    answers: Sequence[dict[str, Any]],
+    items: dict[int, ChecklistItem],
+    existing: dict[int, ChecklistAnswer],
+) -> dict[str, list[str]]:
+    """Each answer names an item of the checklist once, says ok or problem (a problem is
+    described), and does not change an answer that is already in the ledger."""
+    errors: dict[str, list[str]] = {}
+    seen: set[int | None] = set()
+    if not answers:
+        errors["answers"] = [_("Give at least one answer.")]
+    for i, entry in enumerate(answers):
+        item_id = _item_id(entry.get("item"))
+        result = entry.get("result")
+        if item_id is None or item_id not in items:
+            errors[f"answers.{i}.item"] = [_("This item is not part of the checklist.")]
+        elif item_id in seen:
+            errors[f"answers.{i}.item"] = [_("This item is answered twice.")]
+        seen.add(item_id)
+        if result not in ChecklistAnswer.Result.values:
+            errors[f"answers.{i}.result"] = [_("Choose “ok” or “problem”.")]
+        if (
+            result == ChecklistAnswer.Result.PROBLEM
+            and not (entry.get("description") or "").strip()
+        ):
+            errors[f"answers.{i}.description"] = [_("Describe the problem.")]
+        old = existing.get(item_id) if item_id is not None else None
+        if old is not None and old.issue_id:
+            errors[f"answers.{i}.item"] = [
+                _("This answer is already in the rectification ledger; update the issue there.")
+            ]
+    return errors
+
+
 @transaction.atomic
 def assignment_answer(
     *,
@@ -249,32 +296,7 @@ def assignment_answer(
         raise Conflict(_("This checklist is already completed."))
     items = {i.pk: i for i in assignment.template.items.all()}
     existing = {a.item_id: a for a in assignment.answers.all()}
-    errors: dict[str, list[str]] = {}
-    seen: set[int] = set()
-    if not answers:
-        errors["answers"] = [_("Give at least one answer.")]
-    for i, entry in enumerate(answers):
-        item = entry.get("item")
-        item_id = item.pk if isinstance(item, ChecklistItem) else item
-        result = entry.get("result")
-        if item_id not in items:
-            errors[f"answers.{i}.item"] = [_("This item is not part of the checklist.")]
-        elif item_id in seen:
-            errors[f"answers.{i}.item"] = [_("This item is answered twice.")]
-        seen.add(item_id)
-        if result not in ChecklistAnswer.Result.values:
-            errors[f"answers.{i}.result"] = [_("Choose “ok” or “problem”.")]
-        if (
-            result == ChecklistAnswer.Result.PROBLEM
-            and not (entry.get("description") or "").strip()
-        ):
-            errors[f"answers.{i}.description"] = [_("Describe the problem.")]
-        old = existing.get(item_id)
-        if old is not None and old.issue_id:
-            errors[f"answers.{i}.item"] = [
-                _("This answer is already in the rectification ledger; update the issue there.")
-            ]
-    _fail(errors)
+    _fail(_answer_errors(answers, items, existing))
     opens_issues = any(e["result"] == ChecklistAnswer.Result.PROBLEM for e in answers)
     if opens_issues and not (
         (assignment.person_id and _is_self(actor, assignment.person))
@@ -283,7 +305,8 @@ def assignment_answer(
         raise Forbidden(_("Recording problems in the ledger needs the rectification permission."))
     now = _now()
     for entry in answers:
-        item_id = entry["item"].pk if isinstance(entry["item"], ChecklistItem) else entry["item"]
+        item_id = _item_id(entry["item"])
+        assert item_id is not None  # validated above
         answer = existing.get(item_id)
         before = audit.snapshot(answer) if answer else None
         if answer is None:
@@ -306,9 +329,7 @@ def assignment_answer(
         )
     if assignment.answers.count() >= len(items):
         before = audit.snapshot(assignment)
-        assignment.status = ChecklistAssignment.Status.COMPLETED
-        assignment.completed_at = now
-        assignment.save(update_fields=["status", "completed_at"])
+        ASSIGNMENT.apply(assignment, "complete", completed_at=now)
         audit.record(
             "complete", assignment, before=before, after=audit.snapshot(assignment), actor=actor
         )
@@ -365,7 +386,7 @@ def commitment_create(
     if person is not None and unit is not None and person.unit_id != unit.pk:
         errors["person"] = [_("The person does not belong to that unit.")]
     _fail(errors)
-    unit = unit or person.unit
+    unit = _unit_of(unit, person)
     if not _is_self(actor, person):
         _record_for(actor, unit)
     commitment = Commitment.objects.create(
@@ -680,7 +701,7 @@ def rule_create(
     rule = InstitutionRule.objects.create(
         unit=unit,
         rule_type=rule_type,
-        name=name.strip() or RuleType(rule_type).label,
+        name=name.strip() or str(RuleType(rule_type).label),
         document=document,
         owner=owner,
         adopted_on=adopted_on,

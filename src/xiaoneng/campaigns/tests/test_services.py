@@ -212,7 +212,7 @@ def test_drafts_are_not_reminded_and_cannot_be_submitted(org, zuofeng):
 
 
 @pytest.mark.parametrize(
-    "text, comparator, value, unit",
+    ("text", "comparator", "value", "unit"),
     [
         ("≥95%", "ge", Decimal("95"), "%"),
         ("≤10分钟", "le", Decimal("10"), "分钟"),

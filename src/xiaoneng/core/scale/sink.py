@@ -115,7 +115,7 @@ class InsertSink(Sink):
 
 # --- helpers -------------------------------------------------------------------------------------
 def next_id(model: type[models.Model]) -> int:
-    return (model.objects.aggregate(m=models.Max("pk"))["m"] or 0) + 1
+    return (model._default_manager.aggregate(m=models.Max("pk"))["m"] or 0) + 1
 
 
 def place(rng: random.Random) -> str:

@@ -48,7 +48,7 @@ def apply_changes(obj: models.Model, changes: dict[str, Any], *, allowed: set[st
     changed = []
     for name, value in changes.items():
         field = obj._meta.get_field(name)
-        if field.many_to_one or field.one_to_one:
+        if isinstance(field, models.Field) and (field.many_to_one or field.one_to_one):
             # Compare ids: reading an unset relation raises.
             new_id = value.pk if isinstance(value, models.Model) else value
             if getattr(obj, field.attname) != new_id or (
