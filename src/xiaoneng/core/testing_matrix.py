@@ -115,6 +115,11 @@ def permitted(*who: str, status: int | str = 200, denied: int = 403, **over) -> 
     return {u: (status if u in who else denied) for u in LOGGED_IN} | over
 
 
+def pk(getter: Callable[[World], Any]) -> Callable[[World], dict]:
+    """URL kwargs ``{"pk": …}`` of the object ``getter`` builds (``kwargs=m.pk(item_a)``)."""
+    return lambda w: {"pk": getter(w).pk}
+
+
 def _value(value: Value, world: World):
     if value is None:
         return {}
