@@ -24,10 +24,10 @@ from django.utils.translation import gettext as _
 
 from xiaoneng.campaigns.models import Campaign
 from xiaoneng.core import audit, clock
-from xiaoneng.core.errors import Conflict, Forbidden, ValidationFailed
+from xiaoneng.core.errors import Conflict, Forbidden
 from xiaoneng.core.models import Person, StoredFile, Unit, User
 from xiaoneng.core.scope import scope_for
-from xiaoneng.core.services.base import require_permission, require_writable
+from xiaoneng.core.services.base import fail, require_permission, require_writable
 
 from . import ledger, periods
 from .models import (
@@ -48,11 +48,7 @@ from .models import (
 from .selectors import today
 from .workflow import ASSIGNMENT
 
-
 # --- helpers ---------------------------------------------------------------------------------------
-def _fail(errors: dict[str, list[str]]) -> None:
-    if errors:
-        raise ValidationFailed(_("Please correct the errors below."), errors=errors)
 
 
 def _manage(actor: User | None) -> None:
@@ -115,7 +111,7 @@ def template_create(
             errors[f"items[{i}].text"] = [_("This field is required.")]
     if ChecklistTemplate.objects.filter(code=code).exists():
         errors["code"] = [_("This code is already used.")]
-    _fail(errors)
+    fail(errors)
     template = ChecklistTemplate.objects.create(
         code=code,
         name=name,
@@ -144,7 +140,7 @@ def template_update(
     _manage(actor)
     allowed = {"name", "description", "source", "target", "is_active", "sort_order"}
     unknown = set(changes) - allowed
-    _fail({k: [_("This field cannot be changed here.")] for k in sorted(unknown)})
+    fail({k: [_("This field cannot be changed here.")] for k in sorted(unknown)})
     before = audit.snapshot(template)
     for key, value in changes.items():
         setattr(template, key, value)
@@ -178,7 +174,7 @@ def assignment_create(
         errors["person"] = [_("This checklist is answered by individuals.")]
     if person is not None and template.target == ChecklistTemplate.Target.UNIT:
         errors["person"] = [_("This checklist is answered by units.")]
-    _fail(errors)
+    fail(errors)
     unit = _unit_of(unit, person)
     if actor is None or not actor.has_permission("campaign.manage"):
         if person is None:
@@ -296,7 +292,7 @@ def assignment_answer(
         raise Conflict(_("This checklist is already completed."))
     items = {i.pk: i for i in assignment.template.items.all()}
     existing = {a.item_id: a for a in assignment.answers.all()}
-    _fail(_answer_errors(answers, items, existing))
+    fail(_answer_errors(answers, items, existing))
     opens_issues = any(e["result"] == ChecklistAnswer.Result.PROBLEM for e in answers)
     if opens_issues and not (
         (assignment.person_id and _is_self(actor, assignment.person))
@@ -349,7 +345,7 @@ def assignment_attach_material(
         raise Forbidden(_("You may not answer this checklist."))
     require_writable(actor)
     files = _files(files)
-    _fail({} if text.strip() or files else {"text": [_("Write the material or attach a file.")]})
+    fail({} if text.strip() or files else {"text": [_("Write the material or attach a file.")]})
     before = audit.snapshot(assignment)
     if text.strip():
         assignment.material_text = text.strip()
@@ -385,7 +381,7 @@ def commitment_create(
         errors["unit"] = [_("Choose a unit or a person.")]
     if person is not None and unit is not None and person.unit_id != unit.pk:
         errors["person"] = [_("The person does not belong to that unit.")]
-    _fail(errors)
+    fail(errors)
     unit = _unit_of(unit, person)
     if not _is_self(actor, person):
         _record_for(actor, unit)
@@ -435,7 +431,7 @@ def commitment_review(
         errors["fulfilment"] = [_("Choose fulfilled, partly fulfilled or not fulfilled.")]
     if fulfilment != Commitment.Fulfilment.FULFILLED and not note.strip():
         errors["note"] = [_("Say what was not kept.")]
-    _fail(errors)
+    fail(errors)
     before = audit.snapshot(commitment)
     commitment.fulfilment = fulfilment
     commitment.review_note = note.strip()
@@ -473,7 +469,7 @@ def requirement_create(
         errors["maximum"] = [_("Must not be below the minimum.")]
     if ends_on < starts_on:
         errors["ends_on"] = [_("Must not be before the start.")]
-    _fail(errors)
+    fail(errors)
     requirement = LearningRequirement.objects.create(
         name=name,
         measure=measure,
@@ -512,7 +508,7 @@ def learning_record_create(
     campaign: Campaign | None = None,
 ) -> LearningRecord:
     """One person's learning (学习教育): their own, or entered by their unit."""
-    _fail(_learning_errors(hours, kind, topic))
+    fail(_learning_errors(hours, kind, topic))
     if not _is_self(actor, person):
         _record_for(actor, person.unit)
     record = LearningRecord.objects.create(
@@ -554,7 +550,7 @@ def group_session_record(
     outside = [p.name for p in attendees if not scope.contains_unit(p.unit)]
     if outside:
         errors["attendees"] = [_("Outside your data scope: %s") % "、".join(outside)]
-    _fail(errors)
+    fail(errors)
     now = _now()
     session = LearningSession.objects.create(
         unit=unit,
@@ -620,7 +616,7 @@ def activity_create(
         errors["code"] = [_("This code is already used.")]
     if not all_units and not units:
         errors["units"] = [_("Choose the units that owe the activity.")]
-    _fail(errors)
+    fail(errors)
     activity = RecurringActivity.objects.create(
         code=code,
         name=name,
@@ -655,7 +651,7 @@ def activity_record_create(
         errors["activity"] = [_("This activity is no longer owed.")]
     if held_on > today():
         errors["held_on"] = [_("Must not be in the future.")]
-    _fail(errors)
+    fail(errors)
     record = ActivityRecord.objects.create(
         activity=activity,
         unit=unit,
@@ -697,7 +693,7 @@ def rule_create(
         errors["owner"] = [_("The person does not belong to that unit.")]
     if next_review_on is not None and next_review_on < adopted_on:
         errors["next_review_on"] = [_("Must not be before the adoption date.")]
-    _fail(errors)
+    fail(errors)
     rule = InstitutionRule.objects.create(
         unit=unit,
         rule_type=rule_type,
@@ -722,10 +718,10 @@ def rule_update(*, actor: User | None, rule: InstitutionRule, **changes) -> Inst
     """Revise a rule (a review moves next_review_on on; retiring sets is_active=False)."""
     _record_for(actor, rule.unit)
     unknown = set(changes) - RULE_FIELDS
-    _fail({k: [_("This field cannot be changed here.")] for k in sorted(unknown)})
+    fail({k: [_("This field cannot be changed here.")] for k in sorted(unknown)})
     owner = changes.get("owner")
     if owner is not None and owner.unit_id != rule.unit_id:
-        _fail({"owner": [_("The person does not belong to that unit.")]})
+        fail({"owner": [_("The person does not belong to that unit.")]})
     before = audit.snapshot(rule)
     for key, value in changes.items():
         setattr(rule, key, value)
@@ -750,7 +746,7 @@ def rule_review(
     if not rule.is_active:
         raise Conflict(_("This rule is no longer in force."))
     if next_review_on <= today():
-        _fail({"next_review_on": [_("Must be in the future.")]})
+        fail({"next_review_on": [_("Must be in the future.")]})
     before = audit.snapshot(rule)
     rule.next_review_on = next_review_on
     if document is not None:
