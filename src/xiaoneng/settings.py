@@ -299,7 +299,18 @@ SITE_URL = os.environ.get("XIAONENG_SITE_URL", "http://127.0.0.1:8000").rstrip("
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # every record carries the request id (core.context.RequestIdFilter)
+    "filters": {"request_id": {"()": "xiaoneng.core.context.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"}
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "plain",
+        }
+    },
     "root": {
         "handlers": ["console"],
         "level": os.environ.get("LOG_LEVEL", "WARNING" if TESTING else "INFO"),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -556,7 +557,7 @@ def _build_accounts(built: dict[str, Built]) -> dict[str, User]:
     org_services.person_update(
         actor=None, person=admin_person, check=False, position="网络信息管理员"
     )
-    plan = {
+    plan: dict[str, tuple[Person, list[str], dict[str, Any]]] = {
         "admin": (admin_person, ["sysadmin"], {"is_superuser": True, "is_staff": True}),
         "office": (bureau.heads["效能办"], ["office"], {}),
         "leader": (bureau.deputies[0], ["leader"], {}),

@@ -5,8 +5,9 @@ Permissions are plain codes a role bundles; a view or service checks one with
 """
 
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
-PERMISSIONS: dict[str, str] = {
+PERMISSIONS: dict[str, StrOrPromise] = {
     "org.manage": _("Manage units, departments and people"),
     "org.structure": _(
         "Change the organisation structure: add top-level units, move, activate or deactivate units"

@@ -13,7 +13,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Model, QuerySet
 from django.http import HttpResponse
@@ -158,7 +158,7 @@ def history_rows(obj: Model) -> list[dict]:
             return "、".join(names.get(model, {}).get(i, f"#{i}") for i in ids)
         try:
             field = meta.get_field(name)
-        except Exception:
+        except FieldDoesNotExist:
             return str(value)
         if field.choices:
             return str(dict(field.flatchoices).get(value, value))
@@ -169,7 +169,7 @@ def history_rows(obj: Model) -> list[dict]:
     def label(name: str) -> str:
         try:
             return str(meta.get_field(name).verbose_name)
-        except Exception:
+        except FieldDoesNotExist:
             return _("departments") if name == "departments" else name
 
     rows = []
