@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 
 from django.db import IntegrityError, transaction
 from django.http import Http404
@@ -34,11 +33,13 @@ from xiaoneng.core.errors import Conflict, Forbidden, ValidationFailed
 from xiaoneng.core.models import Department, Person, StoredFile, Unit
 from xiaoneng.core.selectors import people_for
 
-from . import selectors, services, sla
+from . import policies, selectors, services, sla
 from .filters import ORDERING_FIELDS, ComplaintFilter
 from .models import Category, Complaint, ComplaintEvent, IdempotencyKey, SlaPolicy
 from .vocab import (
-    CLOCK_STATUSES,
+    ID_NUMBER_RE,
+    MAX_CONTENT,
+    PHONE_RE,
     Channel,
     Importance,
     Light,
@@ -50,38 +51,10 @@ from .vocab import (
 
 # The wording is part of the API contract (like seeded data), so it is not translated.
 PROTECTED_NOTICE = "投诉人信息已依规保护"
-MAX_CONTENT = 10000
 IDEMPOTENCY_HEADER = "Idempotency-Key"
-
-COMPLAINT_RELATED = (
-    "category",
-    "subject_unit",
-    "subject_department",
-    "subject_person",
-    "unit",
-    "department",
-    "handler",
-    "first_inquiry_person",
-    "sla_policy",
-)
-
-
-def is_overdue(complaint: Complaint, now) -> bool:
-    """The resolution deadline has passed while the clock runs (same rule as ?overdue=true)."""
-    return bool(
-        complaint.status in CLOCK_STATUSES and complaint.resolve_by and complaint.resolve_by < now
-    )
-
-
-def can_view_identity(user, complaint: Complaint) -> bool:
-    """complainant.view, and not a user of the unit complained about or the responsible unit
-    (the rule services.identity_read enforces; PRODUCT.md "Complainant protection")."""
-    if not user.has_permission("complainant.view"):
-        return False
-    if user.is_superuser:
-        return True
-    unit_id = user.person.unit_id if user.person_id else None
-    return unit_id is None or unit_id not in {complaint.subject_unit_id, complaint.unit_id}
+COMPLAINT_RELATED = selectors.COMPLAINT_RELATED
+is_overdue = selectors.is_overdue
+can_view_identity = policies.can_view_identity
 
 
 def complainant_block(complaint: Complaint, user) -> dict:
@@ -137,7 +110,6 @@ class ComplaintSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "number",
-            "tracking_code",
             "status",
             "channel",
             "type",
@@ -212,8 +184,38 @@ class TimelineEventSerializer(serializers.ModelSerializer):
         fields = ["id", "at", "action", "actor_name", "from_status", "to_status", "note", "public"]
 
 
+class ReceiptSerializer(serializers.Serializer):
+    tracking_code = serializers.CharField()
+    rating_key = serializers.CharField(
+        help_text="Needed with the tracking code to rate an anonymous case on the public site."
+    )
+
+
+class ComplaintCreatedSerializer(ComplaintSerializer):
+    receipt = ReceiptSerializer(
+        allow_null=True,
+        read_only=True,
+        help_text="The complainant's receipt, for a registrar who may read the identity; "
+        "null otherwise (a named complainant then gets the tracking code by SMS).",
+    )
+
+    class Meta(ComplaintSerializer.Meta):
+        fields = [*ComplaintSerializer.Meta.fields, "receipt"]
+        read_only_fields = fields
+
+
+def registration_receipt(user, complaint: Complaint) -> dict | None:
+    """The complainant secrets, once, in the registration response (docs/SECURITY.md)."""
+    if not can_view_identity(user, complaint):
+        return None
+    return services.receipt_secrets(complaint)
+
+
 class IdentitySerializer(serializers.Serializer):
     anonymous = serializers.BooleanField()
+    tracking_code = serializers.CharField(
+        help_text="A complainant secret: only here (audited) and on the complainant's receipt."
+    )
     name = serializers.CharField(allow_blank=True)
     phone = serializers.CharField(allow_blank=True)
     id_number = serializers.CharField(allow_blank=True)
@@ -221,8 +223,6 @@ class IdentitySerializer(serializers.Serializer):
 
 
 # --- input -------------------------------------------------------------------------------------
-PHONE_RE = re.compile(r"^[0-9+\-() ]{3,30}$")
-ID_NUMBER_RE = re.compile(r"^(\d{15}|\d{17}[\dXx])$")
 
 
 class ComplainantInputSerializer(serializers.Serializer):
@@ -468,7 +468,7 @@ class ComplaintListCreate(generics.ListCreateAPIView):
 
     @extend_schema(
         request=ComplaintCreateSerializer,
-        responses={201: ComplaintSerializer},
+        responses={201: ComplaintCreatedSerializer},
         parameters=[IDEMPOTENCY_PARAMETER],
     )
     def post(self, request, *args, **kwargs):
@@ -492,7 +492,10 @@ class ComplaintListCreate(generics.ListCreateAPIView):
         try:
             with transaction.atomic():
                 complaint = services.complaint_register(actor=user, **serializer.service_kwargs())
-                body = ComplaintSerializer(reload(complaint), context={"request": request}).data
+                body = dict(
+                    ComplaintSerializer(reload(complaint), context={"request": request}).data
+                )
+                body["receipt"] = registration_receipt(user, complaint)
                 if key:
                     IdempotencyKey.objects.create(
                         user=user,
@@ -522,10 +525,14 @@ class ComplaintDetail(generics.RetrieveAPIView):
 
 
 class ComplaintTimeline(APIView):
+    """The timeline; internal notes only for the handling side and the office (policies)."""
+
     @extend_schema(responses=TimelineEventSerializer(many=True))
     def get(self, request, pk: int):
         complaint = selectors.get_complaint(request.user, pk)
-        return Response(TimelineEventSerializer(selectors.timeline(complaint), many=True).data)
+        internal = policies.reads_internal(request.user, complaint)
+        events = selectors.timeline(complaint, public_only=not internal).order_by("at", "id")
+        return Response(TimelineEventSerializer(events, many=True).data)
 
 
 class ComplaintComplainant(APIView):
@@ -551,6 +558,7 @@ class ComplaintComplainant(APIView):
             raise Http404
         data = {
             "anonymous": complaint.anonymous,
+            "tracking_code": complaint.tracking_code,
             **{k: identity.get(k) or "" for k in ("name", "phone", "id_number", "address")},
         }
         if "anonymous" in identity:
