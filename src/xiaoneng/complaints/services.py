@@ -320,10 +320,14 @@ def complaint_register(
     complainant: dict[str, Any] | None = None,
     consent_publish: bool = False,
     attachments: list[StoredFile] = (),
+    sms_receipt: bool = False,
 ) -> Complaint:
     """Register a complaint: number, tracking code, protected identity, SLA clock from received_at.
 
     ``actor=None`` is an intake by the system (public channels); staff need complaint.register.
+    A named complainant gets the tracking code by SMS when nobody can hand over the receipt:
+    ``sms_receipt`` (an integrator's intake, e.g. Open311) or a registrar who may not read the
+    identity (docs/SECURITY.md "Complainant secrets and files").
     """
     if actor is not None:
         _require(actor, "complaint.register")
@@ -427,7 +431,8 @@ def complaint_register(
     audit.record(
         "create", complaint, after=audit.snapshot(complaint, exclude=("updated_at",)), actor=actor
     )
-    if actor is not None and phone and not policies.can_view_identity(actor, complaint):
+    hidden_from_registrar = actor is not None and not policies.can_view_identity(actor, complaint)
+    if phone and (sms_receipt or hidden_from_registrar):
         _send_receipt_sms(complaint, phone)
     if importance == Importance.IMPORTANT:
         _express_report(complaint, actor, note="")
