@@ -88,6 +88,13 @@ class ComplainantBlockSerializer(serializers.Serializer):
     notice = serializers.CharField(allow_blank=True)
 
 
+class ReceiptSerializer(serializers.Serializer):
+    tracking_code = serializers.CharField()
+    rating_key = serializers.CharField(
+        help_text="Needed with the tracking code to rate an anonymous case on the public site."
+    )
+
+
 class ComplaintSerializer(serializers.ModelSerializer):
     category = CategorySerializer()
     subject_unit = RefSerializer()
@@ -101,6 +108,11 @@ class ComplaintSerializer(serializers.ModelSerializer):
     overdue = serializers.SerializerMethodField()
     light = serializers.SerializerMethodField()
     complainant = serializers.SerializerMethodField()
+    receipt = serializers.SerializerMethodField(
+        help_text="The complainant's receipt (tracking code, rating key): only in the "
+        "registration response, and only for a registrar who may read the identity; null "
+        "everywhere else (a named complainant then gets the tracking code by SMS)."
+    )
     # "" until the case is verified / rated: read-only fields lose allow_blank unless declared.
     verification = serializers.ChoiceField(Verification.choices, allow_blank=True, read_only=True)
     satisfaction = serializers.ChoiceField(Satisfaction.choices, allow_blank=True, read_only=True)
@@ -157,6 +169,7 @@ class ComplaintSerializer(serializers.ModelSerializer):
             "closed_at",
             "express_reported_at",
             "updated_at",
+            "receipt",
         ]
         read_only_fields = fields
 
@@ -177,31 +190,15 @@ class ComplaintSerializer(serializers.ModelSerializer):
     def get_complainant(self, obj) -> dict:
         return complainant_block(obj, self.context["request"].user)
 
+    @extend_schema_field(ReceiptSerializer(allow_null=True))
+    def get_receipt(self, obj) -> dict | None:
+        return self.context.get("receipt")
+
 
 class TimelineEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = ComplaintEvent
         fields = ["id", "at", "action", "actor_name", "from_status", "to_status", "note", "public"]
-
-
-class ReceiptSerializer(serializers.Serializer):
-    tracking_code = serializers.CharField()
-    rating_key = serializers.CharField(
-        help_text="Needed with the tracking code to rate an anonymous case on the public site."
-    )
-
-
-class ComplaintCreatedSerializer(ComplaintSerializer):
-    receipt = ReceiptSerializer(
-        allow_null=True,
-        read_only=True,
-        help_text="The complainant's receipt, for a registrar who may read the identity; "
-        "null otherwise (a named complainant then gets the tracking code by SMS).",
-    )
-
-    class Meta(ComplaintSerializer.Meta):
-        fields = [*ComplaintSerializer.Meta.fields, "receipt"]
-        read_only_fields = fields
 
 
 def registration_receipt(user, complaint: Complaint) -> dict | None:
@@ -468,7 +465,7 @@ class ComplaintListCreate(generics.ListCreateAPIView):
 
     @extend_schema(
         request=ComplaintCreateSerializer,
-        responses={201: ComplaintCreatedSerializer},
+        responses={201: ComplaintSerializer},
         parameters=[IDEMPOTENCY_PARAMETER],
     )
     def post(self, request, *args, **kwargs):
@@ -492,10 +489,8 @@ class ComplaintListCreate(generics.ListCreateAPIView):
         try:
             with transaction.atomic():
                 complaint = services.complaint_register(actor=user, **serializer.service_kwargs())
-                body = dict(
-                    ComplaintSerializer(reload(complaint), context={"request": request}).data
-                )
-                body["receipt"] = registration_receipt(user, complaint)
+                context = {"request": request, "receipt": registration_receipt(user, complaint)}
+                body = ComplaintSerializer(reload(complaint), context=context).data
                 if key:
                     IdempotencyKey.objects.create(
                         user=user,
