@@ -429,7 +429,10 @@ def complaint_register(
         data={"policy": policy.code if policy else None},
     )
     audit.record(
-        "create", complaint, after=audit.snapshot(complaint, exclude=("updated_at",)), actor=actor
+        "create",
+        complaint,
+        after=audit.snapshot(complaint, exclude=("updated_at", "tracking_code", "rating_key_enc")),
+        actor=actor,
     )
     hidden_from_registrar = actor is not None and not policies.can_view_identity(actor, complaint)
     if phone and (sms_receipt or hidden_from_registrar):
