@@ -263,12 +263,22 @@ def readable_file_or_404(user, pk) -> StoredFile:
     return stored
 
 
+def download_name(stored: StoredFile) -> str:
+    """The name a download is saved under: the given name with the DETECTED type's extension
+    (``evil.html`` holding a PDF downloads as ``evil.pdf``)."""
+    ext = EXTENSIONS.get(stored.content_type, ".bin")
+    path = PurePath(stored.name or "file")
+    if path.suffix.lower() == ext or (ext == ".jpg" and path.suffix.lower() == ".jpeg"):
+        return path.name
+    return (path.stem or "file") + ext
+
+
 def download_response(stored: StoredFile):
     """The file as a download: never rendered inline, never sniffed, never cached by others."""
     response = FileResponse(
         stored.file.open("rb"),
         as_attachment=True,
-        filename=stored.name,
+        filename=download_name(stored),
         content_type=stored.content_type or "application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"
