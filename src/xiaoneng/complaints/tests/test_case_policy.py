@@ -232,3 +232,21 @@ def test_the_rating_key_is_stored_encrypted_and_checked_in_constant_form(org, ca
     assert services.rating_key_matches(fresh, f"{key[:4]}-{key[4:]}")
     assert not services.rating_key_matches(fresh, "")
     assert not services.rating_key_matches(fresh, fresh.tracking_code)
+
+
+def test_existing_cases_get_a_rating_key_nobody_has(org, category):
+    """Migration 0007: cases from before the rating key get a random one (old receipts lack it)."""
+    import importlib
+
+    from django.apps import apps
+
+    from xiaoneng.core import crypto
+
+    migration = importlib.import_module("xiaoneng.complaints.migrations.0007_rating_key_existing")
+    case = register(org, category, None, unit=org.unit_a)
+    Complaint.objects.filter(pk=case.pk).update(rating_key_enc="")
+    migration.give_keys(apps, None)
+    fresh = Complaint.objects.get(pk=case.pk)
+    key = crypto.decrypt(fresh.rating_key_enc)
+    assert len(key) == 8 and key != case.rating_key
+    assert not services.rating_key_matches(fresh, case.rating_key)
