@@ -194,6 +194,12 @@ class ComplaintSerializer(serializers.ModelSerializer):
     def get_receipt(self, obj) -> dict | None:
         return self.context.get("receipt")
 
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not policies.reads_internal(self.context["request"].user, instance):
+            data["sla_override_reason"] = ""  # an internal note (policies.reads_internal)
+        return data
+
 
 class TimelineEventSerializer(serializers.ModelSerializer):
     class Meta:

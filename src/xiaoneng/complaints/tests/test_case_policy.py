@@ -70,6 +70,27 @@ def test_the_registrars_unit_sees_the_case_but_not_the_handling_units_internal_n
     assert INTERNAL not in history.content.decode()
 
 
+def test_the_registrar_does_not_read_the_reason_for_overriding_the_time_rule(
+    api_as, org, cross_case
+):
+    from xiaoneng.complaints.models import SlaPolicy
+
+    policy = SlaPolicy.objects.create(
+        code="fast", name="快速", resolve_value=3, resolve_unit="working_days"
+    )
+    services.complaint_override_sla(
+        complaint=cross_case, actor=org.alice, policy=policy, reason=INTERNAL
+    )
+    assert (
+        api_as(org.bob).get(f"/api/v1/complaints/{cross_case.pk}").json()["sla_override_reason"]
+        == ""
+    )
+    assert (
+        api_as(org.carol).get(f"/api/v1/complaints/{cross_case.pk}").json()["sla_override_reason"]
+        == INTERNAL
+    )
+
+
 @pytest.mark.parametrize("who", ["carol", "alice", "leader"])
 def test_the_handling_unit_and_the_bureau_read_the_internal_notes(api_as, org, cross_case, who):
     response = api_as(getattr(org, who)).get(f"/api/v1/complaints/{cross_case.pk}/timeline")
