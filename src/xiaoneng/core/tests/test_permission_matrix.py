@@ -43,6 +43,20 @@ def job_of_bob(w: m.World):
     )
 
 
+def attachment_a(w: m.World):
+    """A PDF attached (by the office) to unit A's complaint."""
+    from xiaoneng.complaints.tests.test_permission_matrix import complaint_a
+
+    def make():
+        from xiaoneng.core.files import store_bytes
+
+        stored = store_bytes(data=PDF, name="证据.pdf", actor=w.org.alice)
+        complaint_a(w).attachments.add(stored)
+        return stored
+
+    return w.once("attachment_a", make)
+
+
 def a_pdf(w: m.World) -> dict:
     return {"file": SimpleUploadedFile("材料.pdf", PDF, content_type="application/pdf")}
 
@@ -143,6 +157,9 @@ CORE = [
     m.Row("api-person", m.scoped(), kwargs=PERSON_A_PK, method="patch", data={"phone": "1"}),
     m.Row("api-files", m.everyone(201), method="post", data=a_pdf, extra=MULTIPART),
     m.Row("api-job", {OFFICE: 404, UNIT_A: 200, UNIT_B: 404}, kwargs=pk(job_of_bob)),
+    # Files: whoever sees the object they belong to; another unit gets 404 (issue 21 item 10).
+    m.Row("file", m.scoped(), kwargs=pk(attachment_a)),
+    m.Row("api-file", m.scoped(), kwargs=pk(attachment_a)),
 ]
 
 ROWS = CORE
