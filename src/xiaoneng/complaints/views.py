@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from io import BytesIO
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -26,6 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 from xiaoneng.core import audit, clock
 from xiaoneng.core import calendar as work_calendar
 from xiaoneng.core.errors import Conflict, Forbidden, ValidationFailed
+from xiaoneng.core.spreadsheet import Sheet, xlsx_response
 
 from . import escalation, forms, selectors, services, sla
 from .api import COMPLAINT_RELATED, can_view_identity, is_overdue
@@ -37,7 +37,6 @@ from .workflow import MACHINE, NON_TRANSITIONS
 
 PAGE_SIZE = 20
 EXPORT_LIMIT = 5000
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # --- list helpers ------------------------------------------------------------------------------
@@ -271,40 +270,22 @@ def _unit_queue(request):
 def export_xlsx(request, qs: QuerySet, filename: str) -> HttpResponse:
     """The list as Excel; the complainant is shown only to users with complainant.view, and
     every identity read for the export is audited."""
-    from openpyxl import Workbook
-
     user = request.user
     now = clock.now()
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _("Complaints")[:31]
-    ws.append(
-        [
-            _("Number"),
-            _("Received"),
-            _("Channel"),
-            _("Type"),
-            _("Category"),
-            _("Title"),
-            _("Unit complained about"),
-            _("Responsible unit"),
-            _("Status"),
-            _("Deadline"),
-            _("Remaining time"),
-            _("Complainant"),
-        ]
-    )
-    for complaint in qs[:EXPORT_LIMIT]:
-        info = deadline_info(complaint, now)
-        if complaint.anonymous:
-            who = _("Anonymous")
-        elif can_view_identity(user, complaint):
-            identity = services.identity_read(complaint=complaint, actor=user, reason=_("export"))
-            who = " ".join(filter(None, [identity.get("name"), identity.get("phone")]))
-        else:
-            who = _("Complainant information is protected under the rules")
-        ws.append(
-            [
+
+    def rows():
+        for complaint in qs[:EXPORT_LIMIT]:
+            info = deadline_info(complaint, now)
+            if complaint.anonymous:
+                who = _("Anonymous")
+            elif can_view_identity(user, complaint):
+                identity = services.identity_read(
+                    complaint=complaint, actor=user, reason=_("export")
+                )
+                who = " ".join(filter(None, [identity.get("name"), identity.get("phone")]))
+            else:
+                who = _("Complainant information is protected under the rules")
+            yield [
                 complaint.number,
                 timezone.localtime(complaint.received_at).strftime("%Y-%m-%d %H:%M"),
                 complaint.get_channel_display(),
@@ -320,12 +301,23 @@ def export_xlsx(request, qs: QuerySet, filename: str) -> HttpResponse:
                 info["text"],
                 who,
             ]
-        )
-    buffer = BytesIO()
-    wb.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+
+    header = [
+        _("Number"),
+        _("Received"),
+        _("Channel"),
+        _("Type"),
+        _("Category"),
+        _("Title"),
+        _("Unit complained about"),
+        _("Responsible unit"),
+        _("Status"),
+        _("Deadline"),
+        _("Remaining time"),
+        _("Complainant"),
+    ]
+    widths = (16, 17, 10, 8, 14, 40, 20, 20, 10, 17, 14, 24)
+    return xlsx_response(filename, [Sheet(_("Complaints"), header, rows(), widths=widths)])
 
 
 # --- registration ------------------------------------------------------------------------------

@@ -39,9 +39,9 @@ from .scope import get_scoped_or_404
 from .services import org as org_services
 from .services.base import require_writable
 from .services.calendar import calendar_day_remove, calendar_day_set, calendar_year_mark
+from .spreadsheet import xlsx_response
 
 PAGE_SIZE = 20
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # --- list-page helpers ---------------------------------------------------------------------------
@@ -95,10 +95,7 @@ def _page(request, qs: QuerySet):
 
 
 def _xlsx(filename: str, rows_by_sheet: dict[str, list[list]]) -> HttpResponse:
-    data = importing.workbook_bytes(importing.build_workbook(rows_by_sheet))
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return xlsx_response(filename, importing.org_sheets(rows_by_sheet))
 
 
 def _list_context(request, *, title, page, headers, filters, export_url, **extra) -> dict:
@@ -436,9 +433,7 @@ def org_import(request):
     if not request.user.has_permission("org.import"):
         raise PermissionDenied
     if request.GET.get("template"):
-        response = HttpResponse(importing.build_template(), content_type=XLSX)
-        response["Content-Disposition"] = 'attachment; filename="org-import-template.xlsx"'
-        return response
+        return xlsx_response("org-import-template.xlsx", importing.build_template())
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
