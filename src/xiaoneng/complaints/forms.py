@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from xiaoneng.core import clock
 from xiaoneng.core.forms_org import UnitChoiceField
 from xiaoneng.core.models import Department, Person, Unit
+from xiaoneng.core.params import ParamError, to_id
 from xiaoneng.core.selectors import people_for
 
 from .api import ID_NUMBER_RE, MAX_CONTENT, PHONE_RE
@@ -53,8 +54,8 @@ class UnitDepartmentMixin:
         elif self.initial.get(self.unit_field):
             unit_id = getattr(self.initial[self.unit_field], "pk", self.initial[self.unit_field])
         try:
-            unit_id = int(unit_id) if unit_id else None
-        except (TypeError, ValueError):
+            unit_id = to_id(unit_id) if unit_id else None
+        except ParamError:
             unit_id = None
         self.fields["department"].queryset = departments_of(unit_id)
         self.fields[self.unit_field].widget.attrs.update(

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 from xiaoneng.core import audit, clock
 from xiaoneng.core import calendar as work_calendar
 from xiaoneng.core.errors import Conflict, Forbidden, ValidationFailed
+from xiaoneng.core.params import Params, query_with, sort_list
 from xiaoneng.core.spreadsheet import Sheet, xlsx_response
 
 from . import escalation, forms, selectors, services, sla
@@ -61,40 +62,12 @@ DEFAULT_ORDER = ("-received_at", "-id")
 
 
 def _query(request, **changes) -> str:
-    params = request.GET.copy()
-    for key, value in changes.items():
-        if value is None:
-            params.pop(key, None)
-        else:
-            params[key] = value
-    encoded = params.urlencode()
-    return f"?{encoded}" if encoded else "?"
+    return query_with(request, **changes)
 
 
 def _sorted(request, qs: QuerySet, columns=COLUMNS, default=DEFAULT_ORDER):
     """Order by ?sort=key / -key (declared columns only); return qs and the header cells."""
-    raw = request.GET.get("sort", "")
-    key, desc = raw.lstrip("-"), raw.startswith("-")
-    by_key = {c.key: c for c in columns if c.order_by}
-    if key in by_key:
-        qs = qs.order_by(*[f"-{f}" if desc else f for f in by_key[key].order_by], "pk")
-    else:
-        key, desc = "", False
-        qs = qs.order_by(*default)
-    headers = []
-    for col in columns:
-        cell = {"label": col.label, "key": col.key, "sortable": bool(col.order_by)}
-        if col.order_by:
-            active = col.key == key
-            cell |= {
-                "active": active,
-                "desc": active and desc,
-                "url": _query(
-                    request, sort=f"-{col.key}" if active and not desc else col.key, page=None
-                ),
-            }
-        headers.append(cell)
-    return qs, headers
+    return sort_list(request, qs, columns, default)
 
 
 def _page(request, qs: QuerySet, *, count: int | None = None):
@@ -380,11 +353,8 @@ def new(request):
 @require_GET
 def departments(request):
     """<option>s of a unit's departments for the unit → department selects (htmx)."""
-    unit_id = next((v for k, v in request.GET.items() if k == "unit" or k.endswith("-unit")), "")
-    try:
-        qs = forms.departments_of(int(unit_id)) if unit_id else forms.departments_of(None)
-    except ValueError:
-        qs = forms.departments_of(None)
+    name = next((k for k in request.GET if k == "unit" or k.endswith("-unit")), "unit")
+    qs = forms.departments_of(Params(request.GET).id(name))
     return render(request, "complaints/_department_options.html", {"departments": qs})
 
 
