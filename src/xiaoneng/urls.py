@@ -33,3 +33,5 @@ urlpatterns = [
 ]
 # Uploaded files are never served from MEDIA_URL, not even in DEBUG: only through the
 # authorising download views (core.views_files, GET /api/v1/files/{id}; docs/SECURITY.md).
+# Unexpected errors under /api/ answer RFC 9457 problem+json like every other API error.
+handler500 = "xiaoneng.core.api.errors.server_error"

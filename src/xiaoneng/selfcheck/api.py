@@ -33,6 +33,7 @@ from xiaoneng.core.api.fields import (
 )
 from xiaoneng.core.errors import ValidationFailed
 from xiaoneng.core.models import Unit
+from xiaoneng.core.params import api_params
 from xiaoneng.core.scope import scoped
 
 from . import periods, selectors, services
@@ -300,16 +301,10 @@ class AssignmentViewSet(
     def completion(self, request):
         """Completion per unit in the caller's scope: unit and personal checklists, completed,
         overdue (open past the due date) and the rate in percent."""
-        params = request.query_params
-        errors, values = {}, {}
-        for name in ("campaign_id", "template"):
-            if params.get(name):
-                try:
-                    values[name] = int(params[name])
-                except ValueError:
-                    errors[name] = [_("A whole number is required.")]
-        if errors:
-            raise ValidationFailed(_("Invalid input"), errors=errors)
+        params = api_params(request)
+        values = {name: params.id(name) for name in ("campaign_id", "template")}
+        values = {name: value for name, value in values.items() if value}
+        params.check()
         template = None
         if "template" in values:
             template = ChecklistTemplate.objects.filter(pk=values["template"]).first()
@@ -575,10 +570,12 @@ class LearningRecordViewSet(
         """Each person in scope against each active requirement; ``?by=unit`` sums per unit
         (people, compliant people, rate)."""
         unit = None
-        if request.query_params.get("unit"):
-            try:
-                unit = scoped(request.user, Unit).get(pk=int(request.query_params["unit"]))
-            except (ValueError, Unit.DoesNotExist):
+        params = api_params(request)
+        unit_id = params.id("unit")
+        params.check()
+        if unit_id:
+            unit = scoped(request.user, Unit).filter(pk=unit_id).first()
+            if unit is None:
                 raise ValidationFailed(_("Invalid input"), errors={"unit": [_("Unknown unit.")]})
         rows = selectors.compliance(request.user, unit=unit)
         if request.query_params.get("by") == "unit":
