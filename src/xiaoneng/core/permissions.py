@@ -23,6 +23,7 @@ PERMISSIONS: dict[str, str] = {
     "campaign.manage": _("Configure campaigns"),
     "campaign.submit": _("Submit campaign deliverables"),
     "supervision.report": _("Report observations as a supervisor"),
+    "stats.view": _("View the statistics dashboards (within the data scope)"),
 }
 
 OFFICE_PERMS = [
@@ -38,6 +39,7 @@ OFFICE_PERMS = [
     "rectification.manage",
     "rectification.verify",
     "campaign.manage",
+    "stats.view",
 ]
 
 # code: (name, data scope, permissions, read_only)
@@ -47,10 +49,10 @@ BUILTIN_ROLES: dict[str, tuple[str, str, list[str], bool]] = {
     "discipline": (
         "纪检监察室",
         "all",
-        ["complainant.view", "audit.view", "complaint.verify"],
+        ["complainant.view", "audit.view", "complaint.verify", "stats.view"],
         False,
     ),
-    "leader": ("局领导", "all", [], True),
+    "leader": ("局领导", "all", ["stats.view"], True),
     "unit_admin": (
         "单位管理员",
         "unit_and_below",
@@ -60,6 +62,7 @@ BUILTIN_ROLES: dict[str, tuple[str, str, list[str], bool]] = {
             "rectification.manage",
             "campaign.submit",
             "org.manage",
+            "stats.view",
         ],
         False,
     ),
