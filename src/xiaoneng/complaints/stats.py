@@ -28,6 +28,7 @@ ON_TIME = CLOSED & (Q(resolve_by__isnull=True) | Q(replied_at__lte=F("resolve_by
 SATISFIED = Q(satisfaction__in=[Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED])
 RATED = ~Q(satisfaction="")
 UNIT_LIMIT = 30
+CATEGORY_LIMIT = 12  # the rest summed as one row
 
 
 def received(user, params: stats.Params):
@@ -104,6 +105,12 @@ def by_category(user, params: stats.Params) -> stats.Table:
         ({"category": names.get(pk, ""), "count": n} for pk, n in counts),
         key=lambda r: (-r["count"], r["category"]),
     )
+    if len(rows) > CATEGORY_LIMIT:
+        rest = sum(r["count"] for r in rows[CATEGORY_LIMIT - 1 :])
+        rows = [
+            *rows[: CATEGORY_LIMIT - 1],
+            {"category": str(_("Other categories")), "count": rest},
+        ]
     return stats.Table(
         columns=[stats.Column("category", _("Category")), stats.Column("count", _("Cases"), "int")],
         rows=rows,
@@ -223,34 +230,42 @@ def rates(user, params: stats.Params) -> stats.Table:
     )
 
 
+LATE = Q(replied_at__gt=F("resolve_by")) | Q(replied_at__isnull=True, status__in=CLOCK_STATUSES)
+
+
 @stats.source(
     "complaints.overdue",
     _("Overdue cases by month"),
     order=15,
     group=GROUP,
-    chart=stats.Chart("line", x="month", series=("became_overdue",)),
+    chart=stats.Chart("line", x="month", series=("due", "overdue")),
 )
 def overdue_trend(user, params: stats.Params) -> stats.Table:
-    """Cases that went overdue in each month of the period (``overdue_since``), and the cases
-    overdue right now in the last row's note."""
-    base = params.within(scoped(user, Complaint), "unit").order_by()
+    """Per month of the period: cases whose resolution deadline fell in it, and of those the
+    ones answered late or still unanswered past it (as of now); the note counts the cases
+    overdue right now."""
+    now = clock.now()
+    base = params.within(scoped(user, Complaint), "unit").order_by().exclude(status=Status.MERGED)
     rows = (
-        base.filter(overdue_since__gte=params.since, overdue_since__lt=params.until)
-        .annotate(month=TruncMonth("overdue_since"))
+        base.filter(resolve_by__gte=params.since, resolve_by__lt=min(params.until, now))
+        .annotate(month=TruncMonth("resolve_by"))
         .values("month")
-        .annotate(n=Count("id"))
+        .annotate(due=Count("id"), overdue=Count("id", filter=LATE))
     )
-    found = {_month_key(r["month"]): r["n"] for r in rows}
-    now_overdue = base.filter(status__in=CLOCK_STATUSES, resolve_by__lt=clock.now()).count()
+    found = {_month_key(r["month"]): r for r in rows}
+    now_overdue = base.filter(status__in=CLOCK_STATUSES, resolve_by__lt=now).count()
+    out = []
+    for month in params.months():
+        key = month.strftime("%Y-%m")
+        r = found.get(key, {})
+        out.append({"month": key, "due": r.get("due", 0), "overdue": r.get("overdue", 0)})
     return stats.Table(
         columns=[
             stats.Column("month", _("Month")),
-            stats.Column("became_overdue", _("Became overdue"), "int"),
+            stats.Column("due", _("Deadlines falling due"), "int"),
+            stats.Column("overdue", _("Answered late or still open past the deadline"), "int"),
         ],
-        rows=[
-            {"month": m.strftime("%Y-%m"), "became_overdue": found.get(m.strftime("%Y-%m"), 0)}
-            for m in params.months()
-        ],
+        rows=out,
         note=_("Overdue now: %(n)s.") % {"n": now_overdue},
     )
 
