@@ -22,8 +22,8 @@ def items(user, params: stats.Params):
 
 CLEARANCE_COLUMNS = [
     stats.Column("total", _("Items"), "int"),
-    stats.Column("closed", _("Closed"), "int"),
-    stats.Column("open", _("Open"), "int"),
+    stats.Column("closed", _("Items closed out"), "int"),
+    stats.Column("open", _("Items not closed out"), "int"),
     stats.Column("overdue", _("Overdue"), "int"),
     stats.Column("percent", _("Cleared (%)"), "percent"),
 ]

@@ -53,9 +53,12 @@
     var horizontal = spec.type === "hbar";
     var type = spec.type === "line" ? "line" : "bar";
     var categoryAxis = { type: "category", data: categories, axisLabel: { interval: 0, rotate: horizontal ? 0 : 30, width: 120, overflow: "truncate" } };
-    var valueAxis = { type: "value", minInterval: 1 };
+    var kinds = {};
+    data.columns.forEach(function (c) { kinds[c.key] = c.kind; });
+    var percent = spec.series.every(function (key) { return kinds[key] === "percent"; });
+    var valueAxis = percent ? { type: "value", min: 0, max: 100 } : { type: "value", minInterval: 1 };
     if (horizontal) { categoryAxis.inverse = true; }
-    base.grid = { left: 8, right: 16, top: 32, bottom: 8, containLabel: true };
+    base.grid = { left: 8, right: horizontal ? 48 : 16, top: 32, bottom: 8, containLabel: true };
     base.legend = { top: 0 };
     base.xAxis = horizontal ? valueAxis : categoryAxis;
     base.yAxis = horizontal ? categoryAxis : valueAxis;
