@@ -12,7 +12,7 @@ from xiaoneng.core import clock
 from xiaoneng.core.scope import get_scoped_or_404, scope_for, scoped
 
 from .models import Complaint, ComplaintEvent, DuplicateSuggestion, ExtensionRequest
-from .vocab import CLOCK_STATUSES, PublicStatus, Status, SuggestionStatus
+from .vocab import CLOCK_STATUSES, OPEN_STATUSES, PublicStatus, Status, SuggestionStatus
 
 LIST_RELATED = (
     "category",
@@ -303,6 +303,7 @@ def home_counts(user, *, now: datetime | None = None) -> dict[str, int]:
     running = Q(status__in=CLOCK_STATUSES)
     return (
         scoped(user, Complaint)
+        .filter(status__in=OPEN_STATUSES)  # the status index: closed cases are never read
         .order_by()
         .aggregate(
             to_accept=Count("id", filter=Q(status=Status.REGISTERED)),

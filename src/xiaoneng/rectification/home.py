@@ -13,7 +13,7 @@ from xiaoneng.core.scope import scoped
 
 from . import deadlines
 from .models import RectificationItem
-from .vocab import ItemStatus
+from .vocab import OPEN_STATUSES, ItemStatus
 
 ITEMS = [
     # (count key, label, ledger filter, tone, permission)
@@ -38,6 +38,7 @@ def ledger_items(user) -> list[workhome.Waiting]:
     now = clock.now()
     counts = (
         scoped(user, RectificationItem)
+        .filter(status__in=OPEN_STATUSES)  # every count is of open items: the status index
         .order_by()
         .aggregate(
             due_soon=Count("pk", filter=deadlines.light_q("yellow", now)),

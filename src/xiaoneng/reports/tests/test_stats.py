@@ -3,7 +3,7 @@ the data scope (a unit admin sees only its own subtree; another unit's id is a 4
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from django.http import Http404
@@ -13,7 +13,7 @@ from xiaoneng.core.errors import ValidationFailed
 from xiaoneng.reports import params as filters
 from xiaoneng.reports import registry
 
-from .fixtures import NOW, complaints
+from .fixtures import CST, NOW, complaints
 
 pytestmark = pytest.mark.django_db
 PERIOD = {"start": "2026-01-01", "end": "2026-06-30"}
@@ -196,3 +196,40 @@ def test_ledger_clearance_by_unit_and_campaign(org):
     assert set(by(run(org.bob, "ledger.by_unit").rows, "unit")) == {org.unit_a.name}
     campaigns = run(org.alice, "ledger.by_campaign").rows
     assert [(r["campaign_id"], r["total"], r["closed"]) for r in campaigns] == [(None, 4, 1)]
+
+
+@pytest.mark.parametrize("who", ["alice", "bob"])
+def test_the_query_count_of_every_source_does_not_grow_with_the_data(org, who):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .fixtures import case
+
+    user = getattr(org, who)
+
+    def counts() -> dict[str, int]:
+        out = {}
+        with clock.frozen_now(NOW):
+            params = filters.parse(user, PERIOD, today=NOW.date())
+            for source in registry.sources_for(user):
+                source.run(user, params)  # warm per-process caches
+                with CaptureQueriesContext(connection) as ctx:
+                    source.run(user, params)
+                out[source.key] = len(ctx.captured_queries)
+        return out
+
+    complaints(org)
+    before = counts()
+    for month in (2, 3, 4, 5):
+        for unit in (org.unit_a, org.unit_a_child, org.unit_b):
+            case(
+                org,
+                unit,
+                datetime(2026, month, 3, 9, tzinfo=CST),
+                "closed",
+                resolve_by=datetime(2026, month, 20, tzinfo=CST),
+                replied_at=datetime(2026, month, 25, tzinfo=CST),
+                satisfaction="satisfied",
+            )
+    assert counts() == before
+    assert max(before.values()) <= 3
