@@ -50,7 +50,7 @@ def clearance_rows(qs, by: str) -> list[dict]:
     _("Ledger clearance by unit"),
     order=30,
     group=GROUP,
-    chart=stats.Chart("bar", x="unit", series=("closed", "open")),
+    chart=stats.Chart("bar", x="unit", series=("closed", "open"), stack=True),
 )
 def by_unit(user, params: stats.Params) -> stats.Table:
     rows = clearance_rows(items(user, params), "unit")

@@ -50,6 +50,7 @@ class StatsList(APIView):
                             "type": s.chart.type,
                             "x": s.chart.x,
                             "series": list(s.chart.series),
+                            "stack": s.chart.stack,
                         },
                     }
                     for s in registry.sources_for(request.user)

@@ -25,7 +25,7 @@ The contract:
 * It returns a ``Table``: ``columns`` (key, translated label, kind ``text`` / ``int`` /
   ``percent``) and ``rows`` (dicts). The chart is declared at registration: ``Chart(type, x,
   series)`` with type ``bar``, ``hbar``, ``line`` or ``pie``, ``x`` the category column and
-  ``series`` the value columns drawn.
+  ``series`` the value columns drawn (``stack=True`` stacks them: parts of one whole).
 * ``permission`` (default ``stats.view``) gates the source; the dashboard, the JSON endpoint
   ``GET /api/v1/stats/<key>`` and the ``.xlsx`` download all come from the same table.
 
@@ -59,6 +59,7 @@ class Chart:
     type: str  # bar / hbar / line / pie
     x: str  # the category column
     series: tuple[str, ...]  # the value columns drawn
+    stack: bool = False  # bars stacked (parts of one whole, e.g. closed + open items)
 
 
 @dataclass
@@ -168,6 +169,7 @@ def as_json(source: Source, table: Table, params: Params) -> dict:
             "type": source.chart.type,
             "x": source.chart.x,
             "series": list(source.chart.series),
+            "stack": source.chart.stack,
         },
         "columns": [{"key": c.key, "label": str(c.label), "kind": c.kind} for c in table.columns],
         "rows": table.rows,

@@ -16,7 +16,7 @@ from . import registry as stats
     _("Ledger clearance by campaign"),
     order=31,
     group=ledger_stats.GROUP,
-    chart=stats.Chart("bar", x="campaign", series=("closed", "open")),
+    chart=stats.Chart("bar", x="campaign", series=("closed", "open"), stack=True),
 )
 def ledger_by_campaign(user, params: stats.Params) -> stats.Table:
     rows = ledger_stats.clearance_rows(ledger_stats.items(user, params), "campaign")

@@ -162,7 +162,7 @@ def test_the_api_and_the_download_carry_the_same_figures(org, client):
         client.force_login(org.alice)
         response = client.get("/dashboard/complaints.by_channel.xlsx", PERIOD)
     assert response.status_code == 200
-    assert data["chart"] == {"type": "pie", "x": "channel", "series": ["count"]}
+    assert data["chart"] == {"type": "pie", "x": "channel", "series": ["count"], "stack": False}
     sheet = list(read_xlsx(response.content))
     assert sheet[0] == [c["label"] for c in data["columns"]]
     assert [[r["channel"], r["count"]] for r in data["rows"]] == [

@@ -63,7 +63,7 @@
     base.xAxis = horizontal ? valueAxis : categoryAxis;
     base.yAxis = horizontal ? categoryAxis : valueAxis;
     base.series = spec.series.map(function (key) {
-      return { type: type, name: labels[key], data: data.rows.map(function (r) { return r[key]; }), label: { show: data.rows.length <= 12, position: horizontal ? "right" : "top" } };
+      return { type: type, name: labels[key], stack: spec.stack ? "total" : undefined, data: data.rows.map(function (r) { return r[key]; }), label: { show: data.rows.length <= 12, position: spec.stack ? "inside" : (horizontal ? "right" : "top"), formatter: function (p) { return spec.stack && !p.value ? "" : p.value; } } };
     });
     return base;
   }
