@@ -141,3 +141,19 @@ def test_the_home_query_count_does_not_grow_with_the_data(org, who):
     add_work(org, 6)
     assert Complaint.objects.count() == 35
     assert queries() == one
+
+
+def test_a_leader_gets_the_offices_filterable_list_without_action_tabs(org):
+    add_work(org, 1)
+    client = Client()
+    client.force_login(org.leader)
+    with clock.frozen_now(NOW):
+        html = client.get("/complaints/", {"overdue": "true"}).content.decode()
+    assert 'data-testid="filters"' in html and 'data-testid="status-counts"' in html
+    assert 'data-testid="complaint-nav"' not in html and 'data-testid="duplicates-link"' not in html
+    assert 'data-testid="register"' not in html
+    assert len(set(re.findall(r'href="/complaints/(\d+)/"', html))) == 1  # the overdue one
+    client.force_login(org.alice)
+    assert 'data-testid="complaint-nav"' in client.get("/complaints/").content.decode()
+    client.force_login(org.dave)  # staff: own records only, still the unit queue
+    assert "unit_queue" in client.get("/complaints/").templates[0].name

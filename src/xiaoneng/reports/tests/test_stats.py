@@ -233,3 +233,43 @@ def test_the_query_count_of_every_source_does_not_grow_with_the_data(org, who):
             )
     assert counts() == before
     assert max(before.values()) <= 3
+
+
+def test_campaign_completion_counts_what_was_due(org):
+    import datetime as dt
+
+    from xiaoneng.campaigns import services as campaign_services
+    from xiaoneng.campaigns.models import CampaignTemplate, Submission
+
+    start = datetime(2026, 12, 1, 9, tzinfo=CST)
+    with clock.frozen_now(start):
+        campaign = campaign_services.campaign_create_from_template(
+            actor=org.alice,
+            template=CampaignTemplate.objects.get(code="zuofeng-zhengdun"),
+            year=2026,
+            issuing_unit=org.bureau,
+        )
+        campaign_services.campaign_start(actor=org.alice, campaign=campaign)
+    subs = list(Submission.objects.filter(requirement__campaign=campaign).order_by("due_on", "id"))
+    today = subs[len(subs) // 2].due_on + dt.timedelta(days=1)
+    due = [s for s in subs if s.due_on < today]
+    assert len(due) >= 4
+    for sub, status in zip(due, ["submitted", "late", "accepted", "returned"], strict=False):
+        Submission.objects.filter(pk=sub.pk).update(status=status)
+    now = datetime.combine(today, datetime.min.time()).replace(hour=10, tzinfo=CST)
+    with clock.frozen_now(now):
+        params = filters.parse(org.alice, {"start": "2026-01-01", "end": "2027-12-31"}, today=today)
+        rows = registry.get(org.alice, "campaigns.completion").run(org.alice, params).rows
+        mine = registry.get(org.bob, "campaigns.completion").run(org.bob, params).rows
+    assert rows == [
+        {
+            "campaign_id": campaign.pk,
+            "campaign": campaign.name,
+            "due": len(due),
+            "submitted": 3,
+            "overdue": len(due) - 3,  # the returned one and every pending one past its date
+            "rate": round(300 / len(due), 1),
+        }
+    ]
+    units_a = {org.unit_a.pk, org.unit_a_child.pk}
+    assert mine[0]["due"] == sum(1 for s in due if s.unit_id in units_a)
