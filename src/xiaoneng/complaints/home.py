@@ -13,6 +13,29 @@ from django.utils.translation import gettext_lazy as _
 from xiaoneng.core import workhome
 
 from . import selectors
+from .vocab import CLOCK_STATUSES, Status
+
+URGENT = 5  # the cases listed under the cards, earliest deadline first
+UNIT_RUNNING = (Status.DISPATCHED, Status.SIGNED, Status.HANDLING)
+
+
+def urgent_rows(user, statuses) -> list[dict]:
+    """The running cases in scope with the earliest resolution deadlines (overdue first)."""
+    rows = (
+        selectors.complaints_for(user, related=())
+        .filter(status__in=statuses, resolve_by__isnull=False)
+        .order_by("resolve_by", "id")
+        .values("pk", "number", "title", "resolve_by")[:URGENT]
+    )
+    return [
+        {
+            "title": f"{r['number']} {r['title']}",
+            "url": reverse("complaints:detail", args=[r["pk"]]),
+            "due": r["resolve_by"],
+        }
+        for r in rows
+    ]
+
 
 OFFICE_ITEMS = [
     # (count key, label, list filter, tone, permission needed besides browsing)
@@ -45,13 +68,16 @@ def office_cases(user) -> list[workhome.Waiting]:
         return []
     counts = selectors.home_counts(user)
     url = reverse("complaints:queue")
-    return [
+    items = [
         workhome.Waiting(
             key=f"complaints.{key}", label=label, count=counts[key], url=f"{url}?{query}", tone=tone
         )
         for key, label, query, tone, perm in OFFICE_ITEMS
         if perm is None or user.has_permission(perm)
     ]
+    items[-1].rows = urgent_rows(user, CLOCK_STATUSES)
+    items[-1].rows_title = _("Cases with the earliest deadlines")
+    return items
 
 
 @workhome.provider(order=11)
@@ -60,7 +86,7 @@ def unit_cases(user) -> list[workhome.Waiting]:
         return []
     counts = selectors.unit_queue_counts(user)
     url = reverse("complaints:unit")
-    return [
+    items = [
         workhome.Waiting(
             key=f"complaints.{key}",
             label=label,
@@ -70,3 +96,6 @@ def unit_cases(user) -> list[workhome.Waiting]:
         )
         for key, label, tone in UNIT_ITEMS
     ]
+    items[-1].rows = urgent_rows(user, UNIT_RUNNING)
+    items[-1].rows_title = _("Cases with the earliest deadlines")
+    return items

@@ -43,6 +43,8 @@ def home(request):
         {
             "todo_cards": [i for i in items if i.count],
             "all_clear": [i for i in items if not i.count],
+            "urgent": [i for i in items if i.rows],
+            "now": clock.now(),
             "breadcrumbs": [],
         },
     )

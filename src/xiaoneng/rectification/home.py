@@ -48,7 +48,7 @@ def ledger_items(user) -> list[workhome.Waiting]:
         )
     )
     url = reverse("rectification:ledger")
-    return [
+    items = [
         workhome.Waiting(
             key=f"rectification.{key}",
             label=label,
@@ -57,4 +57,26 @@ def ledger_items(user) -> list[workhome.Waiting]:
             tone=tone,
         )
         for key, label, query, tone, _perm in wanted
+    ]
+    if user.has_permission("rectification.manage"):
+        items[0].rows = urgent_rows(user)
+        items[0].rows_title = _("Ledger items with the earliest deadlines")
+    return items
+
+
+def urgent_rows(user, limit: int = 5) -> list[dict]:
+    """The open items in scope with the earliest deadlines (overdue first)."""
+    rows = (
+        scoped(user, RectificationItem)
+        .filter(status__in=OPEN_STATUSES)
+        .order_by("deadline", "id")
+        .values("pk", "number", "measures", "deadline")[:limit]
+    )
+    return [
+        {
+            "title": f"{r['number']} {r['measures'][:40]}",
+            "url": reverse("rectification:item", args=[r["pk"]]),
+            "due": r["deadline"],
+        }
+        for r in rows
     ]

@@ -122,6 +122,12 @@ def test_the_home_page_shows_the_counts(org):
     assert 'data-key="complaints.to_sign"' in html
     card = html.split('data-key="complaints.to_sign"')[1]
     assert re.search(r'data-testid="todo-count">1<', card)
+    # The earliest deadlines under the cards: unit A's running cases, the overdue one first.
+    urgent = re.findall(r'data-testid="urgent-row"><a [^>]*href="/complaints/(\d+)/"', html)
+    running = Complaint.objects.filter(
+        unit=org.unit_a, status__in=["dispatched", "signed", "handling"]
+    ).order_by("resolve_by", "id")
+    assert [int(pk) for pk in urgent] == [c.pk for c in running]
 
 
 @pytest.mark.parametrize("who", ["alice", "bob", "dave", "leader"])
