@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "xiaoneng.portal",
     "xiaoneng.open311",
     "xiaoneng.accountability",
+    "xiaoneng.reports",
 ]
 
 MIDDLEWARE = [

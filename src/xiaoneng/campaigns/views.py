@@ -57,11 +57,20 @@ def campaign_list(request):
             "title": title,
             "rows": rows,
             "may_manage": selectors.may_manage(user),
-            "mine": list(selectors.my_open_submissions(user)[:50]),
+            "mine": list(_owed(request, selectors.my_open_submissions(user))[:50]),
+            "owed": request.GET.get("owed", ""),
             "today": selectors.today(),
             "breadcrumbs": [(title, None)],
         },
     )
+
+
+def _owed(request, qs):
+    """?owed=overdue narrows "deliverables my unit owes" to those past their due date (the
+    work home links here)."""
+    if request.GET.get("owed") == "overdue":
+        qs = qs.filter(selectors.overdue_q())
+    return qs
 
 
 @login_required

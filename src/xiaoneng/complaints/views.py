@@ -128,8 +128,9 @@ def _status_counts(user) -> list[dict]:
 @login_required
 @require_GET
 def queue(request):
-    """The office queue (complaint.dispatch); everyone else gets their unit queue here."""
-    if not request.user.has_permission("complaint.dispatch"):
+    """The office queue (complaint.dispatch), also the filterable list of read-only roles with a
+    wide scope (a bureau leader: no action tabs); everyone else gets their unit queue here."""
+    if not selectors.browses_all(request.user):
         return _unit_queue(request)
     counts = _status_counts(request.user)
     return _filtered_list(
@@ -140,6 +141,7 @@ def queue(request):
         export_name="complaints.xlsx",
         unfiltered_count=sum(c["count"] for c in counts),  # the tabs already counted them all
         counts=counts,
+        acts=request.user.has_permission("complaint.dispatch"),
     )
 
 

@@ -33,6 +33,7 @@ PERMISSIONS: dict[str, StrOrPromise] = {
     "assessment.manage": _("Run the annual assessment"),
     "award.nominate": _("Nominate for awards"),
     "award.decide": _("Confirm award nominations"),
+    "stats.view": _("View the statistics dashboards (within the data scope)"),
 }
 
 OFFICE_PERMS = [
@@ -54,6 +55,7 @@ OFFICE_PERMS = [
     "assessment.manage",
     "award.nominate",
     "award.decide",
+    "stats.view",
 ]
 
 # code: (name, data scope, permissions, read_only)
@@ -67,12 +69,18 @@ BUILTIN_ROLES: dict[str, tuple[str, str, list[str], bool]] = {
             "complainant.view",
             "audit.view",
             "complaint.verify",
+            "stats.view",
             "accountability.view",
             "accountability.manage",
         ],
         False,
     ),
-    "leader": ("局领导", "all", ["accountability.view", "accountability.approve"], True),
+    "leader": (
+        "局领导",
+        "all",
+        ["stats.view", "accountability.view", "accountability.approve"],
+        True,
+    ),
     "unit_admin": (
         "单位管理员",
         "unit_and_below",
@@ -83,6 +91,7 @@ BUILTIN_ROLES: dict[str, tuple[str, str, list[str], bool]] = {
             "campaign.submit",
             "org.manage",
             "award.nominate",
+            "stats.view",
         ],
         False,
     ),
