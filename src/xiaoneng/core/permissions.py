@@ -23,6 +23,9 @@ PERMISSIONS: dict[str, str] = {
     "campaign.manage": _("Configure campaigns"),
     "campaign.submit": _("Submit campaign deliverables"),
     "supervision.report": _("Report observations as a supervisor"),
+    "inspection.manage": _("Plan inspections, publish visits, issue orders and compose bulletins"),
+    "inspection.inspect": _("Record inspection visits and findings"),
+    "bulletin.approve": _("Approve exposure bulletins"),
 }
 
 OFFICE_PERMS = [
@@ -38,6 +41,8 @@ OFFICE_PERMS = [
     "rectification.manage",
     "rectification.verify",
     "campaign.manage",
+    "inspection.manage",
+    "inspection.inspect",
 ]
 
 # code: (name, data scope, permissions, read_only)
@@ -50,7 +55,8 @@ BUILTIN_ROLES: dict[str, tuple[str, str, list[str], bool]] = {
         ["complainant.view", "audit.view", "complaint.verify"],
         False,
     ),
-    "leader": ("局领导", "all", [], True),
+    # Read-only, except that a leader approves exposure bulletins (the one write they make).
+    "leader": ("局领导", "all", ["bulletin.approve"], True),
     "unit_admin": (
         "单位管理员",
         "unit_and_below",
@@ -66,4 +72,5 @@ BUILTIN_ROLES: dict[str, tuple[str, str, list[str], bool]] = {
     "dept_head": ("部门负责人", "department", ["complaint.handle", "rectification.manage"], False),
     "staff": ("职工", "self", ["complaint.register"], False),
     "supervisor": ("社会监督员", "self", ["supervision.report"], False),
+    "inspector": ("督查员", "self", ["inspection.inspect"], False),
 }
