@@ -208,16 +208,17 @@ class BulletinViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
     @extend_schema(request=s.ApproveSerializer, responses={200: s.BulletinSerializer})
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
+        bulletin = self.get_object()
         data = self._input(s.ApproveSerializer).validated_data
-        bulletin = services.bulletin_approve(actor=request.user, bulletin=self.get_object(), **data)
+        services.bulletin_approve(actor=request.user, bulletin=bulletin, **data)
         return self._out(bulletin)
 
     @extend_schema(request=s.ReasonSerializer, responses={200: s.BulletinSerializer})
-    @action(detail=True, methods=["post"], url_path="return")
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request, pk=None):
+        bulletin = self.get_object()
         reason = self._input(s.ReasonSerializer).validated_data["reason"]
-        bulletin = services.bulletin_return(actor=request.user, bulletin=self.get_object(),
-                                            reason=reason)  # fmt: skip
+        services.bulletin_return(actor=request.user, bulletin=bulletin, reason=reason)
         return self._out(bulletin)
 
     @extend_schema(request=None, responses={200: s.BulletinSerializer})
@@ -229,7 +230,8 @@ class BulletinViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
     @extend_schema(request=s.ResponseCreateSerializer, responses={201: s.ResponseSerializer})
     @action(detail=True, methods=["post"])
     def responses(self, request, pk=None):
+        bulletin = self.get_object()
         data = dict(self._input(s.ResponseCreateSerializer).validated_data)
         data["text_"] = data.pop("text")
-        response = services.response_record(actor=request.user, bulletin=self.get_object(), **data)
+        response = services.response_record(actor=request.user, bulletin=bulletin, **data)
         return Response(s.ResponseSerializer(response).data, status=status.HTTP_201_CREATED)

@@ -134,7 +134,9 @@ def test_an_overdue_order_escalates_once_per_level(org, squad, visit_a):
     assert services.escalate_overdue(now=order.deadline + dt.timedelta(days=14)) == 1
     order.refresh_from_db()
     assert order.escalation_level >= 2
-    assert Notification.objects.filter(event="supervision_order_overdue", recipient=org.leader).exists()
+    assert Notification.objects.filter(
+        event="supervision_order_overdue", recipient=org.leader
+    ).exists()
 
 
 def test_reply_and_verify_follow_the_ledger(org, squad, visit_a):
