@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import build_choice_field
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from xiaoneng.campaigns.models import Campaign
@@ -71,7 +73,7 @@ def choice(choices, name: str, **kw) -> InspectionChoiceField:
     return InspectionChoiceField(choices, enum_name=name, **kw)
 
 
-class PersonRefSerializer(serializers.ModelSerializer):
+class InspectionPersonSerializer(serializers.ModelSerializer):
     unit = serializers.CharField(source="unit.name", read_only=True)
 
     class Meta:
@@ -79,6 +81,7 @@ class PersonRefSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "unit"]
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class AnyPersonField(serializers.PrimaryKeyRelatedField):
     """Inspectors and team members come from any unit (that is the point of 回避)."""
 
@@ -87,12 +90,12 @@ class AnyPersonField(serializers.PrimaryKeyRelatedField):
 
 
 # --- plans ---------------------------------------------------------------------------------------
-class PlanSerializer(serializers.ModelSerializer):
+class InspectionPlanSerializer(serializers.ModelSerializer):
     kind = choice(PlanKind.choices, "InspectionPlanKindEnum", read_only=True)
     status = choice(PlanStatus.choices, "InspectionPlanStatusEnum", read_only=True)
     units = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-    team = PersonRefSerializer(many=True, read_only=True)
-    inspector_pool = PersonRefSerializer(many=True, read_only=True)
+    team = InspectionPersonSerializer(many=True, read_only=True)
+    inspector_pool = InspectionPersonSerializer(many=True, read_only=True)
 
     class Meta:
         model = InspectionPlan
@@ -102,7 +105,7 @@ class PlanSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PlanCreateSerializer(serializers.Serializer):
+class InspectionPlanCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     kind = choice(PlanKind.choices, "InspectionPlanKindEnum")
     campaign = serializers.PrimaryKeyRelatedField(
@@ -124,12 +127,12 @@ class PlanCreateSerializer(serializers.Serializer):
     )
 
 
-class DrawSerializer(serializers.Serializer):
+class InspectionDrawSerializer(serializers.Serializer):
     seed = serializers.IntegerField(min_value=0, max_value=2**53 - 1, required=False)
 
 
 # --- visits --------------------------------------------------------------------------------------
-class EvidenceSerializer(serializers.ModelSerializer):
+class InspectionEvidenceSerializer(serializers.ModelSerializer):
     file = StoredFileSerializer(read_only=True)
     media = serializers.CharField(read_only=True)
 
@@ -138,7 +141,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
         fields = ["id", "file", "media", "captured_at", "latitude", "longitude"]
 
 
-class AnswerSerializer(serializers.ModelSerializer):
+class VisitAnswerSerializer(serializers.ModelSerializer):
     result = choice(AnswerResult.choices, "InspectionAnswerResultEnum")
 
     class Meta:
@@ -146,13 +149,13 @@ class AnswerSerializer(serializers.ModelSerializer):
         fields = ["item", "result", "note"]
 
 
-class VisitSerializer(serializers.ModelSerializer):
+class InspectionVisitSerializer(serializers.ModelSerializer):
     status = choice(VisitStatus.choices, "InspectionVisitStatusEnum", read_only=True)
     kind = choice(PlanKind.choices, "InspectionPlanKindEnum", source="plan.kind", read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
-    team = PersonRefSerializer(many=True, read_only=True)
-    answers = AnswerSerializer(many=True, read_only=True)
-    evidence = EvidenceSerializer(many=True, read_only=True)
+    team = InspectionPersonSerializer(many=True, read_only=True)
+    answers = VisitAnswerSerializer(many=True, read_only=True)
+    evidence = InspectionEvidenceSerializer(many=True, read_only=True)
 
     class Meta:
         model = Visit
@@ -162,49 +165,49 @@ class VisitSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class VisitCreateSerializer(serializers.Serializer):
+class InspectionVisitCreateSerializer(serializers.Serializer):
     plan = serializers.IntegerField()
     unit = ScopedUnitField()
     scheduled_on = serializers.DateField()
     team = AnyPersonField(many=True)
 
 
-class CaptureSerializer(serializers.Serializer):
+class InspectionCaptureSerializer(serializers.Serializer):
     file = OwnFileField()
     captured_at = serializers.DateTimeField(required=False, allow_null=True)
 
 
-class AnswerInputSerializer(serializers.Serializer):
+class VisitAnswerInputSerializer(serializers.Serializer):
     item = serializers.PrimaryKeyRelatedField(queryset=ChecklistItem.objects.all())
     result = choice(AnswerResult.choices, "InspectionAnswerResultEnum")
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class RecordSerializer(serializers.Serializer):
-    answers = AnswerInputSerializer(many=True, required=False, default=list)
+class VisitRecordSerializer(serializers.Serializer):
+    answers = VisitAnswerInputSerializer(many=True, required=False, default=list)
     summary = serializers.CharField(required=False, allow_blank=True, default="")
     latitude = serializers.DecimalField(max_digits=12, decimal_places=8, required=False,
                                         allow_null=True)  # fmt: skip
     longitude = serializers.DecimalField(max_digits=12, decimal_places=8, required=False,
                                          allow_null=True)  # fmt: skip
     accuracy = serializers.IntegerField(min_value=0, required=False, allow_null=True)
-    files = CaptureSerializer(many=True, required=False, default=list)
+    files = InspectionCaptureSerializer(many=True, required=False, default=list)
 
 
-class LookbackSerializer(serializers.Serializer):
+class VisitLookbackSerializer(serializers.Serializer):
     finding = serializers.IntegerField()
     result = choice(LookbackResult.choices, "InspectionLookbackResultEnum")
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 # --- findings and orders -------------------------------------------------------------------------
-class FindingSerializer(serializers.ModelSerializer):
+class InspectionFindingSerializer(serializers.ModelSerializer):
     severity = choice(FindingSeverity.choices, "InspectionFindingSeverityEnum", read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     issue_number = serializers.CharField(source="issue.number", read_only=True, default=None)
     order = serializers.SerializerMethodField()
     people = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-    evidence = EvidenceSerializer(many=True, read_only=True)
+    evidence = InspectionEvidenceSerializer(many=True, read_only=True)
 
     class Meta:
         model = Finding
@@ -218,7 +221,7 @@ class FindingSerializer(serializers.ModelSerializer):
         return order.pk if order is not None else None
 
 
-class FindingCreateSerializer(serializers.Serializer):
+class InspectionFindingCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     description = serializers.CharField()
     severity = choice(FindingSeverity.choices, "InspectionFindingSeverityEnum", required=False,
@@ -228,10 +231,10 @@ class FindingCreateSerializer(serializers.Serializer):
     )
     department = ScopedDepartmentField(required=False, allow_null=True)
     people = AnyPersonField(many=True, required=False, default=list)
-    files = CaptureSerializer(many=True, required=False, default=list)
+    files = InspectionCaptureSerializer(many=True, required=False, default=list)
 
 
-class OrderSerializer(serializers.ModelSerializer):
+class SupervisionOrderSerializer(serializers.ModelSerializer):
     status = choice(OrderStatus.choices, "SupervisionOrderStatusEnum", read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     overdue = serializers.SerializerMethodField()
@@ -248,18 +251,18 @@ class OrderSerializer(serializers.ModelSerializer):
         return self.context["overdue"](obj)
 
 
-class ReplySerializer(serializers.Serializer):
+class SupervisionOrderReplySerializer(serializers.Serializer):
     reply = serializers.CharField()
     files = files_field()
 
 
-class VerifySerializer(serializers.Serializer):
+class SupervisionOrderVerifySerializer(serializers.Serializer):
     decision = choice(Decision.choices, "SupervisionOrderDecisionEnum")
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 # --- bulletins -----------------------------------------------------------------------------------
-class EntrySerializer(serializers.ModelSerializer):
+class BulletinEntrySerializer(serializers.ModelSerializer):
     unit_name = serializers.CharField(source="unit.name", read_only=True)
 
     class Meta:
@@ -269,7 +272,7 @@ class EntrySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ResponseSerializer(serializers.ModelSerializer):
+class BulletinResponseSerializer(serializers.ModelSerializer):
     kind = choice(ResponseKind.choices, "BulletinResponseKindEnum")
 
     class Meta:
@@ -280,8 +283,8 @@ class ResponseSerializer(serializers.ModelSerializer):
 
 class BulletinSerializer(serializers.ModelSerializer):
     status = choice(BulletinStatus.choices, "BulletinStatusEnum", read_only=True)
-    entries = EntrySerializer(many=True, read_only=True)
-    responses = ResponseSerializer(many=True, read_only=True)
+    entries = BulletinEntrySerializer(many=True, read_only=True)
+    responses = BulletinResponseSerializer(many=True, read_only=True)
 
     class Meta:
         model = Bulletin
@@ -310,18 +313,18 @@ class BulletinCreateSerializer(serializers.Serializer):
         return {**data, "findings": found, "complaints": complaints}
 
 
-class ApproveSerializer(serializers.Serializer):
+class BulletinApproveSerializer(serializers.Serializer):
     entries = serializers.ListField(child=serializers.IntegerField(), required=False,
                                     allow_null=True, default=None)  # fmt: skip
     names_for = serializers.ListField(child=serializers.IntegerField(), required=False,
                                       default=list)  # fmt: skip
 
 
-class ReasonSerializer(serializers.Serializer):
+class BulletinReasonSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
-class ResponseCreateSerializer(serializers.Serializer):
+class BulletinResponseCreateSerializer(serializers.Serializer):
     unit = ScopedUnitField()
     kind = choice(ResponseKind.choices, "BulletinResponseKindEnum")
     speaker = serializers.CharField(max_length=50)

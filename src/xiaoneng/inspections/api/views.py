@@ -11,11 +11,16 @@ from rest_framework.response import Response
 from xiaoneng.core import clock
 
 from .. import selectors, services
-from ..models import InspectionPlan
+from ..models import Bulletin, Finding, InspectionPlan, SupervisionOrder, Visit
 from . import serializers as s
 
 
 class _Base(viewsets.GenericViewSet):
+    model: type = None  # for the schema generator (no request user there)
+
+    def schema_only(self) -> bool:
+        return getattr(self, "swagger_fake_view", False)
+
     def _out(self, obj, code=status.HTTP_200_OK):
         fresh = self.get_queryset().get(pk=obj.pk)
         return Response(self.get_serializer(fresh).data, status=code)
@@ -34,49 +39,59 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
     """Inspection plans (明查/暗访/专项督查/回头看): the office's, and the plans an inspector is
     assigned to. ``POST …/draw`` runs the 双随机 draw once (the seed is stored)."""
 
-    serializer_class = s.PlanSerializer
+    serializer_class = s.InspectionPlanSerializer
     filterset_fields = ["kind", "status", "campaign"]
     ordering_fields = ["id", "starts_on", "name"]
     ordering = ["-starts_on", "-id"]
 
     def get_queryset(self):
+        if self.schema_only():
+            return InspectionPlan.objects.none()
         return selectors.plans_for(self.request.user).prefetch_related(
             "units", "team__unit", "inspector_pool__unit"
         )
 
-    @extend_schema(request=s.PlanCreateSerializer, responses={201: s.PlanSerializer})
+    @extend_schema(
+        request=s.InspectionPlanCreateSerializer, responses={201: s.InspectionPlanSerializer}
+    )
     def create(self, request):
-        data = self._input(s.PlanCreateSerializer).validated_data
+        data = self._input(s.InspectionPlanCreateSerializer).validated_data
         plan = services.plan_create(actor=request.user, **data)
         return self._out(plan, status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.DrawSerializer, responses={200: s.VisitSerializer(many=True)})
+    @extend_schema(
+        request=s.InspectionDrawSerializer, responses={200: s.InspectionVisitSerializer(many=True)}
+    )
     @action(detail=True, methods=["post"])
     def draw(self, request, pk=None):
         plan = self.get_object()
-        seed = self._input(s.DrawSerializer).validated_data.get("seed")
+        seed = self._input(s.InspectionDrawSerializer).validated_data.get("seed")
         visits = services.plan_draw(actor=request.user, plan=plan, seed=seed)
         qs = selectors.visits_for(request.user).filter(pk__in=[v.pk for v in visits])
-        return Response(s.VisitSerializer(qs.order_by("position"), many=True).data)
+        return Response(s.InspectionVisitSerializer(qs.order_by("position"), many=True).data)
 
 
 class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
     """Visits: the office sees all, inspectors their assignments, a unit its published visits
     only (an unpublished visit — 暗访 above all — is a 404 to it)."""
 
-    serializer_class = s.VisitSerializer
+    serializer_class = s.InspectionVisitSerializer
     filterset_fields = ["plan", "unit", "status", "scheduled_on"]
     ordering_fields = ["id", "scheduled_on"]
     ordering = ["-scheduled_on", "position", "id"]
 
     def get_queryset(self):
+        if self.schema_only():
+            return Visit.objects.none()
         return selectors.visits_for(self.request.user).prefetch_related(
             "team__unit", "answers", "evidence__file"
         )
 
-    @extend_schema(request=s.VisitCreateSerializer, responses={201: s.VisitSerializer})
+    @extend_schema(
+        request=s.InspectionVisitCreateSerializer, responses={201: s.InspectionVisitSerializer}
+    )
     def create(self, request):
-        data = dict(self._input(s.VisitCreateSerializer).validated_data)
+        data = dict(self._input(s.InspectionVisitCreateSerializer).validated_data)
         try:
             plan = selectors.plans_for(request.user).get(pk=data.pop("plan"))
         except InspectionPlan.DoesNotExist as exc:
@@ -84,43 +99,49 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
         visit = services.visit_create(actor=request.user, plan=plan, **data)
         return self._out(visit, status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.RecordSerializer, responses={200: s.VisitSerializer})
+    @extend_schema(request=s.VisitRecordSerializer, responses={200: s.InspectionVisitSerializer})
     @action(detail=True, methods=["post"])
     def record(self, request, pk=None):
         visit = self.get_object()
-        data = dict(self._input(s.RecordSerializer).validated_data)
+        data = dict(self._input(s.VisitRecordSerializer).validated_data)
         data["files"] = _captures(data["files"])
         services.visit_record(actor=request.user, visit=visit, **data)
         return self._out(visit)
 
-    @extend_schema(methods=["get"], request=None, responses={200: s.FindingSerializer(many=True)})
     @extend_schema(
-        methods=["post"], request=s.FindingCreateSerializer, responses={201: s.FindingSerializer}
+        methods=["get"], request=None, responses={200: s.InspectionFindingSerializer(many=True)}
+    )
+    @extend_schema(
+        methods=["post"],
+        request=s.InspectionFindingCreateSerializer,
+        responses={201: s.InspectionFindingSerializer},
     )
     @action(detail=True, methods=["get", "post"])
     def findings(self, request, pk=None):
         visit = self.get_object()
         if request.method == "GET":
             qs = selectors.findings_for(request.user).filter(visit=visit)
-            return Response(s.FindingSerializer(qs.prefetch_related("people"), many=True).data)
-        data = dict(self._input(s.FindingCreateSerializer).validated_data)
+            return Response(
+                s.InspectionFindingSerializer(qs.prefetch_related("people"), many=True).data
+            )
+        data = dict(self._input(s.InspectionFindingCreateSerializer).validated_data)
         data["files"] = _captures(data["files"])
         finding = services.finding_create(actor=request.user, visit=visit, **data)
         out = selectors.findings_for(request.user).get(pk=finding.pk)
-        return Response(s.FindingSerializer(out).data, status=status.HTTP_201_CREATED)
+        return Response(s.InspectionFindingSerializer(out).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses={200: s.VisitSerializer})
+    @extend_schema(request=None, responses={200: s.InspectionVisitSerializer})
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
         visit = self.get_object()
         services.visit_publish(actor=request.user, visit=visit)
         return self._out(visit)
 
-    @extend_schema(request=s.LookbackSerializer, responses={200: s.VisitSerializer})
+    @extend_schema(request=s.VisitLookbackSerializer, responses={200: s.InspectionVisitSerializer})
     @action(detail=True, methods=["post"])
     def lookback(self, request, pk=None):
         visit = self.get_object()
-        data = dict(self._input(s.LookbackSerializer).validated_data)
+        data = dict(self._input(s.VisitLookbackSerializer).validated_data)
         finding = selectors.get_finding(request.user, data.pop("finding"))
         services.lookback_check(actor=request.user, visit=visit, finding=finding, **data)
         return self._out(visit)
@@ -129,12 +150,14 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
 class FindingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
     """Findings, with the same visibility as their visits."""
 
-    serializer_class = s.FindingSerializer
+    serializer_class = s.InspectionFindingSerializer
     filterset_fields = ["visit", "unit", "severity", "category"]
     ordering_fields = ["id", "found_at"]
     ordering = ["-found_at", "-id"]
 
     def get_queryset(self):
+        if self.schema_only():
+            return Finding.objects.none()
         return selectors.findings_for(self.request.user).prefetch_related(
             "people", "evidence__file"
         )
@@ -144,12 +167,14 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
     """督办单 in your data scope; ``reply`` (the unit, with evidence) and ``verify`` (the
     office) follow the ledger's close-out rules."""
 
-    serializer_class = s.OrderSerializer
+    serializer_class = s.SupervisionOrderSerializer
     filterset_fields = ["unit", "status", "number"]
     ordering_fields = ["id", "deadline", "issued_at"]
     ordering = ["deadline", "id"]
 
     def get_queryset(self):
+        if self.schema_only():
+            return SupervisionOrder.objects.none()
         return selectors.orders_for(self.request.user)
 
     def get_serializer_context(self):
@@ -159,21 +184,29 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
             "overdue": lambda o: services.is_overdue(o, now),
         }
 
-    @extend_schema(request=s.ReplySerializer, responses={200: s.OrderSerializer})
+    @extend_schema(
+        request=s.SupervisionOrderReplySerializer, responses={200: s.SupervisionOrderSerializer}
+    )
     @action(detail=True, methods=["post"])
     def reply(self, request, pk=None):
         order = self.get_object()
         services.order_reply(
-            actor=request.user, order=order, **self._input(s.ReplySerializer).validated_data
+            actor=request.user,
+            order=order,
+            **self._input(s.SupervisionOrderReplySerializer).validated_data,
         )
         return self._out(order)
 
-    @extend_schema(request=s.VerifySerializer, responses={200: s.OrderSerializer})
+    @extend_schema(
+        request=s.SupervisionOrderVerifySerializer, responses={200: s.SupervisionOrderSerializer}
+    )
     @action(detail=True, methods=["post"])
     def verify(self, request, pk=None):
         order = self.get_object()
         services.order_verify(
-            actor=request.user, order=order, **self._input(s.VerifySerializer).validated_data
+            actor=request.user,
+            order=order,
+            **self._input(s.SupervisionOrderVerifySerializer).validated_data,
         )
         return self._out(order)
 
@@ -188,6 +221,8 @@ class BulletinViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
     ordering = ["-created_at", "-id"]
 
     def get_queryset(self):
+        if self.schema_only():
+            return Bulletin.objects.none()
         return selectors.bulletins_for(self.request.user).prefetch_related(
             "entries__unit", "responses"
         )
@@ -205,19 +240,19 @@ class BulletinViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
         bulletin = services.bulletin_submit(actor=request.user, bulletin=self.get_object())
         return self._out(bulletin)
 
-    @extend_schema(request=s.ApproveSerializer, responses={200: s.BulletinSerializer})
+    @extend_schema(request=s.BulletinApproveSerializer, responses={200: s.BulletinSerializer})
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         bulletin = self.get_object()
-        data = self._input(s.ApproveSerializer).validated_data
+        data = self._input(s.BulletinApproveSerializer).validated_data
         services.bulletin_approve(actor=request.user, bulletin=bulletin, **data)
         return self._out(bulletin)
 
-    @extend_schema(request=s.ReasonSerializer, responses={200: s.BulletinSerializer})
+    @extend_schema(request=s.BulletinReasonSerializer, responses={200: s.BulletinSerializer})
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request, pk=None):
         bulletin = self.get_object()
-        reason = self._input(s.ReasonSerializer).validated_data["reason"]
+        reason = self._input(s.BulletinReasonSerializer).validated_data["reason"]
         services.bulletin_return(actor=request.user, bulletin=bulletin, reason=reason)
         return self._out(bulletin)
 
@@ -227,11 +262,13 @@ class BulletinViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
         bulletin = services.bulletin_publish(actor=request.user, bulletin=self.get_object())
         return self._out(bulletin)
 
-    @extend_schema(request=s.ResponseCreateSerializer, responses={201: s.ResponseSerializer})
+    @extend_schema(
+        request=s.BulletinResponseCreateSerializer, responses={201: s.BulletinResponseSerializer}
+    )
     @action(detail=True, methods=["post"])
     def responses(self, request, pk=None):
         bulletin = self.get_object()
-        data = dict(self._input(s.ResponseCreateSerializer).validated_data)
+        data = dict(self._input(s.BulletinResponseCreateSerializer).validated_data)
         data["text_"] = data.pop("text")
         response = services.response_record(actor=request.user, bulletin=bulletin, **data)
-        return Response(s.ResponseSerializer(response).data, status=status.HTTP_201_CREATED)
+        return Response(s.BulletinResponseSerializer(response).data, status=status.HTTP_201_CREATED)
