@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from xiaoneng.core import audit, clock
@@ -21,6 +22,13 @@ from ..vocab import OrderStatus
 from .common import crumbs, fail_back
 
 PAGE_SIZE = 30
+HISTORY_LABELS = {
+    "create": gettext_lazy("Issued"),
+    "reply": gettext_lazy("Replied"),
+    "accept": gettext_lazy("Closed"),
+    "reject": gettext_lazy("Returned"),
+    "escalate": gettext_lazy("Escalated as overdue"),
+}
 
 
 @login_required
@@ -69,7 +77,10 @@ def order_detail(request, pk: int):
             "overdue": services.is_overdue(order, clock.now()),
             "reply_form": reply_form,
             "verify_form": verify_form,
-            "history": audit.history(order)[:50],
+            "history": [
+                (h.at, h.actor_name, HISTORY_LABELS.get(h.action, h.action))
+                for h in audit.history(order)[:50]
+            ],
             "title": order.number,
             "breadcrumbs": crumbs(
                 (_("Supervision orders"), "/inspections/orders/"), (order.number, None)
