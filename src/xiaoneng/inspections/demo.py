@@ -107,10 +107,11 @@ def load_demo(*, now: datetime) -> int:
             title=f"关于{start.year}年第一批明查发现问题的通报",
             intro="为持续深化作风建设，现将近期明查发现的典型问题通报如下。",
             period_start=start,
-            period_end=timezone.localdate(now),
+            period_end=timezone.localdate(now) - timedelta(days=5),
             findings=findings[1:],
         )
         services.bulletin_submit(actor=office, bulletin=bulletin)
         services.bulletin_approve(actor=leader, bulletin=bulletin)
         services.bulletin_publish(actor=office, bulletin=bulletin)
+    services.escalate_overdue(now=now)  # the severe finding's order is overdue by now
     return 1

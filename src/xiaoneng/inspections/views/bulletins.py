@@ -41,6 +41,8 @@ def bulletin_list(request):
             "can_manage": user.has_permission("inspection.manage"),
             "title": _("Exposure bulletins"),
             "breadcrumbs": crumbs((_("Exposure bulletins"), None)),
+            "show_plans": user.has_permission("inspection.manage")
+            or user.has_permission("inspection.inspect"),
         },
     )
 

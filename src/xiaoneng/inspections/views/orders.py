@@ -51,6 +51,8 @@ def order_list(request):
             "statuses": OrderStatus.choices,
             "title": _("Supervision orders"),
             "breadcrumbs": crumbs((_("Supervision orders"), None)),
+            "show_plans": request.user.has_permission("inspection.manage")
+            or request.user.has_permission("inspection.inspect"),
         },
     )
 
@@ -64,6 +66,7 @@ def order_detail(request, pk: int):
     if (
         order.status in (OrderStatus.ISSUED, OrderStatus.RETURNED)
         and user.has_permission("rectification.manage")
+        and not user.has_permission("inspection.manage")  # the office verifies, never replies
         and scope_for(user).contains_unit(order.unit)
     ):
         reply_form = forms.bootstrap(forms.ReplyForm())

@@ -27,6 +27,7 @@ def plan_list(request):
             "can_manage": request.user.has_permission("inspection.manage"),
             "title": _("Inspection plans"),
             "breadcrumbs": crumbs((_("Inspection plans"), None)),
+            "show_plans": True,
         },
     )
 

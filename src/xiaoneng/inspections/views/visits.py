@@ -50,6 +50,8 @@ def visit_list(request):
             "can_manage": user.has_permission("inspection.manage"),
             "title": _("Inspections"),
             "breadcrumbs": crumbs((_("Visits"), None)),
+            "show_plans": user.has_permission("inspection.manage")
+            or user.has_permission("inspection.inspect"),
         },
     )
 
