@@ -21,14 +21,33 @@ from .vocab import FindingSeverity, LookbackResult, PlanKind, ResponseKind
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class PersonChoiceField(forms.ModelMultipleChoiceField):
+    """People with their unit, so the office sees who would have to step aside (回避)."""
+
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.name}（{obj.unit.name}）"
+
+
+def people_field(label, **kwargs) -> PersonChoiceField:
+    return PersonChoiceField(
+        label=label,
+        queryset=Person.objects.filter(is_active=True)
+        .select_related("unit")
+        .order_by("unit__path", "name"),
+        widget=FastSelectMultiple(attrs={"size": 8}),
+        required=False,
+        **kwargs,
+    )
+
+
 class PlanForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=PlanKind.choices)
     campaign = forms.ModelChoiceField(
         label=_("Campaign"), queryset=Campaign.objects.order_by("-starts_on"), required=False
     )
-    starts_on = forms.DateField(label=_("Start"), widget=DATE)
-    ends_on = forms.DateField(label=_("End"), widget=DATE)
+    starts_on = forms.DateField(label=_("Start date"), widget=DATE)
+    ends_on = forms.DateField(label=_("End date"), widget=DATE)
     template = forms.ModelChoiceField(
         label=_("Checklist template"),
         queryset=ChecklistTemplate.objects.filter(is_active=True),
@@ -43,18 +62,8 @@ class PlanForm(forms.Form):
         label=_("Units to draw"), min_value=1, required=False, help_text=_("Empty: every unit.")
     )
     stratify = forms.BooleanField(label=_("Stratify by unit type"), required=False)
-    team = forms.ModelMultipleChoiceField(
-        label=_("Team"),
-        queryset=Person.objects.filter(is_active=True).select_related("unit"),
-        widget=FastSelectMultiple(attrs={"size": 6}),
-        required=False,
-    )
-    inspector_pool = forms.ModelMultipleChoiceField(
-        label=_("Inspector pool"),
-        queryset=Person.objects.filter(is_active=True).select_related("unit"),
-        widget=FastSelectMultiple(attrs={"size": 6}),
-        required=False,
-    )
+    team = people_field(_("Team"))
+    inspector_pool = people_field(_("Inspector pool"))
     inspector_count = forms.IntegerField(
         label=_("Inspectors per visit"),
         min_value=1,
@@ -145,3 +154,5 @@ class ResponseForm(forms.Form):
     def __init__(self, *args, units=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = Unit.objects.filter(pk__in=[u.pk for u in units])
+        if len(units) == 1:
+            self.fields["unit"].initial = units[0].pk

@@ -18,6 +18,7 @@ urlpatterns = [
     path("visits/<int:pk>/publish/", visits.visit_publish, name="visit-publish"),
     path("visits/<int:pk>/lookback/", visits.lookback, name="visit-lookback"),
     path("findings/<int:pk>/", visits.finding_detail, name="finding"),
+    path("evidence/<int:pk>/", visits.evidence_file, name="evidence"),
     path("orders/", orders.order_list, name="orders"),
     path("orders/<int:pk>/", orders.order_detail, name="order"),
     path("orders/<int:pk>/reply/", orders.order_reply, name="order-reply"),

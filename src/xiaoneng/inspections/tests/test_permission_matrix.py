@@ -61,6 +61,24 @@ def finding(w):
     return published_visit(w).findings.get(severity="general")
 
 
+def _photo(w, visit):
+    from xiaoneng.core.files import store_bytes
+    from xiaoneng.inspections.models import Evidence
+
+    from .conftest import png_upload
+
+    stored = store_bytes(data=png_upload().read(), name="现场.png", actor=w.org.alice)
+    return Evidence.objects.create(visit=visit, file=stored, captured_at=visit.created_at)
+
+
+def evidence(w):
+    return w.once("evidence", lambda: _photo(w, published_visit(w)))
+
+
+def secret_evidence(w):
+    return w.once("secret-evidence", lambda: _photo(w, secret_visit(w)))
+
+
 def order(w):
     return published_visit(w).findings.get(severity="severe").order
 
@@ -114,6 +132,8 @@ ROWS = [
     m.Row("inspections:visit-publish", HIDDEN_POST, kwargs=pk(secret_visit), method="post"),
     m.Row("inspections:visit-lookback", HIDDEN_POST, kwargs=pk(secret_visit), method="post"),
     m.Row("inspections:finding", m.scoped(), kwargs=pk(finding)),
+    m.Row("inspections:evidence", m.scoped(), kwargs=pk(evidence)),
+    m.Row("inspections:evidence", HIDDEN, kwargs=pk(secret_evidence), label="unannounced"),
     m.Row("inspections:orders", m.everyone()),
     m.Row("inspections:order", m.scoped(), kwargs=pk(order)),
     m.Row("inspections:order-reply", m.scoped(m.FOUND), kwargs=pk(order), method="post"),

@@ -8,7 +8,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -17,6 +19,7 @@ from xiaoneng.core.errors import ApplicationError, ValidationFailed
 from xiaoneng.selfcheck.models import ChecklistItem
 
 from .. import forms, selectors, services
+from ..models import Evidence
 from ..vocab import AnswerResult, PlanKind, VisitStatus
 from .common import crumbs, fail_back, form_errors, store_captures
 
@@ -232,6 +235,25 @@ def lookback(request, pk: int):
         request, _("Look-back recorded; %(n)s item(s) reopened.") % {"n": check.reopened_items}
     )
     return redirect("inspections:visit", pk=visit.pk)
+
+
+@login_required
+@require_GET
+def evidence_file(request, pk: int):
+    """A photo, clip or document of a visit, for those who may see the visit (never public
+    media: evidence is served only through the visit's scope)."""
+    evidence = (
+        Evidence.objects.select_related("file")
+        .filter(pk=pk, visit__in=selectors.visits_for(request.user).values("pk"))
+        .first()
+    )
+    if evidence is None:
+        raise Http404
+    stored = evidence.file
+    response = FileResponse(stored.file.open("rb"), content_type=stored.content_type)
+    response["Content-Disposition"] = content_disposition_header(False, stored.name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required
