@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "xiaoneng.selfcheck",
     "xiaoneng.rectification",
     "xiaoneng.campaigns",
+    "xiaoneng.inspections",
     "xiaoneng.portal",
     "xiaoneng.open311",
     "xiaoneng.accountability",

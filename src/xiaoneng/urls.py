@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("xiaoneng.campaigns.api_urls")),
     path("", include("xiaoneng.accountability.api_urls")),
     path("", include("xiaoneng.reports.api_urls")),
+    path("", include("xiaoneng.inspections.api_urls")),
 ]
 
 urlpatterns = [
@@ -24,6 +25,8 @@ urlpatterns = [
     path("campaigns/", include("xiaoneng.campaigns.urls")),
     path("accountability/", include("xiaoneng.accountability.urls")),
     path("dashboard/", include("xiaoneng.reports.urls")),
+    path("inspections/", include("xiaoneng.inspections.urls")),
+    path("public/bulletins/", include("xiaoneng.inspections.public_urls")),
     path("public/progress/", include("xiaoneng.rectification.public_urls")),
     path("public/", include("xiaoneng.portal.urls")),
     path("open311/v2/", include("xiaoneng.open311.urls")),

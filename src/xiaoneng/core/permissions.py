@@ -34,6 +34,9 @@ PERMISSIONS: dict[str, StrOrPromise] = {
     "award.nominate": _("Nominate for awards"),
     "award.decide": _("Confirm award nominations"),
     "stats.view": _("View the statistics dashboards (within the data scope)"),
+    "inspection.manage": _("Plan inspections, publish visits, issue orders and compose bulletins"),
+    "inspection.inspect": _("Record inspection visits and findings"),
+    "bulletin.approve": _("Approve exposure bulletins"),
 }
 
 OFFICE_PERMS = [
@@ -56,6 +59,8 @@ OFFICE_PERMS = [
     "award.nominate",
     "award.decide",
     "stats.view",
+    "inspection.manage",
+    "inspection.inspect",
 ]
 
 # code: (name, data scope, permissions, read_only)
@@ -75,10 +80,11 @@ BUILTIN_ROLES: dict[str, tuple[str, str, list[str], bool]] = {
         ],
         False,
     ),
+    # Read-only, except that a leader approves bulletins and accountability decisions.
     "leader": (
         "局领导",
         "all",
-        ["stats.view", "accountability.view", "accountability.approve"],
+        ["stats.view", "accountability.view", "accountability.approve", "bulletin.approve"],
         True,
     ),
     "unit_admin": (
@@ -98,4 +104,5 @@ BUILTIN_ROLES: dict[str, tuple[str, str, list[str], bool]] = {
     "dept_head": ("部门负责人", "department", ["complaint.handle", "rectification.manage"], False),
     "staff": ("职工", "self", ["complaint.register"], False),
     "supervisor": ("社会监督员", "self", ["supervision.report"], False),
+    "inspector": ("督查员", "self", ["inspection.inspect"], False),
 }
