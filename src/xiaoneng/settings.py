@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "xiaoneng.selfcheck",
     "xiaoneng.rectification",
     "xiaoneng.campaigns",
+    "xiaoneng.evaluations",
     "xiaoneng.portal",
     "xiaoneng.open311",
 ]

@@ -23,6 +23,10 @@ PERMISSIONS: dict[str, str] = {
     "campaign.manage": _("Configure campaigns"),
     "campaign.submit": _("Submit campaign deliverables"),
     "supervision.report": _("Report observations as a supervisor"),
+    "evaluation.manage": _("Run satisfaction surveys and evaluation rounds, confirm consequences"),
+    "survey.distribute": _("Issue survey links and QR codes for the own unit"),
+    "ethics.evaluate": _("Write department and unit evaluations in medical-ethics files"),
+    "ethics.grade": _("Grade medical-ethics files"),
 }
 
 OFFICE_PERMS = [
@@ -38,6 +42,9 @@ OFFICE_PERMS = [
     "rectification.manage",
     "rectification.verify",
     "campaign.manage",
+    "evaluation.manage",
+    "survey.distribute",
+    "ethics.grade",
 ]
 
 # code: (name, data scope, permissions, read_only)
@@ -60,10 +67,18 @@ BUILTIN_ROLES: dict[str, tuple[str, str, list[str], bool]] = {
             "rectification.manage",
             "campaign.submit",
             "org.manage",
+            "survey.distribute",
+            "ethics.evaluate",
+            "ethics.grade",
         ],
         False,
     ),
-    "dept_head": ("部门负责人", "department", ["complaint.handle", "rectification.manage"], False),
+    "dept_head": (
+        "部门负责人",
+        "department",
+        ["complaint.handle", "rectification.manage", "ethics.evaluate"],
+        False,
+    ),
     "staff": ("职工", "self", ["complaint.register"], False),
     "supervisor": ("社会监督员", "self", ["supervision.report"], False),
 }

@@ -54,6 +54,8 @@ DEFAULT_RATES = {
     "public_track": "30/m",
     # Rating / redo requests on the public site.
     "public_feedback": "10/m",
+    # Survey answers and ballots through public links (the open link is shared by many).
+    "public_survey": "30/m",
 }
 FALLBACK_RATE = "60/m"
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
