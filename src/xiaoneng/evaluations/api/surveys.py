@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.dateparse import parse_date
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -61,7 +61,8 @@ class SurveyBatchSerializer(serializers.ModelSerializer):
         fields = ["id", "unit", "department", "channel", "size", "label", "tokens", "created_at"]
         read_only_fields = ["id", "created_at"]
 
-    def get_tokens(self, obj) -> list[SurveyTokenSerializer]:
+    @extend_schema_field(SurveyTokenSerializer(many=True))
+    def get_tokens(self, obj) -> list[dict]:
         request = self.context["request"]
         return [
             {

@@ -14,10 +14,11 @@ ledger issue with a rectification item and its deadline (rectification services)
 from __future__ import annotations
 
 import django.dispatch
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from xiaoneng.core import audit, calendar, clock
@@ -82,7 +83,13 @@ def _ranked_ends(subjects: list[Subject], rule: RankingRule, taken: set[int]) ->
 
 
 def propose(*, round: EvaluationRound, subjects: list[Subject]) -> list[Consequence]:
-    """The proposals of a round that was just closed (called inside ``round_close``)."""
+    """The proposals of a round that was just closed (called inside ``round_close``); the
+    reasons are kept in the site's language (they go into documents)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _propose(round, subjects)
+
+
+def _propose(round: EvaluationRound, subjects: list[Subject]) -> list[Consequence]:
     now = clock.now()
     made: list[Consequence] = []
 
@@ -112,7 +119,7 @@ def propose(*, round: EvaluationRound, subjects: list[Subject]) -> list[Conseque
                 "score": s.score,
                 "grade": s.grade_label,
             }
-            add(s, ConsequenceSource.LADDER, step.measure, reason, person=s.person,
+            add(s, ConsequenceSource.LADDER, step.measure, reason, person=_principal(s),
                 consecutive=count)  # fmt: skip
     if round.apply_ranking:
         top: set[int] = set()
@@ -195,7 +202,8 @@ def consequence_confirm(*, actor: User, consequence: Consequence, note: str = ""
         document_number=_document_number(consequence.measure),
     )
     if consequence.measure == Measure.RECTIFICATION:
-        _open_ledger_issue(consequence, actor)
+        with translation.override(settings.LANGUAGE_CODE):
+            _open_ledger_issue(consequence, actor)
         consequence.save(update_fields=["issue", "deadline"])
     audit.record(
         "confirm", consequence, before=before, after=audit.snapshot(consequence), actor=actor
