@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from xiaoneng.core import audit, clock
@@ -224,7 +226,9 @@ def file_grade(
     note = (note or "").strip()
     if vetoes and final != EthicsGrade.POOR:
         final = EthicsGrade.POOR
-        note = (note + " " if note else "") + _("Veto item: graded poor whatever the scores.")
+        with translation.override(settings.LANGUAGE_CODE):  # kept in the file: site language
+            forced = _("Veto item: graded poor whatever the scores.")
+        note = (note + " " if note else "") + forced
     ETHICS.apply(
         file,
         "grade",

@@ -193,6 +193,7 @@ def consequence_list(request):
             "rows": rows[:500],
             "status": status,
             "statuses": ConsequenceStatus.choices,
+            "may_manage": selectors.may_manage(request.user),
             "breadcrumbs": crumbs((title, None)),
         },
     )
