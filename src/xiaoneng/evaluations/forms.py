@@ -7,6 +7,7 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xiaoneng.complaints.forms import bootstrap
 from xiaoneng.core.models import Department, Person, Unit
@@ -82,7 +83,11 @@ class BatchForm(forms.Form):
     department = forms.ModelChoiceField(
         label=_("Department"), queryset=Department.objects.none(), required=False
     )
-    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.TOKEN)
+    channel = forms.ChoiceField(
+        label=pgettext_lazy("survey link", "Channel"),
+        choices=Channel.choices,
+        initial=Channel.TOKEN,
+    )
     size = forms.IntegerField(label=_("Number of links"), min_value=1, max_value=2000, initial=20)
     label = forms.CharField(label=_("Label"), max_length=100, required=False)
 

@@ -4,6 +4,7 @@ evaluation forms, the printable file, a person's history over the years, the .xl
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -39,6 +40,9 @@ def _files(request):
 def ethics_list(request):
     user = request.user
     qs, filters = _files(request)
+    page = Paginator(
+        qs.order_by("unit__path", "-year", "department__sort_order", "person__name", "id"), 50
+    ).get_page(request.GET.get("page"))
     title = _("Medical-ethics files")
     may_open = user.has_permission("ethics.grade")
     return render(
@@ -46,8 +50,10 @@ def ethics_list(request):
         "evaluations/ethics.html",
         {
             "title": title,
-            "rows": qs[:500],
-            "count": qs.count(),
+            "page": page,
+            "rows": page.object_list,
+            "count": page.paginator.count,
+            "query": "&".join(f"{k}={v}" for k, v in filters.items() if v),
             "distribution": selectors.grade_distribution(qs),
             "filters": filters,
             "units": scoped(user, Unit).filter(is_active=True).order_by("path"),
