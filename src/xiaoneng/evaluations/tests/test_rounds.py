@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from xiaoneng.core.clock import frozen_now
 from xiaoneng.core.errors import Conflict, Forbidden, ValidationFailed
@@ -20,6 +21,14 @@ from xiaoneng.rectification.models import Issue, RectificationItem
 from .conftest import GROUPS, at, run_round
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _chinese():
+    with translation.override("zh-hans"):
+        yield
+
+
 GOOD = ["satisfied"] * 3
 POOR = ["unsatisfied"] * 3
 
@@ -117,7 +126,7 @@ def test_a_ballot_link_votes_once(org):
     services.ballot_submit(token=link.token, marks={subject.pk: "satisfied"})
     with pytest.raises(Conflict) as exc:
         services.ballot_submit(token=link.token, marks={subject.pk: "unsatisfied"})
-    assert "already been used" in exc.value.detail
+    assert "已使用" in exc.value.detail
     assert Ballot.objects.filter(round=made).count() == 1
 
 

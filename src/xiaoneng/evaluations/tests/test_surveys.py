@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from xiaoneng.complaints.models import Complaint, ComplaintEvent
 from xiaoneng.complaints.tests.test_lifecycle import register
@@ -21,13 +22,19 @@ from .conftest import DURING, answer_with, answers, at, batch
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _chinese():
+    with translation.override("zh-hans"):
+        yield
+
+
 def test_it_answers_once_per_link_and_says_so_the_second_time(org, survey):
     link = batch(org, survey, org.unit_a, 1).tokens.get()
     with frozen_now(DURING):
         services.response_submit(token=link.token, answers=answers(survey))
         with pytest.raises(Conflict) as exc:
             services.response_submit(token=link.token, answers=answers(survey, "unsatisfied"))
-    assert "already been used" in exc.value.detail
+    assert "已使用" in exc.value.detail
     assert Response.objects.count() == 1
     assert Response.objects.get().satisfaction == "satisfied"
 
@@ -51,7 +58,7 @@ def test_it_refuses_answers_after_the_close_date_with_a_clear_message(org, surve
     link = batch(org, survey, org.unit_a, 1).tokens.get()
     with frozen_now(at(2026, 11, 30, 18, 1)), pytest.raises(Conflict) as exc:
         services.response_submit(token=link.token, answers=answers(survey))
-    assert "closed on 2026-11-30 18:00" in exc.value.detail
+    assert "已于2026-11-30 18:00截止" in exc.value.detail
     assert SurveyToken.objects.get(pk=link.pk).used_at is None
 
 
