@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "xiaoneng.rectification",
     "xiaoneng.campaigns",
     "xiaoneng.inspections",
+    "xiaoneng.evaluations",
     "xiaoneng.portal",
     "xiaoneng.open311",
     "xiaoneng.accountability",

@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("xiaoneng.accountability.api_urls")),
     path("", include("xiaoneng.reports.api_urls")),
     path("", include("xiaoneng.inspections.api_urls")),
+    path("", include("xiaoneng.evaluations.api_urls")),
 ]
 
 urlpatterns = [
@@ -27,7 +28,9 @@ urlpatterns = [
     path("dashboard/", include("xiaoneng.reports.urls")),
     path("inspections/", include("xiaoneng.inspections.urls")),
     path("public/bulletins/", include("xiaoneng.inspections.public_urls")),
+    path("evaluations/", include("xiaoneng.evaluations.urls")),
     path("public/progress/", include("xiaoneng.rectification.public_urls")),
+    path("public/evaluation/", include("xiaoneng.evaluations.public_urls")),
     path("public/", include("xiaoneng.portal.urls")),
     path("open311/v2/", include("xiaoneng.open311.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

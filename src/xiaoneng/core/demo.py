@@ -429,6 +429,7 @@ DEMO_MODULES = (
     "campaigns",
     "selfcheck",
     "inspections",
+    "evaluations",
     "accountability",
 )
 

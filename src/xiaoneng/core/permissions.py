@@ -37,6 +37,10 @@ PERMISSIONS: dict[str, StrOrPromise] = {
     "inspection.manage": _("Plan inspections, publish visits, issue orders and compose bulletins"),
     "inspection.inspect": _("Record inspection visits and findings"),
     "bulletin.approve": _("Approve exposure bulletins"),
+    "evaluation.manage": _("Run satisfaction surveys and evaluation rounds, confirm consequences"),
+    "survey.distribute": _("Issue survey links and QR codes for the own unit"),
+    "ethics.evaluate": _("Write department and unit evaluations in medical-ethics files"),
+    "ethics.grade": _("Grade medical-ethics files"),
 }
 
 OFFICE_PERMS = [
@@ -61,6 +65,9 @@ OFFICE_PERMS = [
     "stats.view",
     "inspection.manage",
     "inspection.inspect",
+    "evaluation.manage",
+    "survey.distribute",
+    "ethics.grade",
 ]
 
 # code: (name, data scope, permissions, read_only)
@@ -98,10 +105,18 @@ BUILTIN_ROLES: dict[str, tuple[str, str, list[str], bool]] = {
             "org.manage",
             "award.nominate",
             "stats.view",
+            "survey.distribute",
+            "ethics.evaluate",
+            "ethics.grade",
         ],
         False,
     ),
-    "dept_head": ("部门负责人", "department", ["complaint.handle", "rectification.manage"], False),
+    "dept_head": (
+        "部门负责人",
+        "department",
+        ["complaint.handle", "rectification.manage", "ethics.evaluate"],
+        False,
+    ),
     "staff": ("职工", "self", ["complaint.register"], False),
     "supervisor": ("社会监督员", "self", ["supervision.report"], False),
     "inspector": ("督查员", "self", ["inspection.inspect"], False),
