@@ -18,13 +18,6 @@ from xiaoneng.evaluations.models import Consequence
 from xiaoneng.evaluations.services import consequences as consequence_services
 from xiaoneng.evaluations.tests.test_rounds import ranking_round
 from xiaoneng.inspections.services import visits as inspection_services
-from xiaoneng.inspections.tests.conftest import (  # noqa: F401  (fixtures)
-    category,
-    plan_factory,
-    squad,
-    template,
-    visit_a,
-)
 
 pytestmark = pytest.mark.django_db
 
