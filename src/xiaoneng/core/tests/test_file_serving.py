@@ -113,3 +113,15 @@ def test_the_case_page_links_the_authorising_view(client, org):
     html = client.get(reverse("complaints:detail", args=[complaint.pk])).content.decode()
     assert f'href="{reverse("file", args=[stored.pk])}"' in html
     assert "/media/" not in html
+
+
+def test_every_model_referencing_files_says_who_may_see_them():
+    """A new referrer must declare SCOPE, FILES_VIA or FILES_OWNER (otherwise nobody but the
+    uploader can download its files: safe, but a dead link)."""
+    for model, field in files._referrers():
+        declared = (
+            getattr(model, "SCOPE", None) is not None
+            or getattr(model, "FILES_VIA", None)
+            or getattr(model, "FILES_OWNER", None)
+        )
+        assert declared, f"{model._meta.label}.{field}"
