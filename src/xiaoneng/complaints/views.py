@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from io import BytesIO
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -26,6 +25,8 @@ from django.views.decorators.http import require_GET, require_POST
 from xiaoneng.core import audit, clock
 from xiaoneng.core import calendar as work_calendar
 from xiaoneng.core.errors import Conflict, Forbidden, ValidationFailed
+from xiaoneng.core.params import Params, query_with, sort_list
+from xiaoneng.core.spreadsheet import Sheet, xlsx_response
 
 from . import escalation, forms, policies, selectors, services, sla
 from .filters import ComplaintFilter
@@ -38,7 +39,6 @@ from .workflow import MACHINE, NON_TRANSITIONS
 
 PAGE_SIZE = 20
 EXPORT_LIMIT = 5000
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # --- list helpers ------------------------------------------------------------------------------
@@ -63,40 +63,12 @@ DEFAULT_ORDER = ("-received_at", "-id")
 
 
 def _query(request, **changes) -> str:
-    params = request.GET.copy()
-    for key, value in changes.items():
-        if value is None:
-            params.pop(key, None)
-        else:
-            params[key] = value
-    encoded = params.urlencode()
-    return f"?{encoded}" if encoded else "?"
+    return query_with(request, **changes)
 
 
 def _sorted(request, qs: QuerySet, columns=COLUMNS, default=DEFAULT_ORDER):
     """Order by ?sort=key / -key (declared columns only); return qs and the header cells."""
-    raw = request.GET.get("sort", "")
-    key, desc = raw.lstrip("-"), raw.startswith("-")
-    by_key = {c.key: c for c in columns if c.order_by}
-    if key in by_key:
-        qs = qs.order_by(*[f"-{f}" if desc else f for f in by_key[key].order_by], "pk")
-    else:
-        key, desc = "", False
-        qs = qs.order_by(*default)
-    headers = []
-    for col in columns:
-        cell = {"label": col.label, "key": col.key, "sortable": bool(col.order_by)}
-        if col.order_by:
-            active = col.key == key
-            cell |= {
-                "active": active,
-                "desc": active and desc,
-                "url": _query(
-                    request, sort=f"-{col.key}" if active and not desc else col.key, page=None
-                ),
-            }
-        headers.append(cell)
-    return qs, headers
+    return sort_list(request, qs, columns, default)
 
 
 def _page(request, qs: QuerySet, *, count: int | None = None):
@@ -156,8 +128,9 @@ def _status_counts(user) -> list[dict]:
 @login_required
 @require_GET
 def queue(request):
-    """The office queue (complaint.dispatch); everyone else gets their unit queue here."""
-    if not request.user.has_permission("complaint.dispatch"):
+    """The office queue (complaint.dispatch), also the filterable list of read-only roles with a
+    wide scope (a bureau leader: no action tabs); everyone else gets their unit queue here."""
+    if not selectors.browses_all(request.user):
         return _unit_queue(request)
     counts = _status_counts(request.user)
     return _filtered_list(
@@ -168,6 +141,7 @@ def queue(request):
         export_name="complaints.xlsx",
         unfiltered_count=sum(c["count"] for c in counts),  # the tabs already counted them all
         counts=counts,
+        acts=request.user.has_permission("complaint.dispatch"),
     )
 
 
@@ -272,40 +246,22 @@ def _unit_queue(request):
 def export_xlsx(request, qs: QuerySet, filename: str) -> HttpResponse:
     """The list as Excel; the complainant is shown only to users with complainant.view, and
     every identity read for the export is audited."""
-    from openpyxl import Workbook
-
     user = request.user
     now = clock.now()
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _("Complaints")[:31]
-    ws.append(
-        [
-            _("Number"),
-            _("Received"),
-            _("Channel"),
-            _("Type"),
-            _("Category"),
-            _("Title"),
-            _("Unit complained about"),
-            _("Responsible unit"),
-            _("Status"),
-            _("Deadline"),
-            _("Remaining time"),
-            _("Complainant"),
-        ]
-    )
-    for complaint in qs[:EXPORT_LIMIT]:
-        info = deadline_info(complaint, now)
-        if complaint.anonymous:
-            who = _("Anonymous")
-        elif can_view_identity(user, complaint):
-            identity = services.identity_read(complaint=complaint, actor=user, reason=_("export"))
-            who = " ".join(filter(None, [identity.get("name"), identity.get("phone")]))
-        else:
-            who = _("Complainant information is protected under the rules")
-        ws.append(
-            [
+
+    def rows():
+        for complaint in qs[:EXPORT_LIMIT]:
+            info = deadline_info(complaint, now)
+            if complaint.anonymous:
+                who = _("Anonymous")
+            elif can_view_identity(user, complaint):
+                identity = services.identity_read(
+                    complaint=complaint, actor=user, reason=_("export")
+                )
+                who = " ".join(filter(None, [identity.get("name"), identity.get("phone")]))
+            else:
+                who = _("Complainant information is protected under the rules")
+            yield [
                 complaint.number,
                 timezone.localtime(complaint.received_at).strftime("%Y-%m-%d %H:%M"),
                 complaint.get_channel_display(),
@@ -321,12 +277,23 @@ def export_xlsx(request, qs: QuerySet, filename: str) -> HttpResponse:
                 info["text"],
                 who,
             ]
-        )
-    buffer = BytesIO()
-    wb.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+
+    header = [
+        _("Number"),
+        _("Received"),
+        _("Channel"),
+        _("Type"),
+        _("Category"),
+        _("Title"),
+        _("Unit complained about"),
+        _("Responsible unit"),
+        _("Status"),
+        _("Deadline"),
+        _("Remaining time"),
+        _("Complainant"),
+    ]
+    widths = (16, 17, 10, 8, 14, 40, 20, 20, 10, 17, 14, 24)
+    return xlsx_response(filename, [Sheet(_("Complaints"), header, rows(), widths=widths)])
 
 
 # --- registration ------------------------------------------------------------------------------
@@ -402,11 +369,8 @@ def new(request):
 @require_GET
 def departments(request):
     """<option>s of a unit's departments for the unit → department selects (htmx)."""
-    unit_id = next((v for k, v in request.GET.items() if k == "unit" or k.endswith("-unit")), "")
-    try:
-        qs = forms.departments_of(int(unit_id)) if unit_id else forms.departments_of(None)
-    except ValueError:
-        qs = forms.departments_of(None)
+    name = next((k for k in request.GET if k == "unit" or k.endswith("-unit")), "unit")
+    qs = forms.departments_of(Params(request.GET).id(name))
     return render(request, "complaints/_department_options.html", {"departments": qs})
 
 

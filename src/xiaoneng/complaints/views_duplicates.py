@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from xiaoneng.core.errors import Conflict, Forbidden, ValidationFailed
+from xiaoneng.core.params import ParamError, to_id
 
 from . import duplicates, policies, selectors
 from .models import Complaint
@@ -78,8 +79,10 @@ def _parent_from(user, value: str) -> Complaint | None:
     """A case in scope by id or by number (TS…)."""
     value = (value or "").strip()
     qs = selectors.complaints_for(user)
-    if value.isdigit():
-        return qs.filter(pk=int(value)).first()
+    try:
+        return qs.filter(pk=to_id(value)).first()
+    except ParamError:
+        pass
     return qs.filter(number=value.upper()).first() if value else None
 
 

@@ -117,12 +117,14 @@ def _strip_image(data: bytes, mime: str) -> bytes:
         with Image.open(io.BytesIO(data)) as img:
             img.load()
             fmt = IMAGE_TYPES[mime]
+            pixels: Image.Image = img
             if fmt == "JPEG" and img.mode not in ("RGB", "L"):
-                img = img.convert("RGB")
+                pixels = img.convert("RGB")
             # A new image from the pixels alone: no EXIF, XMP, ICC comments or GPS survive.
-            clean = Image.frombytes(img.mode, img.size, img.tobytes())
-            if img.mode == "P" and img.getpalette():
-                clean.putpalette(img.getpalette())
+            clean = Image.frombytes(pixels.mode, pixels.size, pixels.tobytes())
+            palette = pixels.getpalette() if pixels.mode == "P" else None
+            if palette:
+                clean.putpalette(palette)
             out = io.BytesIO()
             clean.save(out, format=fmt, **({"quality": 90} if fmt == "JPEG" else {}))
             return out.getvalue()

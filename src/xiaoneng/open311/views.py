@@ -9,8 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from xiaoneng.complaints.vocab import Channel
 from xiaoneng.core import clock, ratelimit
 from xiaoneng.core.errors import ApplicationError
+from xiaoneng.core.params import ParamError, to_instant
 
 from . import formats, selectors, services
 from .models import Open311Key
@@ -80,10 +79,11 @@ def _split(value: str | None) -> list[str]:
 
 
 def _instant(value: str) -> datetime | None:
-    parsed = parse_datetime(value.replace(" ", "+"))  # an unencoded "+08:00" arrives as a space
-    if parsed is not None and timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed)
-    return parsed
+    """A w3 date-time (years 1900–2999, a real offset); None when it is not one."""
+    try:
+        return to_instant(value.replace(" ", "+"))  # an unencoded "+08:00" arrives as a space
+    except ParamError:
+        return None
 
 
 def _list(request, fmt: str):

@@ -35,6 +35,7 @@ from xiaoneng.complaints.vocab import PublicStatus
 from xiaoneng.core import clock
 from xiaoneng.core.errors import Conflict, ValidationFailed
 from xiaoneng.core.models import Department, Unit
+from xiaoneng.core.params import api_params
 from xiaoneng.core.ratelimit import scoped_throttle
 
 from . import selectors, services
@@ -383,13 +384,11 @@ class PublicDepartmentList(PublicAPIView):
     )
     def get(self, request):
         qs = selectors.active_departments()
-        unit = request.query_params.get("unit", "")
+        params = api_params(request)
+        unit = params.id("unit")
+        params.check()
         if unit:
-            if not unit.isdigit():
-                raise ValidationFailed(
-                    _("Invalid input"), errors={"unit": [_("A valid integer is required.")]}
-                )
-            qs = qs.filter(unit_id=int(unit))
+            qs = qs.filter(unit_id=unit)
         return Response(PublicDepartmentSerializer(qs, many=True).data)
 
 

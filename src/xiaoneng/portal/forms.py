@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.complaints.vocab import Satisfaction, Type
 from xiaoneng.core.files import PUBLIC_ALLOWED, max_bytes, sniff
+from xiaoneng.core.formkit import bootstrap
 from xiaoneng.core.models import Department, Unit
 from xiaoneng.core.widgets import FastSelect
 
@@ -16,22 +17,6 @@ from .services import MAX_FILES
 
 MAX_CONTENT = 10000
 SNIFF_BYTES = 8192
-
-
-def bootstrap(form: forms.BaseForm) -> forms.BaseForm:
-    for name, field in form.fields.items():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
-            css = "form-check-input"
-        elif isinstance(widget, forms.Select):
-            css = "form-select"
-        else:
-            css = "form-control"
-        if form.is_bound and name in form.errors:
-            css += " is-invalid"
-        if not isinstance(widget, forms.RadioSelect):
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-    return form
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -1,7 +1,5 @@
 """Problem list and rectification ledger (问题清单/整改台账): issues from every source, their
 rectification items, progress, verified close-out (销号), spot checks (抽查核实) and referrals.
-
-Campaigns live in another app built in parallel, so the link is a plain ``campaign_id``.
 """
 
 from __future__ import annotations
@@ -73,7 +71,14 @@ class Issue(models.Model):
         related_name="ledger_issues",
         verbose_name=_("complaint"),
     )
-    campaign_id = models.PositiveIntegerField(_("campaign"), null=True, blank=True, db_index=True)
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="ledger_issues",
+        verbose_name=_("campaign"),
+    )
     unit = models.ForeignKey(
         "core.Unit", models.PROTECT, related_name="ledger_issues", verbose_name=_("unit")
     )

@@ -5,6 +5,7 @@ from . import files, views
 urlpatterns = [
     path("auth/token", views.TokenView.as_view(), name="api-token"),
     path("auth/token/revoke", views.TokenRevokeView.as_view(), name="api-token-revoke"),
+    path("auth/token/revoke-all", views.TokenRevokeAllView.as_view(), name="api-token-revoke-all"),
     path("me", views.MeView.as_view(), name="api-me"),
     path("units", views.UnitList.as_view(), name="api-units"),
     path("units/<int:pk>", views.UnitDetail.as_view(), name="api-unit"),
