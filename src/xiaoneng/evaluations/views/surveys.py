@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -25,6 +27,13 @@ BY = {
     "department": gettext_lazy("By department"),
     "month": gettext_lazy("By month"),
 }
+
+
+def _is_date(text) -> bool:
+    try:
+        return bool(text) and parse_date(text) is not None
+    except ValueError:
+        return False
 
 
 def _link(request, token: str) -> str:
@@ -94,11 +103,17 @@ def survey_detail(request, pk):
     by = request.GET.get("by", "unit")
     if by not in BY:
         by = "unit"
+    start = (
+        parse_date(request.GET.get("start") or "") if _is_date(request.GET.get("start")) else None
+    )
+    end = parse_date(request.GET.get("end") or "") if _is_date(request.GET.get("end")) else None
     unit_ids = selectors.unit_ids_for(user, survey)
-    rows = selectors.survey_results(user, survey, by=by)
+    rows = selectors.survey_results(user, survey, by=by, start=start, end=end)
     visit_units = unit_ids if unit_ids is not None else survey.units.values_list("pk", flat=True)
     visits = rates.return_visit_rates(
-        unit_ids=visit_units, start=survey.opens_at.date(), end=survey.closes_at.date()
+        unit_ids=visit_units,
+        start=start or timezone.localdate(survey.opens_at),
+        end=end or timezone.localdate(survey.closes_at),
     )
     may_distribute = user.has_permission("evaluation.manage") or user.has_permission(
         "survey.distribute"
@@ -114,6 +129,8 @@ def survey_detail(request, pk):
             "totals": rates.survey_totals(survey, unit_ids),
             "visits": visits,
             "by": by,
+            "start": start,
+            "end": end,
             "by_choices": BY.items(),
             "batches": selectors.batches_for(user, survey),
             "batch_form": forms.BatchForm(user=user, survey=survey) if may_distribute else None,
