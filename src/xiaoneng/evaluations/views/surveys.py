@@ -15,12 +15,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from xiaoneng.core.errors import ValidationFailed
+from xiaoneng.core.spreadsheet import write_xlsx
 
 from .. import forms, qr, rates, selectors
 from ..models import SurveyToken
 from ..services import surveys as services
 from ..vocab import SurveyStatus
-from .common import crumbs, form_errors, run
+from .common import crumbs, form_errors, run, xlsx
 
 BY = {
     "unit": gettext_lazy("By unit"),
@@ -237,3 +238,51 @@ def qr_png(request, pk, batch, token):
     response = HttpResponse(qr.png(_link(request, link.token)), content_type="image/png")
     response["Content-Disposition"] = f'attachment; filename="survey-{link.token[:8]}.png"'
     return response
+
+
+@login_required
+def links_export(request, pk, batch):
+    """The batch's links as .xlsx (for sending by SMS or WeChat instead of printing)."""
+    user = request.user
+    survey = selectors.get_survey(user, pk)
+    found = selectors.get_batch(user, survey, batch)
+    rows = (
+        [i, _link(request, t.token), _("Used") if t.used_at else ""]
+        for i, t in enumerate(found.tokens.all(), start=1)
+    )
+    data, _count = write_xlsx(rows, header=["#", _("Link"), _("Status")], sheet=_("Links"))
+    return xlsx(data, f"{survey.title}-{found.unit.name}-{found.pk}.xlsx")
+
+
+def _number(value):
+    return float(value) if value is not None else None
+
+
+@login_required
+def rates_export(request, pk):
+    """The survey's rates (by unit, department or month) as .xlsx."""
+    user = request.user
+    survey = selectors.get_survey(user, pk)
+    by = request.GET.get("by", "unit")
+    if by not in BY:
+        by = "unit"
+    header = [
+        str(BY[by]), _("Links issued"), _("Answered"), _("Response rate"), _("Satisfied"),
+        _("Basically satisfied"), _("Unsatisfied"), _("Valid answers"), _("Satisfaction rate"),
+    ]  # fmt: skip
+    rows = (
+        [
+            r.label,
+            r.issued,
+            r.used,
+            _number(r.response_rate),
+            r.satisfied,
+            r.basically_satisfied,
+            r.unsatisfied,
+            r.valid,
+            _number(r.satisfaction_rate),
+        ]
+        for r in selectors.survey_results(user, survey, by=by)
+    )
+    data, _count = write_xlsx(rows, header=header, sheet=_("Satisfaction rates"))
+    return xlsx(data, f"{survey.title}-{_('Satisfaction rates')}.xlsx")
