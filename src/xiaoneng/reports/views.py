@@ -58,6 +58,7 @@ def dashboard(request):
             }
         )
     title = _("Statistics")
+    keys = ",".join(s["key"] for sources in groups.values() for s in sources)
     return render(
         request,
         "reports/dashboard.html",
@@ -67,6 +68,7 @@ def dashboard(request):
             "error": error,
             "params": params,
             "groups": groups,
+            "batch_url": reverse("api-stats") + "?" + urlencode({**query, "keys": keys}),
             "breadcrumbs": [(title, None)],
         },
     )
