@@ -25,12 +25,31 @@ LIST_RELATED = (
 )
 # What list pages and the list export show; each join more costs the planner at 2M rows.
 PAGE_RELATED = ("category", "subject_unit", "unit", "department")
+# What the case page and the API detail join.
+COMPLAINT_RELATED = (
+    "category",
+    "subject_unit",
+    "subject_department",
+    "subject_person",
+    "unit",
+    "department",
+    "handler",
+    "first_inquiry_person",
+    "sla_policy",
+)
 UNIT_BUCKETS = ("to_sign", "handling", "due_soon", "overdue")
 
 
 def complaints_for(user, related: tuple[str, ...] = LIST_RELATED) -> QuerySet[Complaint]:
     """Every complaint the user may see (data scope), with `related` joined."""
     return scoped(user, Complaint).select_related(*related)
+
+
+def is_overdue(complaint: Complaint, now) -> bool:
+    """The resolution deadline has passed while the clock runs (same rule as ?overdue=true)."""
+    return bool(
+        complaint.status in CLOCK_STATUSES and complaint.resolve_by and complaint.resolve_by < now
+    )
 
 
 def get_complaint(user, pk) -> Complaint:

@@ -7,15 +7,32 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import audit, clock, workhome
+from . import audit, captcha, clock, workhome
+from .auth import needs_captcha
 from .forms import LoginForm
 from .models import Message
 
 
 class LoginView(auth_views.LoginView):
+    """The login form; after repeated failures for the typed user name it shows a captcha."""
+
     template_name = "core/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = context["form"]
+        username = (form.data.get("username") or "")[:150] if form.is_bound else ""
+        if form.is_bound and (form.captcha_required or needs_captcha(username)):
+            context["captcha_image"] = captcha.new_challenge(self.request)
+        return context
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.throttled:
+            response.status_code = 429
+        return response
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
