@@ -102,10 +102,10 @@ def bench(*, mode: str, db: str, reps: int) -> list[dict]:
 
     from xiaoneng.complaints.models import Complaint
     from xiaoneng.core import clock
+    from xiaoneng.core import statistics as registry
     from xiaoneng.core.models import User
     from xiaoneng.rectification.models import RectificationItem
     from xiaoneng.reports import params as filters
-    from xiaoneng.reports import registry
 
     office = User.objects.filter(username__endswith="-office1", roles__code="office").first()
     busiest = (

@@ -16,8 +16,9 @@ from rest_framework import permissions
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from xiaoneng.core import statistics as registry
+
 from . import params as filters
-from . import registry
 
 PARAMETERS = [
     OpenApiParameter("start", OpenApiTypes.DATE, description="First day of the period"),

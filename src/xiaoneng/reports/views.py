@@ -14,11 +14,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from xiaoneng.core import statistics as registry
 from xiaoneng.core.errors import ValidationFailed
 from xiaoneng.core.spreadsheet import write_xlsx
 
 from . import params as filters
-from . import registry
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

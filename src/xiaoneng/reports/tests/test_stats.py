@@ -9,9 +9,9 @@ import pytest
 from django.http import Http404
 
 from xiaoneng.core import clock
+from xiaoneng.core import statistics as registry
 from xiaoneng.core.errors import ValidationFailed
 from xiaoneng.reports import params as filters
-from xiaoneng.reports import registry
 
 from .fixtures import CST, NOW, complaints
 
