@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "xiaoneng.campaigns",
     "xiaoneng.portal",
     "xiaoneng.open311",
+    "xiaoneng.accountability",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("xiaoneng.complaints.api_urls")),
     path("", include("xiaoneng.rectification.api_urls")),
     path("", include("xiaoneng.campaigns.api_urls")),
+    path("", include("xiaoneng.accountability.api_urls")),
 ]
 
 urlpatterns = [
@@ -22,6 +23,7 @@ urlpatterns = [
     path("complaints/", include("xiaoneng.complaints.urls")),
     path("rectification/", include("xiaoneng.rectification.urls")),
     path("campaigns/", include("xiaoneng.campaigns.urls")),
+    path("accountability/", include("xiaoneng.accountability.urls")),
     path("public/progress/", include("xiaoneng.rectification.public_urls")),
     path("public/", include("xiaoneng.portal.urls")),
     path("open311/v2/", include("xiaoneng.open311.urls")),

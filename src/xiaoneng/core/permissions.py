@@ -26,6 +26,12 @@ PERMISSIONS: dict[str, str] = {
     "campaign.manage": _("Configure campaigns"),
     "campaign.submit": _("Submit campaign deliverables"),
     "supervision.report": _("Report observations as a supervisor"),
+    "accountability.view": _("See accountability cases"),
+    "accountability.manage": _("Register and investigate accountability cases"),
+    "accountability.approve": _("Approve accountability decisions"),
+    "assessment.manage": _("Run the annual assessment"),
+    "award.nominate": _("Nominate for awards"),
+    "award.decide": _("Confirm award nominations"),
 }
 
 OFFICE_PERMS = [
@@ -42,6 +48,11 @@ OFFICE_PERMS = [
     "rectification.manage",
     "rectification.verify",
     "campaign.manage",
+    "accountability.view",
+    "accountability.manage",
+    "assessment.manage",
+    "award.nominate",
+    "award.decide",
 ]
 
 # code: (name, data scope, permissions, read_only)
@@ -51,10 +62,16 @@ BUILTIN_ROLES: dict[str, tuple[str, str, list[str], bool]] = {
     "discipline": (
         "纪检监察室",
         "all",
-        ["complainant.view", "audit.view", "complaint.verify"],
+        [
+            "complainant.view",
+            "audit.view",
+            "complaint.verify",
+            "accountability.view",
+            "accountability.manage",
+        ],
         False,
     ),
-    "leader": ("局领导", "all", [], True),
+    "leader": ("局领导", "all", ["accountability.view", "accountability.approve"], True),
     "unit_admin": (
         "单位管理员",
         "unit_and_below",
@@ -64,6 +81,7 @@ BUILTIN_ROLES: dict[str, tuple[str, str, list[str], bool]] = {
             "rectification.manage",
             "campaign.submit",
             "org.manage",
+            "award.nominate",
         ],
         False,
     ),

@@ -24,6 +24,7 @@ from xiaoneng.core.scope import scoped
 
 from . import services
 from .models import AccountabilityReferral, RectificationItem, SpotCheck, SpotCheckResult
+from .signals import spot_check_failed
 from .vocab import FAILED_RESULTS, ItemStatus, ItemType, SpotResult
 
 MAX_SEED = 2**53
@@ -163,7 +164,7 @@ def spot_check_result(
             RectificationItem.objects.filter(pk=item.pk).update(
                 flagged=True, flag_reason=reason[:500]
             )
-        AccountabilityReferral.objects.create(
+        referral = AccountabilityReferral.objects.create(
             unit=item.responsible_unit,
             item=item,
             spot_check_result=row,
@@ -172,4 +173,5 @@ def spot_check_result(
             created_by=actor,
             created_at=now,
         )
+        spot_check_failed.send(sender=AccountabilityReferral, referral=referral, actor=actor)
     return row
