@@ -65,9 +65,12 @@ INSTALLED_APPS = [
     "xiaoneng.selfcheck",
     "xiaoneng.rectification",
     "xiaoneng.campaigns",
+    "xiaoneng.inspections",
+    "xiaoneng.evaluations",
     "xiaoneng.portal",
     "xiaoneng.open311",
     "xiaoneng.accountability",
+    "xiaoneng.reports",
 ]
 
 MIDDLEWARE = [
@@ -248,6 +251,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 XIAONENG_JSON_MAX_BYTES = int(os.environ.get("XIAONENG_JSON_MAX_BYTES", 1024 * 1024))
 XIAONENG_JSON_MAX_DEPTH = int(os.environ.get("XIAONENG_JSON_MAX_DEPTH", 32))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
+# Limits of every imported .xlsx, checked on the zip before it is read (core/spreadsheet.py):
+# a small file that unpacks to hundreds of MB of XML ("zip bomb") is refused.
+XLSX_MAX_UNPACKED_BYTES = int(os.environ.get("XIAONENG_XLSX_MAX_UNPACKED_MB", 200)) * 1024 * 1024
+XLSX_MAX_COMPRESSION_RATIO = int(os.environ.get("XIAONENG_XLSX_MAX_COMPRESSION_RATIO", 100))
+XLSX_MAX_ROWS = int(os.environ.get("XIAONENG_XLSX_MAX_ROWS", 200_000))
+XLSX_MAX_COLUMNS = int(os.environ.get("XIAONENG_XLSX_MAX_COLUMNS", 200))
+XLSX_MAX_CELLS = int(os.environ.get("XIAONENG_XLSX_MAX_CELLS", 4_000_000))
 
 # Retention of login and audit logs (days); never less than 180.
 LOG_RETENTION_DAYS = max(180, int(os.environ.get("XIAONENG_LOG_RETENTION_DAYS", 365)))
@@ -299,7 +309,18 @@ SITE_URL = os.environ.get("XIAONENG_SITE_URL", "http://127.0.0.1:8000").rstrip("
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # every record carries the request id (core.context.RequestIdFilter)
+    "filters": {"request_id": {"()": "xiaoneng.core.context.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"}
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "plain",
+        }
+    },
     "root": {
         "handlers": ["console"],
         "level": os.environ.get("LOG_LEVEL", "WARNING" if TESTING else "INFO"),

@@ -188,7 +188,7 @@ def _open_page(browser, live_server, request, **context_options) -> Iterator:
             try:
                 page.screenshot(path=str(ARTIFACTS_DIR / f"{name}.png"), full_page=True)
                 (ARTIFACTS_DIR / f"{name}.html").write_text(page.content(), encoding="utf-8")
-            except Exception as exc:  # the page may be gone; the test failure matters more
+            except Exception as exc:  # noqa: BLE001  the page may be gone; the test failure matters more
                 print(f"could not save a screenshot for {request.node.nodeid}: {exc}")
         context.close()
 

@@ -105,7 +105,7 @@ class UserAdmin(BaseUserAdmin):
     autocomplete_fields = ["person"]
     filter_horizontal = ["roles", "groups", "user_permissions"]
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         (_("Xiaoneng"), {"fields": ("person", "roles", "must_change_password")}),
     )
     actions = ["lock_accounts", "unlock_accounts", "revoke_tokens"]

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import selectors
 from .models import CalendarDay, Department, Person, Unit
+from .params import Params
 from .services import org as org_services
 from .widgets import FastSelect, FastSelectMultiple
 
@@ -178,8 +179,8 @@ class PersonFilterForm(FilterForm):
         self.fields["unit"].queryset = units
         self.fields["unit"].empty_label = _("All")
         departments = selectors.departments_for(self.user)
-        unit_id = (self.data or {}).get("unit")
-        if unit_id and str(unit_id).isdigit():
+        unit_id = Params(self.data or {}).id("unit")
+        if unit_id:
             departments = departments.filter(unit_id=unit_id)
         self.fields["department"].queryset = departments
         self.fields["department"].empty_label = _("All")

@@ -5,8 +5,9 @@ Permissions are plain codes a role bundles; a view or service checks one with
 """
 
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
-PERMISSIONS: dict[str, str] = {
+PERMISSIONS: dict[str, StrOrPromise] = {
     "org.manage": _("Manage units, departments and people"),
     "org.structure": _(
         "Change the organisation structure: add top-level units, move, activate or deactivate units"
@@ -32,6 +33,14 @@ PERMISSIONS: dict[str, str] = {
     "assessment.manage": _("Run the annual assessment"),
     "award.nominate": _("Nominate for awards"),
     "award.decide": _("Confirm award nominations"),
+    "stats.view": _("View the statistics dashboards (within the data scope)"),
+    "inspection.manage": _("Plan inspections, publish visits, issue orders and compose bulletins"),
+    "inspection.inspect": _("Record inspection visits and findings"),
+    "bulletin.approve": _("Approve exposure bulletins"),
+    "evaluation.manage": _("Run satisfaction surveys and evaluation rounds, confirm consequences"),
+    "survey.distribute": _("Issue survey links and QR codes for the own unit"),
+    "ethics.evaluate": _("Write department and unit evaluations in medical-ethics files"),
+    "ethics.grade": _("Grade medical-ethics files"),
 }
 
 OFFICE_PERMS = [
@@ -53,6 +62,12 @@ OFFICE_PERMS = [
     "assessment.manage",
     "award.nominate",
     "award.decide",
+    "stats.view",
+    "inspection.manage",
+    "inspection.inspect",
+    "evaluation.manage",
+    "survey.distribute",
+    "ethics.grade",
 ]
 
 # code: (name, data scope, permissions, read_only)
@@ -66,12 +81,19 @@ BUILTIN_ROLES: dict[str, tuple[str, str, list[str], bool]] = {
             "complainant.view",
             "audit.view",
             "complaint.verify",
+            "stats.view",
             "accountability.view",
             "accountability.manage",
         ],
         False,
     ),
-    "leader": ("局领导", "all", ["accountability.view", "accountability.approve"], True),
+    # Read-only, except that a leader approves bulletins and accountability decisions.
+    "leader": (
+        "局领导",
+        "all",
+        ["stats.view", "accountability.view", "accountability.approve", "bulletin.approve"],
+        True,
+    ),
     "unit_admin": (
         "单位管理员",
         "unit_and_below",
@@ -82,10 +104,20 @@ BUILTIN_ROLES: dict[str, tuple[str, str, list[str], bool]] = {
             "campaign.submit",
             "org.manage",
             "award.nominate",
+            "stats.view",
+            "survey.distribute",
+            "ethics.evaluate",
+            "ethics.grade",
         ],
         False,
     ),
-    "dept_head": ("部门负责人", "department", ["complaint.handle", "rectification.manage"], False),
+    "dept_head": (
+        "部门负责人",
+        "department",
+        ["complaint.handle", "rectification.manage", "ethics.evaluate"],
+        False,
+    ),
     "staff": ("职工", "self", ["complaint.register"], False),
     "supervisor": ("社会监督员", "self", ["supervision.report"], False),
+    "inspector": ("督查员", "self", ["inspection.inspect"], False),
 }

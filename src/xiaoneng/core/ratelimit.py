@@ -58,6 +58,8 @@ DEFAULT_RATES = {
     "login_ip": "20/10m",
     # Requests to POST /api/v1/auth/token per client address, whatever their outcome.
     "auth_token": "30/m",
+    # Survey answers and ballots through public links (the open link is shared by many).
+    "public_survey": "30/m",
 }
 FALLBACK_RATE = "60/m"
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}

@@ -7,7 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import audit, captcha, clock
+from . import audit, captcha, clock, workhome
 from .auth import needs_captcha
 from .forms import LoginForm
 from .models import Message
@@ -52,13 +52,32 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 @login_required
 def home(request):
-    return render(request, "core/home.html", {"breadcrumbs": []})
+    """The work home: what waits for this user, from every app's providers (core.workhome)."""
+    items = workhome.collect(request.user)
+    return render(
+        request,
+        "core/home.html",
+        {
+            "todo_cards": [i for i in items if i.count],
+            "all_clear": [i for i in items if not i.count],
+            "urgent": [i for i in items if i.rows],
+            "now": clock.now(),
+            "breadcrumbs": [],
+        },
+    )
 
 
 @login_required
 def inbox(request):
-    items = Message.objects.filter(recipient=request.user)[:200]
-    return render(request, "core/inbox.html", {"items": items, "breadcrumbs": [(_("Inbox"), None)]})
+    items = Message.objects.filter(recipient=request.user)
+    unread = request.GET.get("unread") == "1"
+    if unread:
+        items = items.filter(read_at__isnull=True)
+    return render(
+        request,
+        "core/inbox.html",
+        {"items": items[:200], "unread": unread, "breadcrumbs": [(_("Inbox"), None)]},
+    )
 
 
 @login_required

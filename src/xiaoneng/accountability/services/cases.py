@@ -332,6 +332,61 @@ def _need(value: str, field: str) -> str:
     return value
 
 
+def _propose(case: Case, note: str, now, actor, data) -> dict[str, Any]:
+    if case.status == CaseStatus.REGISTERED and not case.fast_track:
+        raise Conflict(_("Only a fast-track case goes straight from the clue to a proposal."))
+    subjects = list(case.subjects.all())
+    if not subjects:
+        raise Conflict(_("Add at least one person examined before proposing."))
+    missing = [s.name for s in subjects if not s.finding.strip()]
+    if missing:
+        raise Conflict(_("Record the finding for: %(names)s") % {"names": "、".join(missing)})
+    return {"proposal": _need(note or data.get("proposal", ""), "note")}
+
+
+def _appeal(case: Case, note: str, now, actor, data) -> dict[str, Any]:
+    if case.appeal_by and now > case.appeal_by:
+        raise Conflict(_("The appeal period ended on %(date)s.") % {"date": _local(case.appeal_by)})
+    return {"appeal_text": _need(note, "note")}
+
+
+def _close(case: Case, note: str, now, actor, data) -> dict[str, Any]:
+    if case.status == CaseStatus.APPEALING:
+        return {"appeal_outcome": _need(note, "note"), "closed_at": now}
+    if case.appeal_by and now <= case.appeal_by and not data.get("appeal_waived"):
+        raise Conflict(
+            _(
+                "The appeal period runs until %(date)s; close after it or record that the appeal was waived."
+            )
+            % {"date": _local(case.appeal_by)}
+        )
+    return {"closed_at": now}
+
+
+def _send_back(case: Case, note: str, now, actor, data) -> dict[str, Any]:
+    _need(note, "note")
+    return {}
+
+
+# What each step checks and records besides the state (the appeal period starts on serving).
+STEP_CHANGES = {
+    "dismiss": lambda case, note, now, actor, data: {"dismiss_reason": _need(note, "note")},
+    "propose": _propose,
+    "send_back": _send_back,
+    "approve": lambda case, note, now, actor, data: {
+        "approved_by": actor,
+        "approved_at": now,
+        "decision": note.strip() or case.proposal,
+    },
+    "serve": lambda case, note, now, actor, data: {
+        "served_at": now,
+        "appeal_by": _step_due(CaseStatus.SERVED, now),
+    },
+    "appeal": _appeal,
+    "close": _close,
+}
+
+
 @transaction.atomic
 def transition(case: Case, action: str, *, actor: User, note: str = "", **data: Any) -> Case:
     """Take one workflow step; illegal in the current state → 409, lacking the role → 403."""
@@ -341,44 +396,8 @@ def transition(case: Case, action: str, *, actor: User, note: str = "", **data: 
     CASE.target(case, action)  # an illegal step is a 409 whoever asks
     require_permission(actor, ACTION_PERMISSION[action])
     now = clock.now()
-    changes: dict[str, Any] = {}
-    if action == "dismiss":
-        changes["dismiss_reason"] = _need(note, "note")
-    elif action == "propose":
-        if case.status == CaseStatus.REGISTERED and not case.fast_track:
-            raise Conflict(_("Only a fast-track case goes straight from the clue to a proposal."))
-        subjects = list(case.subjects.all())
-        if not subjects:
-            raise Conflict(_("Add at least one person examined before proposing."))
-        missing = [s.name for s in subjects if not s.finding.strip()]
-        if missing:
-            raise Conflict(_("Record the finding for: %(names)s") % {"names": "、".join(missing)})
-        changes["proposal"] = _need(note or data.get("proposal", ""), "note")
-    elif action == "send_back":
-        _need(note, "note")
-    elif action == "approve":
-        changes.update(approved_by=actor, approved_at=now, decision=note.strip() or case.proposal)
-    elif action == "serve":
-        changes["served_at"] = now
-        appeal = _step_due(CaseStatus.SERVED, now)
-        changes["appeal_by"] = appeal
-    elif action == "appeal":
-        if case.appeal_by and now > case.appeal_by:
-            raise Conflict(
-                _("The appeal period ended on %(date)s.") % {"date": _local(case.appeal_by)}
-            )
-        changes["appeal_text"] = _need(note, "note")
-    elif action == "close":
-        if case.status == CaseStatus.APPEALING:
-            changes["appeal_outcome"] = _need(note, "note")
-        elif case.appeal_by and now <= case.appeal_by and not data.get("appeal_waived"):
-            raise Conflict(
-                _(
-                    "The appeal period runs until %(date)s; close after it or record that the appeal was waived."
-                )
-                % {"date": _local(case.appeal_by)}
-            )
-        changes["closed_at"] = now
+    step = STEP_CHANGES.get(action)
+    changes: dict[str, Any] = step(case, note, now, actor, data) if step else {}
     before = {"status": case.status}
     target = CASE.target(case, action)
     changes.update(

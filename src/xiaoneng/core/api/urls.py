@@ -14,5 +14,6 @@ urlpatterns = [
     path("people", views.PersonList.as_view(), name="api-people"),
     path("people/<int:pk>", views.PersonDetail.as_view(), name="api-person"),
     path("files", files.FileUpload.as_view(), name="api-files"),
+    path("files/<int:pk>", files.FileDownload.as_view(), name="api-file"),
     path("jobs/<int:pk>", files.JobDetail.as_view(), name="api-job"),
 ]

@@ -154,7 +154,7 @@ def test_lists_paginate(client, org):
 
 
 @pytest.mark.parametrize(
-    "name,sheet", [("org:units", "单位"), ("org:departments", "科室"), ("org:people", "人员")]
+    ("name", "sheet"), [("org:units", "单位"), ("org:departments", "科室"), ("org:people", "人员")]
 )
 def test_lists_export_the_filtered_rows_as_xlsx(client, org, name, sheet):
     client.force_login(org.bob)
