@@ -2,7 +2,7 @@
 
 Query parameters (API.md): status, unit, category (code), channel, type, overdue (bool), number,
 received_after / received_before (ISO 8601 instant or a date; a date as ``received_before``
-includes that whole day). Ordering is ``?ordering=`` (API) or the sortable columns (pages).
+includes that whole day), due_soon (bool), extension_pending (bool). Ordering is ``?ordering=`` (API) or the sortable columns (pages).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from xiaoneng.core.params import InstantOrDateFilter
 from xiaoneng.core.widgets import FastSelect
 
 from .models import Category, Complaint
+from .selectors import due_soon_before, extension_pending_q
 from .vocab import CLOCK_STATUSES, Channel, Status, Type
 
 
@@ -43,6 +44,12 @@ def _units(request):
 def overdue_q(now: datetime | None = None) -> Q:
     """Open cases whose resolution deadline has passed while the clock runs."""
     return Q(status__in=CLOCK_STATUSES, resolve_by__lt=now or clock.now())
+
+
+def due_soon_q(now: datetime | None = None) -> Q:
+    """Running cases near their deadline (the yellow light by remaining working days)."""
+    now = now or clock.now()
+    return Q(status__in=CLOCK_STATUSES, resolve_by__gte=now, resolve_by__lte=due_soon_before(now))
 
 
 # ?ordering= in the API (DRF's OrderingFilter); the pages sort by their columns.
@@ -83,6 +90,16 @@ class ComplaintFilter(django_filters.FilterSet):
         label=_("Overdue"),
         widget=django_filters.widgets.BooleanWidget(),
     )
+    due_soon = django_filters.BooleanFilter(
+        method="filter_due_soon",
+        label=_("Due soon"),
+        widget=django_filters.widgets.BooleanWidget(),
+    )
+    extension_pending = django_filters.BooleanFilter(
+        method="filter_extension_pending",
+        label=_("Extension requested"),
+        widget=django_filters.widgets.BooleanWidget(),
+    )
 
     class Meta:
         model = Complaint
@@ -92,3 +109,13 @@ class ComplaintFilter(django_filters.FilterSet):
         if value is None:
             return qs
         return qs.filter(overdue_q()) if value else qs.exclude(overdue_q())
+
+    def filter_due_soon(self, qs, name, value):
+        if value is None:
+            return qs
+        return qs.filter(due_soon_q()) if value else qs.exclude(due_soon_q())
+
+    def filter_extension_pending(self, qs, name, value):
+        if value is None:
+            return qs
+        return qs.filter(extension_pending_q()) if value else qs.exclude(extension_pending_q())

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from . import selectors
 from .models import CalendarDay, Department, Person, Unit
 from .params import Params
+from .services import org as org_services
 from .widgets import FastSelect, FastSelectMultiple
 
 
@@ -250,6 +251,11 @@ class UnitForm(forms.ModelForm):
         self.fields["principal"].queryset = Person.objects.filter(
             Q(pk__in=people) | Q(pk=unit.principal_id)
         ).order_by("name")
+        if not org_services.may_change_structure(user):
+            # Shown but fixed: the service refuses a change anyway (the rule lives there).
+            for name in org_services.UNIT_STRUCTURE_FIELDS:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("Only the efficiency office can change this.")
         bootstrap(self)
 
     def changes(self) -> dict:

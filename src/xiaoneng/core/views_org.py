@@ -13,7 +13,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Model, QuerySet
 from django.http import HttpResponse
@@ -25,7 +25,7 @@ from django.views.decorators.http import require_http_methods
 
 from . import audit, clock, importing, selectors
 from . import calendar as work_calendar
-from .errors import ValidationFailed
+from .errors import Forbidden, ValidationFailed
 from .forms_org import (
     CalendarDayForm,
     DepartmentFilterForm,
@@ -127,7 +127,7 @@ def history_rows(obj: Model) -> list[dict]:
             return "、".join(names.get(model, {}).get(i, f"#{i}") for i in ids)
         try:
             field = meta.get_field(name)
-        except Exception:
+        except FieldDoesNotExist:
             return str(value)
         if field.choices:
             return str(dict(field.flatchoices).get(value, value))
@@ -138,7 +138,7 @@ def history_rows(obj: Model) -> list[dict]:
     def label(name: str) -> str:
         try:
             return str(meta.get_field(name).verbose_name)
-        except Exception:
+        except FieldDoesNotExist:
             return _("departments") if name == "departments" else name
 
     rows = []
@@ -250,7 +250,7 @@ def unit_edit(request, pk: int):
         try:
             require_writable(request.user)
             org_services.unit_update(actor=request.user, unit=unit, **form.changes())
-        except ValidationFailed as exc:
+        except (ValidationFailed, Forbidden) as exc:
             for field, errors in exc.errors.items():
                 for error in errors:
                     form.add_error(field if field in form.fields else None, error)

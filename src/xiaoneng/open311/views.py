@@ -99,7 +99,7 @@ def _list_checked(request, fmt: str):
     qs = selectors.requests_qs()
     ids = _split(request.GET.get("service_request_id"))
     if ids:  # "This overrides all other arguments."
-        qs = qs.filter(complaint__number__in=ids[: selectors.MAX_RESULTS])
+        qs = qs.filter(public_id__in=[i.upper() for i in ids[: selectors.MAX_RESULTS]])
     else:
         problems = []
         codes = _split(request.GET.get("service_code"))
@@ -165,9 +165,11 @@ def _post(request, fmt: str):
     except ApplicationError as exc:
         return formats.errors(fmt, exc.status, [exc.detail])
     complaint = result.complaint
+    # No complainant secret goes back to the integrator (it may be an app of the very unit
+    # complained about): a named complainant gets the tracking code by SMS (docs/SECURITY.md).
     data = [
         {
-            "service_request_id": complaint.number,
+            "service_request_id": result.public_id,
             "service_notice": selectors.service_notice(complaint),
             "account_id": result.account_id or None,
         }
@@ -201,7 +203,7 @@ def token_detail(request, token: str, fmt: str):
     found = selectors.requests_qs().filter(token=token).first()
     if found is None:
         return _not_found(fmt, _("token %(token)s was not found") % {"token": token})
-    data = [{"service_request_id": found.complaint.number, "token": found.token}]
+    data = [{"service_request_id": found.public_id, "token": found.token}]
     return formats.respond(fmt, data, root="service_requests", item="request")
 
 

@@ -128,6 +128,10 @@ class PublicComplaintCreateSerializer(serializers.Serializer):
 class PublicComplaintReceiptSerializer(serializers.Serializer):
     number = serializers.CharField()
     tracking_code = serializers.CharField()
+    rating_key = serializers.CharField(
+        help_text="A second complainant secret, returned only here: with the tracking code it "
+        "lets the complainant rate the answer of an anonymous case or ask for a redo. Keep it."
+    )
     status = public_status_field()
     status_label = serializers.CharField()
     time_limit = serializers.CharField(help_text="The time limit in plain words.")
@@ -228,7 +232,7 @@ def receipt(complaint, *, named: bool | None = None) -> dict:
     data = PublicComplaintReceiptSerializer(
         {
             "number": complaint.number,
-            "tracking_code": complaint.tracking_code,
+            **engine.receipt_secrets(complaint),
             "status": state.value,
             "status_label": str(state.label),
             "time_limit": selectors.time_limit_text(complaint),

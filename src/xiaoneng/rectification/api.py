@@ -19,6 +19,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from xiaoneng.campaigns.models import Campaign
 from xiaoneng.complaints.models import Category
 from xiaoneng.core import clock
 from xiaoneng.core.api.fields import (
@@ -223,14 +224,14 @@ class LedgerIssueCreateSerializer(serializers.Serializer):
     severity = severity_field(default=Severity.GENERAL)
     source = source_field()
     source_ref = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    campaign = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    campaign = serializers.PrimaryKeyRelatedField(
+        queryset=Campaign.objects.all(), required=False, allow_null=True, default=None
+    )
     people = ScopedPersonField(many=True, required=False, default=list)
     files = files_field()
 
     def service_kwargs(self) -> dict:
-        data = dict(self.validated_data)
-        data["campaign_id"] = data.pop("campaign", None)
-        return data
+        return dict(self.validated_data)
 
 
 class RectificationItemCreateSerializer(serializers.Serializer):

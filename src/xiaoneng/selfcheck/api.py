@@ -22,6 +22,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from xiaoneng.campaigns.models import Campaign
 from xiaoneng.core.api.fields import (
     OwnFileField,
     ScopedPersonField,
@@ -62,6 +63,17 @@ class NamedChoiceField(serializers.ChoiceField):
     def __init__(self, choices, *, enum_name: str, **kwargs):
         self.enum_name = enum_name
         super().__init__(choices, **kwargs)
+
+
+def campaign_field() -> serializers.PrimaryKeyRelatedField:
+    """The campaign a record belongs to, by id (``campaign_id`` on the wire)."""
+    return serializers.PrimaryKeyRelatedField(
+        source="campaign",
+        queryset=Campaign.objects.all(),
+        required=False,
+        allow_null=True,
+        default=None,
+    )
 
 
 class NamedChoiceFieldExtension(OpenApiSerializerFieldExtension):
@@ -142,6 +154,7 @@ class AnswerSerializer(serializers.ModelSerializer):
 
 
 class AssignmentSerializer(serializers.ModelSerializer):
+    campaign_id = campaign_field()
     template = serializers.PrimaryKeyRelatedField(
         queryset=ChecklistTemplate.objects.filter(is_active=True)
     )
@@ -316,6 +329,7 @@ class AssignmentViewSet(
 
 # --- commitments ------------------------------------------------------------------------------------------
 class CommitmentSerializer(serializers.ModelSerializer):
+    campaign_id = campaign_field()
     unit = ScopedUnitField(required=False, allow_null=True)
     person = ScopedPersonField(required=False, allow_null=True)
     review_evidence = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
@@ -395,6 +409,7 @@ class CommitmentViewSet(
 
 # --- learning ------------------------------------------------------------------------------------------------
 class RequirementSerializer(serializers.ModelSerializer):
+    campaign_id = campaign_field()
     measure = NamedChoiceField(LearningRequirement.Measure.choices, enum_name="LearningMeasureEnum")
 
     class Meta:
@@ -436,6 +451,7 @@ class RequirementViewSet(
 
 
 class LearningRecordSerializer(serializers.ModelSerializer):
+    campaign_id = campaign_field()
     person = ScopedPersonField()
     essays = files_field()
     person_name = serializers.CharField(source="person.name", read_only=True)
@@ -469,7 +485,7 @@ class GroupSessionSerializer(serializers.Serializer):
     kind = learning_kind_field(default=LearningKind.GROUP)
     topic = serializers.CharField(max_length=200)
     notes = serializers.CharField(required=False, allow_blank=True, default="")
-    campaign_id = serializers.IntegerField(required=False, allow_null=True, default=None)
+    campaign_id = campaign_field()
 
 
 class GroupSessionResultSerializer(serializers.Serializer):
@@ -568,6 +584,7 @@ class LearningRecordViewSet(
 
 # --- recurring activities (五个一) -------------------------------------------------------------------------
 class ActivitySerializer(serializers.ModelSerializer):
+    campaign_id = campaign_field()
     frequency = NamedChoiceField(
         RecurringActivity.Frequency.choices, enum_name="ActivityFrequencyEnum"
     )
