@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from xiaoneng.core import audit, clock
 from xiaoneng.core import calendar as workcal
 from xiaoneng.core.errors import Forbidden, ValidationFailed
-from xiaoneng.core.models import Person, StoredFile, Unit, User
+from xiaoneng.core.models import StoredFile, Unit, User
 from xiaoneng.core.notify import notify
 from xiaoneng.core.scope import scope_for
 from xiaoneng.core.services.base import require_permission, require_writable, unit_admins
@@ -32,7 +32,6 @@ from .models import (
     Campaign,
     CampaignTemplate,
     EvaluationMethod,
-    GroupMember,
     KeyTask,
     KeyTaskProgress,
     LeadingGroup,
@@ -262,36 +261,6 @@ def campaign_create_from_template(
     return campaign
 
 
-@transaction.atomic
-def campaign_update(*, actor, campaign: Campaign, **changes) -> Campaign:
-    _manage(actor)
-    allowed = {
-        "name",
-        "kind",
-        "doc_number",
-        "issuing_unit",
-        "guiding_ideas",
-        "goals",
-        "starts_on",
-        "ends_on",
-        "reminder_days",
-        "units",
-    }
-    unknown = set(changes) - allowed
-    if unknown:
-        _invalid(sorted(unknown)[0], _("This field cannot be changed here."))
-    before = audit.snapshot(campaign)
-    units = changes.pop("units", None)
-    for key, value in changes.items():
-        setattr(campaign, key, value)
-    _check_dates(campaign.starts_on, campaign.ends_on)
-    campaign.save()
-    if units is not None:
-        campaign.units.set(units)
-    audit.record("update", campaign, before=before, after=audit.snapshot(campaign), actor=actor)
-    return campaign
-
-
 def _transition_campaign(actor, campaign: Campaign, name: str) -> Campaign:
     _manage(actor)
     before = campaign.status
@@ -314,84 +283,6 @@ def campaign_close(*, actor, campaign: Campaign) -> Campaign:
 
 
 # --- leading groups and phases ------------------------------------------------------------------------
-@transaction.atomic
-def group_save(
-    *,
-    actor,
-    campaign: Campaign,
-    unit: Unit | None = None,
-    name: str = "",
-    office_name: str = "",
-    office_director: Person | None = None,
-    members: Iterable[tuple[Person, str]] = (),
-) -> LeadingGroup:
-    """The campaign's leading group (unit empty; the office) or a unit's own group (the unit's
-    campaign.submit users may keep theirs). Members: (person, leader/deputy/member)."""
-    if unit is None:
-        _manage(actor)
-    elif not actor.has_permission("campaign.manage"):
-        require_permission(actor, "campaign.submit")
-        require_writable(actor)
-        if not scope_for(actor).contains_unit(unit):
-            raise Forbidden(_("That unit is outside your data scope."))
-    members = list(members)
-    if not any(role == GroupMember.Role.LEADER for _p, role in members) and members:
-        _invalid("members", _("Name the leader of the group."))
-    group, created = LeadingGroup.objects.get_or_create(
-        campaign=campaign, unit=unit, defaults={"name": name or campaign.name}
-    )
-    before = None if created else audit.snapshot(group)
-    group.name = name or group.name
-    group.office_name = office_name
-    group.office_director = office_director
-    group.save()
-    group.members.all().delete()
-    GroupMember.objects.bulk_create(
-        GroupMember(group=group, person=p, role=role, sort_order=i)
-        for i, (p, role) in enumerate(members)
-    )
-    audit.record(
-        "create" if created else "update",
-        group,
-        before=before,
-        after={**audit.snapshot(group), "members": [[p.pk, r] for p, r in members]},
-        actor=actor,
-    )
-    return group
-
-
-@transaction.atomic
-def phase_save(
-    *,
-    actor,
-    campaign: Campaign,
-    name: str,
-    starts_on: dt.date,
-    ends_on: dt.date,
-    description: str = "",
-    phase: Phase | None = None,
-) -> Phase:
-    _manage(actor)
-    _check_dates(starts_on, ends_on)
-    if phase is None:
-        last = campaign.phases.order_by("-order").first()
-        phase = Phase(campaign=campaign, order=(last.order + 1) if last else 1)
-        before = None
-    else:
-        before = audit.snapshot(phase)
-    phase.name, phase.description = name, description
-    phase.starts_on, phase.ends_on = starts_on, ends_on
-    phase.save()
-    audit.record(
-        "create" if before is None else "update",
-        phase,
-        before=before,
-        after=audit.snapshot(phase),
-        actor=actor,
-    )
-    return phase
-
-
 # --- reporting requirements and submissions -------------------------------------------------------------
 def due_dates(due_on: dt.date, recurrence: str, repeat_until: dt.date | None) -> list[dt.date]:
     """A one-off due date, or every week / month from `due_on` up to `repeat_until`."""

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 
 from django.db import IntegrityError, transaction
 from django.http import Http404
@@ -37,8 +36,9 @@ from xiaoneng.core.selectors import people_for
 from . import selectors, services, sla
 from .filters import ORDERING_FIELDS, ComplaintFilter
 from .models import Category, Complaint, ComplaintEvent, IdempotencyKey, SlaPolicy
+from .policies import ID_NUMBER_RE, MAX_CONTENT, PHONE_RE, can_view_identity, is_overdue
+from .selectors import COMPLAINT_RELATED
 from .vocab import (
-    CLOCK_STATUSES,
     Channel,
     Importance,
     Light,
@@ -50,38 +50,7 @@ from .vocab import (
 
 # The wording is part of the API contract (like seeded data), so it is not translated.
 PROTECTED_NOTICE = "投诉人信息已依规保护"
-MAX_CONTENT = 10000
 IDEMPOTENCY_HEADER = "Idempotency-Key"
-
-COMPLAINT_RELATED = (
-    "category",
-    "subject_unit",
-    "subject_department",
-    "subject_person",
-    "unit",
-    "department",
-    "handler",
-    "first_inquiry_person",
-    "sla_policy",
-)
-
-
-def is_overdue(complaint: Complaint, now) -> bool:
-    """The resolution deadline has passed while the clock runs (same rule as ?overdue=true)."""
-    return bool(
-        complaint.status in CLOCK_STATUSES and complaint.resolve_by and complaint.resolve_by < now
-    )
-
-
-def can_view_identity(user, complaint: Complaint) -> bool:
-    """complainant.view, and not a user of the unit complained about or the responsible unit
-    (the rule services.identity_read enforces; PRODUCT.md "Complainant protection")."""
-    if not user.has_permission("complainant.view"):
-        return False
-    if user.is_superuser:
-        return True
-    unit_id = user.person.unit_id if user.person_id else None
-    return unit_id is None or unit_id not in {complaint.subject_unit_id, complaint.unit_id}
 
 
 def complainant_block(complaint: Complaint, user) -> dict:
@@ -221,10 +190,6 @@ class IdentitySerializer(serializers.Serializer):
 
 
 # --- input -------------------------------------------------------------------------------------
-PHONE_RE = re.compile(r"^[0-9+\-() ]{3,30}$")
-ID_NUMBER_RE = re.compile(r"^(\d{15}|\d{17}[\dXx])$")
-
-
 class ComplainantInputSerializer(serializers.Serializer):
     """Who complained; without a name and a phone the complaint is registered as anonymous."""
 

@@ -11,8 +11,8 @@ from xiaoneng.core.forms_org import UnitChoiceField
 from xiaoneng.core.models import Department, Person, Unit
 from xiaoneng.core.selectors import people_for
 
-from .api import ID_NUMBER_RE, MAX_CONTENT, PHONE_RE
 from .models import Category
+from .policies import ID_NUMBER_RE, MAX_CONTENT, PHONE_RE
 from .vocab import Channel, Importance, Matter, Satisfaction, Type, Verification
 
 

@@ -23,6 +23,18 @@ LIST_RELATED = (
     "handler",
     "sla_policy",
 )
+# everything the detail page and the API's detail show
+COMPLAINT_RELATED = (
+    "category",
+    "subject_unit",
+    "subject_department",
+    "subject_person",
+    "unit",
+    "department",
+    "handler",
+    "first_inquiry_person",
+    "sla_policy",
+)
 # What list pages and the list export show; each join more costs the planner at 2M rows.
 PAGE_RELATED = ("category", "subject_unit", "unit", "department")
 UNIT_BUCKETS = ("to_sign", "handling", "due_soon", "overdue")

@@ -28,9 +28,10 @@ from xiaoneng.core import calendar as work_calendar
 from xiaoneng.core.errors import Conflict, Forbidden, ValidationFailed
 
 from . import escalation, forms, selectors, services, sla
-from .api import COMPLAINT_RELATED, can_view_identity, is_overdue
 from .filters import ComplaintFilter
 from .models import Complaint
+from .policies import can_view_identity, is_overdue
+from .selectors import COMPLAINT_RELATED
 from .views_duplicates import duplicate_context
 from .vocab import Importance, Light, Status
 from .workflow import MACHINE, NON_TRANSITIONS

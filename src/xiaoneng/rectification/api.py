@@ -36,7 +36,7 @@ from xiaoneng.core.files import store_upload
 from . import deadlines, excel, selectors, services, spotchecks
 from .filters import ORDERING_FIELDS, ItemFilter
 from .models import Issue, ItemEvent, RectificationItem, SpotCheck, SpotCheckResult
-from .vocab import Decision, IssueSource, ItemStatus, ItemType, Light, Severity, SpotResult
+from .vocab import Decision, IssueSource, ItemStatus, ItemType, Severity, SpotResult
 
 
 # --- fields --------------------------------------------------------------------------------------
@@ -87,10 +87,6 @@ def item_type_field(**kw):
 
 def item_status_field(**kw):
     return LedgerChoiceField(ItemStatus.choices, enum_name="RectificationItemStatusEnum", **kw)
-
-
-def light_field(**kw):
-    return LedgerChoiceField(Light.choices, enum_name="RectificationLightEnum", **kw)
 
 
 def spot_result_field(**kw):

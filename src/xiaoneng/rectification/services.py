@@ -28,6 +28,7 @@ from xiaoneng.core.notify import notify
 from xiaoneng.core.scope import scope_for
 from xiaoneng.core.services.base import (
     actor_name,
+    check_department,
     fail,
     require,
     transition,
@@ -214,8 +215,7 @@ def issue_create(
     else:
         if actor is not None and not scope_for(actor).contains_unit(unit):
             errors["unit"] = [_("This unit is outside your data scope.")]
-        if department is not None and department.unit_id != unit.pk:
-            errors["department"] = [_("This department does not belong to the unit.")]
+        check_department(unit, department, errors)
     if category is not None and not getattr(category, "is_active", True):
         errors["category"] = [_("Select a valid choice.")]
     found_at = found_at or now
@@ -371,8 +371,7 @@ def item_create(
         and issue.department.unit_id == unit.pk
     ):
         responsible_department = issue.department
-    if responsible_department is not None and unit and responsible_department.unit_id != unit.pk:
-        errors["responsible_department"] = [_("This department does not belong to the unit.")]
+    check_department(unit, responsible_department, errors, "responsible_department")
     errors |= _responsible_people_errors(unit, responsible_person, responsible_leader)
     if type in ItemType.values:
         at, uncertain = _deadline_of(deadline, type, now)
