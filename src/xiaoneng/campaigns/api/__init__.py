@@ -16,7 +16,7 @@ from .campaigns import (  # noqa: F401
     CampaignUrgeResultSerializer,
     CampaignViewSet,
 )
-from .fields import CampaignChoiceField, CampaignChoiceFieldExtension, kind_field  # noqa: F401
+from .fields import CampaignChoiceField, kind_field  # noqa: F401
 from .key_tasks import (  # noqa: F401
     CampaignKeyTaskSerializer,
     CampaignKeyTaskViewSet,

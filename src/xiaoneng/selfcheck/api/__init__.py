@@ -29,7 +29,6 @@ from .checklists import (  # noqa: F401
 from .commitments import CommitmentSerializer, CommitmentViewSet, ReviewRequestSerializer  # noqa: F401
 from .fields import (  # noqa: F401
     NamedChoiceField,
-    NamedChoiceFieldExtension,
     answer_result_field,
     campaign_field,
     learning_kind_field,

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from drf_spectacular.extensions import OpenApiSerializerFieldExtension
-from drf_spectacular.plumbing import build_choice_field
 from rest_framework import serializers
 
 from xiaoneng.campaigns.models import Campaign
+from xiaoneng.core.api.choices import NamedChoiceField
 
 from ..models import (
     ChecklistAnswer,
@@ -15,19 +14,6 @@ from ..models import (
 
 
 # --- fields --------------------------------------------------------------------------------------
-class NamedChoiceField(serializers.ChoiceField):
-    """A choice field whose choice set is one named schema component (``enum_name``).
-
-    drf-spectacular names enums after the property; several apps use generic property names
-    (``kind``, ``status``, ``result``), so without a fixed name the same choice set used in
-    two components (e.g. ``LearningRecord.kind`` and ``GroupSessionRequest.kind``) collides
-    with other apps' ``kind`` enums."""
-
-    def __init__(self, choices, *, enum_name: str, **kwargs):
-        self.enum_name = enum_name
-        super().__init__(choices, **kwargs)
-
-
 def campaign_field() -> serializers.PrimaryKeyRelatedField:
     """The campaign a record belongs to, by id (``campaign_id`` on the wire)."""
     return serializers.PrimaryKeyRelatedField(
@@ -37,20 +23,6 @@ def campaign_field() -> serializers.PrimaryKeyRelatedField:
         allow_null=True,
         default=None,
     )
-
-
-class NamedChoiceFieldExtension(OpenApiSerializerFieldExtension):
-    target_class = NamedChoiceField
-    match_subclasses = True
-
-    def get_name(self) -> str:
-        return self.target.enum_name
-
-    def map_serializer_field(self, auto_schema, direction):
-        schema = build_choice_field(self.target)
-        schema.pop("x-spec-enum-id", None)
-        schema["enum"] = [v for v in schema["enum"] if v not in ("", None)]
-        return schema
 
 
 def learning_kind_field(**kwargs) -> NamedChoiceField:
