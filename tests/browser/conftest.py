@@ -138,6 +138,18 @@ def _reference_data(transactional_db, live_server):
         seed_roles(Role)
     if not CalendarYear.objects.exists():
         seed_calendar(CalendarDay, CalendarYear)
+    _seed_app("accountability", "0002_seed_and_referrals", "seed", "Measure")
+
+
+def _seed_app(app: str, migration: str, function: str, sentinel: str) -> None:
+    """Run one app's seeding data migration again when its sentinel table is empty."""
+    import importlib
+
+    from django.apps import apps
+
+    if not apps.get_model(app, sentinel).objects.exists():
+        module = importlib.import_module(f"xiaoneng.{app}.migrations.{migration}")
+        getattr(module, function)(apps, None)
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -21,11 +21,10 @@ from xiaoneng.core.files import store_upload
 from xiaoneng.core.htmlerrors import service_call
 from xiaoneng.core.scope import scope_for
 from xiaoneng.core.selectors import units_for
+from xiaoneng.core.spreadsheet import xlsx_response
 
 from . import excel, forms, selectors, services
 from .models import Submission
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _crumbs(*items):
@@ -33,9 +32,7 @@ def _crumbs(*items):
 
 
 def _xlsx(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
+    return xlsx_response(filename, data)
 
 
 def _guard(call):
@@ -60,11 +57,20 @@ def campaign_list(request):
             "title": title,
             "rows": rows,
             "may_manage": selectors.may_manage(user),
-            "mine": list(selectors.my_open_submissions(user)[:50]),
+            "mine": list(_owed(request, selectors.my_open_submissions(user))[:50]),
+            "owed": request.GET.get("owed", ""),
             "today": selectors.today(),
             "breadcrumbs": [(title, None)],
         },
     )
+
+
+def _owed(request, qs):
+    """?owed=overdue narrows "deliverables my unit owes" to those past their due date (the
+    work home links here)."""
+    if request.GET.get("owed") == "overdue":
+        qs = qs.filter(selectors.overdue_q())
+    return qs
 
 
 @login_required

@@ -33,12 +33,13 @@ from xiaoneng.core.errors import Conflict, Forbidden, ValidationFailed
 from xiaoneng.core.models import Department, Person, StoredFile, Unit
 from xiaoneng.core.selectors import people_for
 
-from . import selectors, services, sla
+from . import policies, selectors, services, sla
 from .filters import ORDERING_FIELDS, ComplaintFilter
 from .models import Category, Complaint, ComplaintEvent, IdempotencyKey, SlaPolicy
-from .policies import ID_NUMBER_RE, MAX_CONTENT, PHONE_RE, can_view_identity, is_overdue
-from .selectors import COMPLAINT_RELATED
 from .vocab import (
+    ID_NUMBER_RE,
+    MAX_CONTENT,
+    PHONE_RE,
     Channel,
     Importance,
     Light,
@@ -51,6 +52,9 @@ from .vocab import (
 # The wording is part of the API contract (like seeded data), so it is not translated.
 PROTECTED_NOTICE = "投诉人信息已依规保护"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
+COMPLAINT_RELATED = selectors.COMPLAINT_RELATED
+is_overdue = selectors.is_overdue
+can_view_identity = policies.can_view_identity
 
 
 def complainant_block(complaint: Complaint, user) -> dict:
@@ -84,6 +88,13 @@ class ComplainantBlockSerializer(serializers.Serializer):
     notice = serializers.CharField(allow_blank=True)
 
 
+class ReceiptSerializer(serializers.Serializer):
+    tracking_code = serializers.CharField()
+    rating_key = serializers.CharField(
+        help_text="Needed with the tracking code to rate an anonymous case on the public site."
+    )
+
+
 class ComplaintSerializer(serializers.ModelSerializer):
     category = CategorySerializer()
     subject_unit = RefSerializer()
@@ -97,6 +108,11 @@ class ComplaintSerializer(serializers.ModelSerializer):
     overdue = serializers.SerializerMethodField()
     light = serializers.SerializerMethodField()
     complainant = serializers.SerializerMethodField()
+    receipt = serializers.SerializerMethodField(
+        help_text="The complainant's receipt (tracking code, rating key): only in the "
+        "registration response, and only for a registrar who may read the identity; null "
+        "everywhere else (a named complainant then gets the tracking code by SMS)."
+    )
     # "" until the case is verified / rated: read-only fields lose allow_blank unless declared.
     verification = serializers.ChoiceField(Verification.choices, allow_blank=True, read_only=True)
     satisfaction = serializers.ChoiceField(Satisfaction.choices, allow_blank=True, read_only=True)
@@ -106,7 +122,6 @@ class ComplaintSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "number",
-            "tracking_code",
             "status",
             "channel",
             "type",
@@ -154,6 +169,7 @@ class ComplaintSerializer(serializers.ModelSerializer):
             "closed_at",
             "express_reported_at",
             "updated_at",
+            "receipt",
         ]
         read_only_fields = fields
 
@@ -174,6 +190,16 @@ class ComplaintSerializer(serializers.ModelSerializer):
     def get_complainant(self, obj) -> dict:
         return complainant_block(obj, self.context["request"].user)
 
+    @extend_schema_field(ReceiptSerializer(allow_null=True))
+    def get_receipt(self, obj) -> dict | None:
+        return self.context.get("receipt")
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not policies.reads_internal(self.context["request"].user, instance):
+            data["sla_override_reason"] = ""  # an internal note (policies.reads_internal)
+        return data
+
 
 class TimelineEventSerializer(serializers.ModelSerializer):
     class Meta:
@@ -181,8 +207,18 @@ class TimelineEventSerializer(serializers.ModelSerializer):
         fields = ["id", "at", "action", "actor_name", "from_status", "to_status", "note", "public"]
 
 
+def registration_receipt(user, complaint: Complaint) -> dict | None:
+    """The complainant secrets, once, in the registration response (docs/SECURITY.md)."""
+    if not can_view_identity(user, complaint):
+        return None
+    return services.receipt_secrets(complaint)
+
+
 class IdentitySerializer(serializers.Serializer):
     anonymous = serializers.BooleanField()
+    tracking_code = serializers.CharField(
+        help_text="A complainant secret: only here (audited) and on the complainant's receipt."
+    )
     name = serializers.CharField(allow_blank=True)
     phone = serializers.CharField(allow_blank=True)
     id_number = serializers.CharField(allow_blank=True)
@@ -190,6 +226,8 @@ class IdentitySerializer(serializers.Serializer):
 
 
 # --- input -------------------------------------------------------------------------------------
+
+
 class ComplainantInputSerializer(serializers.Serializer):
     """Who complained; without a name and a phone the complaint is registered as anonymous."""
 
@@ -457,7 +495,8 @@ class ComplaintListCreate(generics.ListCreateAPIView):
         try:
             with transaction.atomic():
                 complaint = services.complaint_register(actor=user, **serializer.service_kwargs())
-                body = ComplaintSerializer(reload(complaint), context={"request": request}).data
+                context = {"request": request, "receipt": registration_receipt(user, complaint)}
+                body = ComplaintSerializer(reload(complaint), context=context).data
                 if key:
                     IdempotencyKey.objects.create(
                         user=user,
@@ -487,10 +526,14 @@ class ComplaintDetail(generics.RetrieveAPIView):
 
 
 class ComplaintTimeline(APIView):
+    """The timeline; internal notes only for the handling side and the office (policies)."""
+
     @extend_schema(responses=TimelineEventSerializer(many=True))
     def get(self, request, pk: int):
         complaint = selectors.get_complaint(request.user, pk)
-        return Response(TimelineEventSerializer(selectors.timeline(complaint), many=True).data)
+        internal = policies.reads_internal(request.user, complaint)
+        events = selectors.timeline(complaint, public_only=not internal).order_by("at", "id")
+        return Response(TimelineEventSerializer(events, many=True).data)
 
 
 class ComplaintComplainant(APIView):
@@ -516,6 +559,7 @@ class ComplaintComplainant(APIView):
             raise Http404
         data = {
             "anonymous": complaint.anonymous,
+            "tracking_code": complaint.tracking_code,
             **{k: identity.get(k) or "" for k in ("name", "phone", "id_number", "address")},
         }
         if "anonymous" in identity:

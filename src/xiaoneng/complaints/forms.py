@@ -9,11 +9,21 @@ from xiaoneng.core import clock
 from xiaoneng.core.formkit import bootstrap
 from xiaoneng.core.forms_org import UnitChoiceField
 from xiaoneng.core.models import Department, Person, Unit
+from xiaoneng.core.params import ParamError, to_id
 from xiaoneng.core.selectors import people_for
 
 from .models import Category
-from .policies import ID_NUMBER_RE, MAX_CONTENT, PHONE_RE
-from .vocab import Channel, Importance, Matter, Satisfaction, Type, Verification
+from .vocab import (
+    ID_NUMBER_RE,
+    MAX_CONTENT,
+    PHONE_RE,
+    Channel,
+    Importance,
+    Matter,
+    Satisfaction,
+    Type,
+    Verification,
+)
 
 
 def active_units():
@@ -38,8 +48,8 @@ class UnitDepartmentMixin:
         elif self.initial.get(self.unit_field):
             unit_id = getattr(self.initial[self.unit_field], "pk", self.initial[self.unit_field])
         try:
-            unit_id = int(unit_id) if unit_id else None
-        except (TypeError, ValueError):
+            unit_id = to_id(unit_id) if unit_id else None
+        except ParamError:
             unit_id = None
         self.fields["department"].queryset = departments_of(unit_id)
         self.fields[self.unit_field].widget.attrs.update(

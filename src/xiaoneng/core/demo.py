@@ -101,7 +101,15 @@ def load_demo_county(stdout=None) -> bool:
 
 # Each module may ship `<app>/demo.py` with `load_demo(*, now) -> int`; called in this order
 # (complaints first: verified complaints feed the ledger) inside the county's transaction.
-DEMO_MODULES = ("complaints", "rectification", "campaigns", "selfcheck")
+DEMO_MODULES = (
+    "complaints",
+    "rectification",
+    "campaigns",
+    "selfcheck",
+    "inspections",
+    "evaluations",
+    "accountability",
+)
 
 
 def load_module_demos() -> dict[str, int]:

@@ -228,7 +228,20 @@ class RateForm(forms.Form):
     redo = forms.BooleanField(
         label=_("I am not satisfied: please handle my case again"), required=False
     )
+    rating_key = forms.CharField(
+        label=_("Rating key"),
+        max_length=20,
+        required=False,
+        help_text=_("The 8-character rating key printed on your receipt under the tracking code."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, needs_key: bool = False, **kwargs):
+        """``needs_key``: this visitor has not shown a second complainant secret yet (the
+        rating key, or the phone digits of a named case), so the form asks for the key."""
         super().__init__(*args, **kwargs)
+        if needs_key:
+            self.fields["rating_key"].required = True
+        else:
+            del self.fields["rating_key"]
         bootstrap(self)

@@ -31,6 +31,7 @@ from xiaoneng.core.api.fields import (
 from xiaoneng.core.api.files import JobSerializer
 from xiaoneng.core.errors import Forbidden, ValidationFailed
 from xiaoneng.core.files import store_upload
+from xiaoneng.core.params import api_params
 
 from . import deadlines, excel, selectors, services, spotchecks
 from .filters import ORDERING_FIELDS, ItemFilter
@@ -284,12 +285,11 @@ class IssueListCreate(generics.ListCreateAPIView):
 
     def get_queryset(self):
         qs = selectors.issues_for(self.request.user).prefetch_related("people", "files", "items")
-        params = self.request.query_params
-        for key, lookup in (("source", "source"), ("unit", "unit_id"), ("campaign", "campaign_id"),
-                            ("number", "number"), ("severity", "severity")):  # fmt: skip
-            if params.get(key):
-                qs = qs.filter(**{lookup: params[key]})
-        return qs
+        params = api_params(self.request)
+        ids = {"unit_id": params.id("unit"), "campaign_id": params.id("campaign")}
+        params.check()
+        texts = {key: params.raw(key) for key in ("source", "number", "severity")}
+        return qs.filter(**{k: v for k, v in (ids | texts).items() if v})
 
     @extend_schema(request=LedgerIssueCreateSerializer, responses={201: LedgerIssueSerializer})
     def post(self, request, *args, **kwargs):

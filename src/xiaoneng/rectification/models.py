@@ -248,6 +248,8 @@ class Milestone(models.Model):
 
 
 class ProgressUpdate(models.Model):
+    FILES_VIA = "item"  # its evidence files are seen by whoever sees the item
+
     item = models.ForeignKey(RectificationItem, models.CASCADE, related_name="progress_updates")
     text = models.TextField(_("progress"))
     percent = models.PositiveSmallIntegerField(_("progress (%)"))
@@ -269,6 +271,8 @@ class ProgressUpdate(models.Model):
 
 class CloseRequest(models.Model):
     """申请销号 and its verification (核对销号): accepted closes the item, rejected returns it."""
+
+    FILES_VIA = "item"  # its evidence files are seen by whoever sees the item
 
     item = models.ForeignKey(RectificationItem, models.CASCADE, related_name="close_requests")
     summary = models.TextField(_("summary"))

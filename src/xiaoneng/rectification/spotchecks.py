@@ -25,6 +25,7 @@ from xiaoneng.core.services.base import fail, require
 
 from . import services
 from .models import AccountabilityReferral, RectificationItem, SpotCheck, SpotCheckResult
+from .signals import spot_check_failed
 from .vocab import FAILED_RESULTS, ItemStatus, ItemType, SpotResult
 
 MAX_SEED = 2**53
@@ -164,7 +165,7 @@ def spot_check_result(
             RectificationItem.objects.filter(pk=item.pk).update(
                 flagged=True, flag_reason=reason[:500]
             )
-        AccountabilityReferral.objects.create(
+        referral = AccountabilityReferral.objects.create(
             unit=item.responsible_unit,
             item=item,
             spot_check_result=row,
@@ -173,4 +174,5 @@ def spot_check_result(
             created_by=actor,
             created_at=now,
         )
+        spot_check_failed.send(sender=AccountabilityReferral, referral=referral, actor=actor)
     return row

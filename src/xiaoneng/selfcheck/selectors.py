@@ -270,6 +270,17 @@ def compliance(user, *, unit=None, requirements=None) -> list[PersonCompliance]:
     return result
 
 
+def requirements_short(person_id: int, *, on: dt.date) -> int:
+    """How many learning requirements in force on ``on`` the person has not met yet (one query
+    for the requirements, one per requirement in force)."""
+    requirements = LearningRequirement.objects.filter(
+        is_active=True, starts_on__lte=on, ends_on__gte=on
+    )
+    return sum(
+        1 for r in requirements if _measure(r, [person_id]).get(person_id, Decimal(0)) < r.minimum
+    )
+
+
 def compliance_by_unit(rows: list[PersonCompliance]) -> list[UnitCompliance]:
     grouped: dict[int, list[PersonCompliance]] = defaultdict(list)
     units: dict[int, Unit] = {}

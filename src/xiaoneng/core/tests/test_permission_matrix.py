@@ -43,6 +43,20 @@ def job_of_bob(w: m.World):
     )
 
 
+def attachment_a(w: m.World):
+    """A PDF attached (by the office) to unit A's complaint."""
+    from xiaoneng.complaints.tests.test_permission_matrix import complaint_a
+
+    def make():
+        from xiaoneng.core.files import store_bytes
+
+        stored = store_bytes(data=PDF, name="证据.pdf", actor=w.org.alice)
+        complaint_a(w).attachments.add(stored)
+        return stored
+
+    return w.once("attachment_a", make)
+
+
 def a_pdf(w: m.World) -> dict:
     return {"file": SimpleUploadedFile("材料.pdf", PDF, content_type="application/pdf")}
 
@@ -94,6 +108,7 @@ CORE = [
         label="bad password",
     ),
     m.Row("api-token-revoke", m.everyone(403), method="post"),  # only a bearer token revokes
+    m.Row("api-token-revoke-all", m.everyone(200), method="post"),  # one's own tokens only
     m.Row("api-me", m.everyone()),
     m.Row("api-units", m.everyone()),
     m.Row(
@@ -103,8 +118,23 @@ CORE = [
         data=lambda w: {"name": "新分院", "code": "UA9", "parent": w.org.unit_a.pk},
         label="create",
     ),
+    m.Row(
+        "api-units",
+        m.permitted(OFFICE, status=201),  # a top-level unit is the office's (issue #21)
+        method="post",
+        data={"name": "新单位", "code": "TOP9"},
+        label="create top-level",
+    ),
     m.Row("api-unit", m.scoped(), kwargs=UNIT_A_PK),
     m.Row("api-unit", m.scoped(), kwargs=UNIT_A_PK, method="patch", data={"phone": "1"}),
+    m.Row(
+        "api-unit",
+        m.scoped(403, **{OFFICE: 200}),  # activation is the office's (issue #21)
+        kwargs=UNIT_A_PK,
+        method="patch",
+        data={"is_active": False},
+        label="deactivate",
+    ),
     m.Row("api-departments", m.everyone()),
     m.Row(
         "api-departments",
@@ -127,6 +157,9 @@ CORE = [
     m.Row("api-person", m.scoped(), kwargs=PERSON_A_PK, method="patch", data={"phone": "1"}),
     m.Row("api-files", m.everyone(201), method="post", data=a_pdf, extra=MULTIPART),
     m.Row("api-job", {OFFICE: 404, UNIT_A: 200, UNIT_B: 404}, kwargs=pk(job_of_bob)),
+    # Files: whoever sees the object they belong to; another unit gets 404 (issue 21 item 10).
+    m.Row("file", m.scoped(), kwargs=pk(attachment_a)),
+    m.Row("api-file", m.scoped(), kwargs=pk(attachment_a)),
 ]
 
 ROWS = CORE

@@ -20,6 +20,7 @@ from xiaoneng.core.api.fields import (
     files_field,
 )
 from xiaoneng.core.errors import ValidationFailed
+from xiaoneng.core.params import api_params
 
 from .. import selectors, services
 from ..models import (
@@ -230,16 +231,10 @@ class AssignmentViewSet(
     def completion(self, request):
         """Completion per unit in the caller's scope: unit and personal checklists, completed,
         overdue (open past the due date) and the rate in percent."""
-        params = request.query_params
-        errors, values = {}, {}
-        for name in ("campaign_id", "template"):
-            if params.get(name):
-                try:
-                    values[name] = int(params[name])
-                except ValueError:
-                    errors[name] = [_("A whole number is required.")]
-        if errors:
-            raise ValidationFailed(_("Invalid input"), errors=errors)
+        params = api_params(request)
+        values = {name: params.id(name) for name in ("campaign_id", "template")}
+        values = {name: value for name, value in values.items() if value}
+        params.check()
         template = None
         if "template" in values:
             template = ChecklistTemplate.objects.filter(pk=values["template"]).first()

@@ -20,6 +20,7 @@ from xiaoneng.core.api.fields import (
 )
 from xiaoneng.core.errors import ValidationFailed
 from xiaoneng.core.models import Unit
+from xiaoneng.core.params import api_params
 from xiaoneng.core.scope import scoped
 
 from .. import selectors, services
@@ -192,10 +193,12 @@ class LearningRecordViewSet(
         """Each person in scope against each active requirement; ``?by=unit`` sums per unit
         (people, compliant people, rate)."""
         unit = None
-        if request.query_params.get("unit"):
-            try:
-                unit = scoped(request.user, Unit).get(pk=int(request.query_params["unit"]))
-            except (ValueError, Unit.DoesNotExist):
+        params = api_params(request)
+        unit_id = params.id("unit")
+        params.check()
+        if unit_id:
+            unit = scoped(request.user, Unit).filter(pk=unit_id).first()
+            if unit is None:
                 raise ValidationFailed(_("Invalid input"), errors={"unit": [_("Unknown unit.")]})
         rows = selectors.compliance(request.user, unit=unit)
         if request.query_params.get("by") == "unit":
