@@ -204,7 +204,7 @@ def submissions_urge(*, actor, campaign: Campaign) -> int:
     """催报: one click reminds every unit that is late on any deliverable (one message per
     late submission, at most once a day each). Returns the number of late submissions."""
     _manage(actor)
-    from .selectors import late_submissions
+    from ..selectors import late_submissions
 
     day = _today()
     late = list(late_submissions(campaign, day))

@@ -27,7 +27,7 @@ def send_reminders(*, now: datetime | None = None) -> dict[str, int]:
     """Before the deadline (yellow) and at/after it (red): remind the responsible unit's admins
     and person. Dedup keys name the deadline, so a sweep can run any number of times and a new
     deadline (reopened item) reminds again."""
-    from .vocab import OPEN_STATUSES
+    from ..vocab import OPEN_STATUSES
 
     now = now or clock.now()
     sent = {"due_soon": 0, "overdue": 0}
