@@ -1,5 +1,6 @@
-"""Statistics sources of the ledger (see ``reports.registry``): 清零 progress by unit — items
-recorded in the period, how many are closed, open and overdue today, and the closed share."""
+"""Statistics sources of the ledger (see ``core.statistics``): 清零 progress by unit and by
+campaign — items recorded in the period, how many are closed, open and overdue today, and the
+closed share."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.campaigns.models import Campaign
 from xiaoneng.core import clock
-from xiaoneng.reports import registry as stats
+from xiaoneng.core import statistics as stats
 
 from . import selectors
 
@@ -68,7 +69,6 @@ def by_unit(user, params: stats.Params) -> stats.Table:
     )
 
 
-# ledger clearance by campaign (the ledger links to campaigns; the names come from there)
 @stats.source(
     "ledger.by_campaign",
     _("Ledger clearance by campaign"),
@@ -76,13 +76,10 @@ def by_unit(user, params: stats.Params) -> stats.Table:
     group=GROUP,
     chart=stats.Chart("bar", x="campaign", series=("closed", "open"), stack=True),
 )
-def ledger_by_campaign(user, params: stats.Params) -> stats.Table:
+def by_campaign(user, params: stats.Params) -> stats.Table:
     rows = clearance_rows(items(user, params), "campaign")
-    names = dict(
-        Campaign.objects.filter(pk__in=[r["key"] for r in rows if r["key"]]).values_list(
-            "pk", "name"
-        )
-    )
+    ids = [r["key"] for r in rows if r["key"]]
+    names = dict(Campaign.objects.filter(pk__in=ids).values_list("pk", "name"))
     for row in rows:
         row.pop("label")
         row["campaign_id"] = row.pop("key")
