@@ -134,15 +134,3 @@ def light(complaint: Complaint, now: datetime, rules: ComplaintRules | None = No
     if total > 0 and (now - start).total_seconds() * 100 > rules.yellow_elapsed_percent * total:
         return Light.YELLOW
     return Light.GREEN
-
-
-def elapsed_fraction(complaint: Complaint, now: datetime) -> float | None:
-    """How much of (clock start → resolve_by) has passed; None without a resolution deadline."""
-    start = complaint.clock_started_at or complaint.received_at
-    due = complaint.resolve_by
-    if not start or not due:
-        return None
-    total = (due - start).total_seconds()
-    if total <= 0:
-        return 1.0
-    return (now - start).total_seconds() / total

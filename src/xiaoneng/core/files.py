@@ -204,17 +204,6 @@ def store_bytes(
     return stored
 
 
-def files_of(actor, ids: Iterable[int]) -> list[StoredFile]:
-    """The caller's own uploads with these ids; anything else is a validation error."""
-    ids = [int(i) for i in ids]
-    found = {f.pk: f for f in StoredFile.objects.filter(pk__in=ids, uploaded_by=actor)}
-    missing = [i for i in ids if i not in found]
-    if missing:
-        msg = _("Unknown file: %(ids)s") % {"ids": ", ".join(map(str, missing))}
-        raise ValidationFailed(msg, errors={"files": [msg]})
-    return [found[i] for i in ids]
-
-
 # --- who may read a stored file ----------------------------------------------------------------
 def _referrers() -> list[tuple[type, str]]:
     """(model, field) for every model field pointing at StoredFile (FK or many-to-many)."""

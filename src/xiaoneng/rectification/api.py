@@ -6,8 +6,6 @@ Reads go through ``selectors`` (out of scope = 404); writes through ``services``
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from drf_spectacular.extensions import OpenApiSerializerFieldExtension
-from drf_spectacular.plumbing import ResolvedComponent, build_choice_field
 from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
@@ -22,6 +20,7 @@ from rest_framework.views import APIView
 from xiaoneng.campaigns.models import Campaign
 from xiaoneng.complaints.models import Category
 from xiaoneng.core import clock
+from xiaoneng.core.api.choices import NamedChoiceField
 from xiaoneng.core.api.fields import (
     ScopedDepartmentField,
     ScopedPersonField,
@@ -37,65 +36,28 @@ from xiaoneng.core.params import api_params
 from . import deadlines, excel, selectors, services, spotchecks
 from .filters import ORDERING_FIELDS, ItemFilter
 from .models import Issue, ItemEvent, RectificationItem, SpotCheck, SpotCheckResult
-from .vocab import Decision, IssueSource, ItemStatus, ItemType, Light, Severity, SpotResult
+from .vocab import Decision, IssueSource, ItemStatus, ItemType, Severity, SpotResult
 
 
 # --- fields --------------------------------------------------------------------------------------
-class LedgerChoiceField(serializers.ChoiceField):
-    """A choice field with a fixed schema component name, so generic property names (status,
-    type, source, result) never clash with other apps' enums."""
-
-    def __init__(self, choices, *, enum_name: str, **kwargs):
-        self.enum_name = enum_name
-        super().__init__(choices, **kwargs)
-
-
-class LedgerChoiceFieldExtension(OpenApiSerializerFieldExtension):
-    target_class = LedgerChoiceField
-    match_subclasses = True
-
-    def get_name(self) -> str | None:
-        # a field that may also be blank is the component or "" (not the component itself)
-        return None if self.target.allow_blank else self.target.enum_name
-
-    def map_serializer_field(self, auto_schema, direction):
-        schema = build_choice_field(self.target)
-        schema.pop("x-spec-enum-id", None)
-        schema["enum"] = [v for v in schema["enum"] if v not in ("", None)]
-        if not self.target.allow_blank:
-            return schema
-        component = ResolvedComponent(
-            name=self.target.enum_name,
-            type=ResolvedComponent.SCHEMA,
-            schema=schema,
-            object=self.target,
-        )
-        auto_schema.registry.register_on_missing(component)
-        return {"oneOf": [component.ref, {"type": "string", "enum": [""]}]}
-
-
 def source_field(**kw):
-    return LedgerChoiceField(IssueSource.choices, enum_name="LedgerIssueSourceEnum", **kw)
+    return NamedChoiceField(IssueSource.choices, enum_name="LedgerIssueSourceEnum", **kw)
 
 
 def severity_field(**kw):
-    return LedgerChoiceField(Severity.choices, enum_name="LedgerIssueSeverityEnum", **kw)
+    return NamedChoiceField(Severity.choices, enum_name="LedgerIssueSeverityEnum", **kw)
 
 
 def item_type_field(**kw):
-    return LedgerChoiceField(ItemType.choices, enum_name="RectificationItemTypeEnum", **kw)
+    return NamedChoiceField(ItemType.choices, enum_name="RectificationItemTypeEnum", **kw)
 
 
 def item_status_field(**kw):
-    return LedgerChoiceField(ItemStatus.choices, enum_name="RectificationItemStatusEnum", **kw)
-
-
-def light_field(**kw):
-    return LedgerChoiceField(Light.choices, enum_name="RectificationLightEnum", **kw)
+    return NamedChoiceField(ItemStatus.choices, enum_name="RectificationItemStatusEnum", **kw)
 
 
 def spot_result_field(**kw):
-    return LedgerChoiceField(SpotResult.choices, enum_name="SpotCheckResultEnum", **kw)
+    return NamedChoiceField(SpotResult.choices, enum_name="SpotCheckResultEnum", **kw)
 
 
 class LedgerRefSerializer(serializers.Serializer):
@@ -270,7 +232,7 @@ class RectificationCloseRequestSerializer(serializers.Serializer):
 
 
 class RectificationVerifySerializer(serializers.Serializer):
-    decision = LedgerChoiceField(Decision.choices, enum_name="RectificationDecisionEnum")
+    decision = NamedChoiceField(Decision.choices, enum_name="RectificationDecisionEnum")
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 

@@ -11,7 +11,6 @@ from xiaoneng.core.scope import get_scoped_or_404, scoped
 
 from . import deadlines
 from .models import (
-    AccountabilityReferral,
     Issue,
     ItemEvent,
     RectificationItem,
@@ -155,10 +154,6 @@ def spot_checks_for(user) -> QuerySet[SpotCheck]:
 
 def get_spot_check(user, pk) -> SpotCheck:
     return get_scoped_or_404(user, SpotCheck.objects.select_related("created_by"), pk=pk)
-
-
-def referrals_for(user) -> QuerySet[AccountabilityReferral]:
-    return scoped(user, AccountabilityReferral).select_related("unit", "item")
 
 
 def public_items() -> QuerySet[RectificationItem]:

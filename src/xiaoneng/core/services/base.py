@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from .. import audit
 from ..errors import Forbidden, ValidationFailed
-from ..models import Person, Unit, User
+from ..models import Department, Person, Unit, User
 from ..workflow import StateMachine
 
 
@@ -35,6 +35,18 @@ def fail(errors: dict[str, list[str]]) -> None:
     """Raise the collected field errors at once (nothing to raise when there are none)."""
     if errors:
         raise ValidationFailed(_("Please correct the errors below."), errors=errors)
+
+
+def check_department(
+    unit: Unit | None,
+    department: Department | None,
+    errors: dict[str, list[str]],
+    field: str = "department",
+) -> None:
+    """The one "department belongs to the unit" rule (services only: forms and API serializers
+    leave it to the service, whose error lands on the field)."""
+    if unit is not None and department is not None and department.unit_id != unit.pk:
+        errors[field] = [_("This department does not belong to the unit.")]
 
 
 def actor_name(actor: User | None) -> str:

@@ -16,6 +16,7 @@ from xiaoneng.core import audit, clock
 from xiaoneng.core import calendar as work_calendar
 from xiaoneng.core.models import Person, StoredFile, User
 from xiaoneng.core.notify import notify
+from xiaoneng.core.services.base import user_of
 from xiaoneng.rectification import services as ledger
 from xiaoneng.rectification.vocab import Decision, ItemType
 
@@ -88,7 +89,7 @@ def order_issue(
     )
     audit.record("create", order, after=audit.snapshot(order), actor=actor)
     recipients = unit_admins(finding.unit)
-    leader_user = ledger.user_of(leader)
+    leader_user = user_of(leader)
     if leader_user is not None:
         recipients.append(leader_user)
     notify(
@@ -165,7 +166,7 @@ def escalate_overdue(*, now: datetime | None = None) -> int:
         if level <= order.escalation_level:
             continue
         recipients = [*unit_admins(order.unit), *office]
-        leader_user = ledger.user_of(order.responsible_leader)
+        leader_user = user_of(order.responsible_leader)
         if leader_user is not None:
             recipients.append(leader_user)
         if level >= 2:
