@@ -7,15 +7,32 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import audit, clock
+from . import audit, captcha, clock, workhome
+from .auth import needs_captcha
 from .forms import LoginForm
 from .models import Message
 
 
 class LoginView(auth_views.LoginView):
+    """The login form; after repeated failures for the typed user name it shows a captcha."""
+
     template_name = "core/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = context["form"]
+        username = (form.data.get("username") or "")[:150] if form.is_bound else ""
+        if form.is_bound and (form.captcha_required or needs_captcha(username)):
+            context["captcha_image"] = captcha.new_challenge(self.request)
+        return context
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.throttled:
+            response.status_code = 429
+        return response
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -35,13 +52,32 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 @login_required
 def home(request):
-    return render(request, "core/home.html", {"breadcrumbs": []})
+    """The work home: what waits for this user, from every app's providers (core.workhome)."""
+    items = workhome.collect(request.user)
+    return render(
+        request,
+        "core/home.html",
+        {
+            "todo_cards": [i for i in items if i.count],
+            "all_clear": [i for i in items if not i.count],
+            "urgent": [i for i in items if i.rows],
+            "now": clock.now(),
+            "breadcrumbs": [],
+        },
+    )
 
 
 @login_required
 def inbox(request):
-    items = Message.objects.filter(recipient=request.user)[:200]
-    return render(request, "core/inbox.html", {"items": items, "breadcrumbs": [(_("Inbox"), None)]})
+    items = Message.objects.filter(recipient=request.user)
+    unread = request.GET.get("unread") == "1"
+    if unread:
+        items = items.filter(read_at__isnull=True)
+    return render(
+        request,
+        "core/inbox.html",
+        {"items": items[:200], "unread": unread, "breadcrumbs": [(_("Inbox"), None)]},
+    )
 
 
 @login_required
