@@ -31,6 +31,7 @@ from .common import (
     require_unit,
     this_year,
     unit_admins,
+    user_of,
     users_with,
 )
 
@@ -88,7 +89,7 @@ def order_issue(
     )
     audit.record("create", order, after=audit.snapshot(order), actor=actor)
     recipients = unit_admins(finding.unit)
-    leader_user = ledger.user_of(leader)
+    leader_user = user_of(leader)
     if leader_user is not None:
         recipients.append(leader_user)
     notify(
@@ -165,7 +166,7 @@ def escalate_overdue(*, now: datetime | None = None) -> int:
         if level <= order.escalation_level:
             continue
         recipients = [*unit_admins(order.unit), *office]
-        leader_user = ledger.user_of(order.responsible_leader)
+        leader_user = user_of(order.responsible_leader)
         if leader_user is not None:
             recipients.append(leader_user)
         if level >= 2:
