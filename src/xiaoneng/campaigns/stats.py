@@ -1,4 +1,4 @@
-"""Statistics sources of campaigns (see ``reports.registry``): submission completion per
+"""Statistics sources of campaigns (see ``core.statistics``): submission completion per
 campaign — deliverables due in the period (up to today), how many were submitted (on time or
 late, accepted included) and how many are still owed past their due date."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from xiaoneng.reports import registry as stats
+from xiaoneng.core import statistics as stats
 
 from . import selectors
 from .models import Submission

@@ -1,4 +1,4 @@
-"""Statistics sources of the complaint engine (see ``reports.registry``): cases by month,
+"""Statistics sources of the complaint engine (see ``core.statistics``): cases by month,
 channel, category and unit, closure and on-time rates, satisfaction, overdue trend,
 escalations by rung and the units ranked by on-time closure.
 
@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.core import clock
+from xiaoneng.core import statistics as stats
 from xiaoneng.core.scope import scoped
-from xiaoneng.reports import registry as stats
 
 from .models import Category, Complaint, EscalationRule, EscalationStep
 from .vocab import CLOCK_STATUSES, Channel, Satisfaction, Status

@@ -1,12 +1,14 @@
-"""Statistics sources of the ledger (see ``reports.registry``): 清零 progress by unit — items
-recorded in the period, how many are closed, open and overdue today, and the closed share."""
+"""Statistics sources of the ledger (see ``core.statistics``): 清零 progress by unit and by
+campaign — items recorded in the period, how many are closed, open and overdue today, and the
+closed share."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from xiaoneng.campaigns.models import Campaign
 from xiaoneng.core import clock
-from xiaoneng.reports import registry as stats
+from xiaoneng.core import statistics as stats
 
 from . import selectors
 
@@ -64,4 +66,27 @@ def by_unit(user, params: stats.Params) -> stats.Table:
         note=_("The %(n)s units with the most items.") % {"n": UNIT_LIMIT}
         if len(rows) > UNIT_LIMIT
         else "",
+    )
+
+
+@stats.source(
+    "ledger.by_campaign",
+    _("Ledger clearance by campaign"),
+    order=31,
+    group=GROUP,
+    chart=stats.Chart("bar", x="campaign", series=("closed", "open"), stack=True),
+)
+def by_campaign(user, params: stats.Params) -> stats.Table:
+    rows = clearance_rows(items(user, params), "campaign")
+    ids = [r["key"] for r in rows if r["key"]]
+    names = dict(Campaign.objects.filter(pk__in=ids).values_list("pk", "name"))
+    for row in rows:
+        row.pop("label")
+        row["campaign_id"] = row.pop("key")
+        row["campaign"] = (
+            names.get(row["campaign_id"], "") if row["campaign_id"] else str(_("No campaign"))
+        )
+    return stats.Table(
+        columns=[stats.Column("campaign", _("Campaign")), *CLEARANCE_COLUMNS],
+        rows=rows,
     )

@@ -1,4 +1,5 @@
-"""``GET /api/v1/stats`` (the sources the user may see) and ``GET /api/v1/stats/<key>`` (one
+"""``GET /api/v1/stats`` (the sources the user may see; ``?keys=a,b`` or ``?keys=all`` adds
+their tables in one response) and ``GET /api/v1/stats/<key>`` (one
 source's table: columns, rows and the chart it is drawn as), scoped like every read.
 
 Query parameters: ``start`` / ``end`` (YYYY-MM-DD) and ``unit`` (id, that unit and below; out of
@@ -15,8 +16,9 @@ from rest_framework import permissions
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from xiaoneng.core import statistics as registry
+
 from . import params as filters
-from . import registry
 
 PARAMETERS = [
     OpenApiParameter("start", OpenApiTypes.DATE, description="First day of the period"),
@@ -35,28 +37,50 @@ class CanViewStats(permissions.IsAuthenticated):
 
 
 class StatsList(APIView):
+    """The sources the user may see; with ``keys`` (comma-separated, or ``all``) each of those
+    sources' tables too, in one response (what the dashboard page loads)."""
+
     permission_classes = [CanViewStats]
 
-    @extend_schema(operation_id="stats_list", responses=OpenApiTypes.OBJECT)
+    @extend_schema(
+        operation_id="stats_list",
+        parameters=[
+            *PARAMETERS,
+            OpenApiParameter(
+                "keys", OpenApiTypes.STR, description="Sources to include: key,key,… or all"
+            ),
+        ],
+        responses=OpenApiTypes.OBJECT,
+    )
     def get(self, request):
-        return Response(
-            {
-                "sources": [
-                    {
-                        "key": s.key,
-                        "title": str(s.title),
-                        "group": str(s.group),
-                        "chart": {
-                            "type": s.chart.type,
-                            "x": s.chart.x,
-                            "series": list(s.chart.series),
-                            "stack": s.chart.stack,
-                        },
-                    }
-                    for s in registry.sources_for(request.user)
-                ]
+        sources = registry.sources_for(request.user)
+        body: dict = {"sources": [describe(s) for s in sources]}
+        wanted = (request.query_params.get("keys") or "").strip()
+        if wanted:
+            by_key = {s.key: s for s in sources}
+            keys = list(by_key) if wanted == "all" else [k for k in wanted.split(",") if k]
+            if any(k not in by_key for k in keys):
+                raise Http404
+            params = filters.parse(request.user, request.query_params, today=filters.today())
+            body["tables"] = {
+                k: registry.as_json(by_key[k], by_key[k].run(request.user, params), params)
+                for k in keys
             }
-        )
+        return Response(body)
+
+
+def describe(source: registry.Source) -> dict:
+    return {
+        "key": source.key,
+        "title": str(source.title),
+        "group": str(source.group),
+        "chart": {
+            "type": source.chart.type,
+            "x": source.chart.x,
+            "series": list(source.chart.series),
+            "stack": source.chart.stack,
+        },
+    }
 
 
 class StatsSource(APIView):

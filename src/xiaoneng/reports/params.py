@@ -17,8 +17,7 @@ from xiaoneng.core.forms_org import UnitChoiceField
 from xiaoneng.core.models import Unit
 from xiaoneng.core.scope import get_scoped_or_404
 from xiaoneng.core.selectors import unit_choices
-
-from .registry import Params
+from xiaoneng.core.statistics import Params
 
 MAX_DAYS = 366 * 5
 

@@ -14,11 +14,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from xiaoneng.core import statistics as registry
 from xiaoneng.core.errors import ValidationFailed
 from xiaoneng.core.spreadsheet import write_xlsx
 
 from . import params as filters
-from . import registry
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -58,6 +58,7 @@ def dashboard(request):
             }
         )
     title = _("Statistics")
+    keys = ",".join(s["key"] for sources in groups.values() for s in sources)
     return render(
         request,
         "reports/dashboard.html",
@@ -67,6 +68,7 @@ def dashboard(request):
             "error": error,
             "params": params,
             "groups": groups,
+            "batch_url": reverse("api-stats") + "?" + urlencode({**query, "keys": keys}),
             "breadcrumbs": [(title, None)],
         },
     )

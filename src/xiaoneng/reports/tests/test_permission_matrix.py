@@ -24,6 +24,9 @@ ROWS = [
     ),
     m.Row("reports:download", m.everyone(404), kwargs={"key": "no.such"}, label="unknown"),
     m.Row("api-stats", m.everyone()),
+    m.Row("api-stats", m.everyone(), data={"keys": "all"}, label="all tables"),
+    m.Row("api-stats", m.scoped(), data=lambda w: {"keys": "all", **unit_a(w)}, label="unit A"),
+    m.Row("api-stats", m.everyone(404), data={"keys": "no.such"}, label="unknown key"),
     m.Row("api-stats-source", m.everyone(), kwargs={"key": "ledger.by_unit"}),
     m.Row(
         "api-stats-source",

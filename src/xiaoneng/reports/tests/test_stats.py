@@ -9,9 +9,9 @@ import pytest
 from django.http import Http404
 
 from xiaoneng.core import clock
+from xiaoneng.core import statistics as registry
 from xiaoneng.core.errors import ValidationFailed
 from xiaoneng.reports import params as filters
-from xiaoneng.reports import registry
 
 from .fixtures import CST, NOW, complaints
 
@@ -273,3 +273,19 @@ def test_campaign_completion_counts_what_was_due(org):
     ]
     units_a = {org.unit_a.pk, org.unit_a_child.pk}
     assert mine[0]["due"] == sum(1 for s in due if s.unit_id in units_a)
+
+
+def test_one_request_carries_every_table_the_sources_give_one_by_one(org):
+    from rest_framework.test import APIClient
+
+    complaints(org)
+    api = APIClient()
+    api.force_authenticate(org.bob)
+    with clock.frozen_now(NOW):
+        body = api.get("/api/v1/stats", {**PERIOD, "keys": "all"}).json()
+        keys = [s["key"] for s in body["sources"]]
+        assert list(body["tables"]) == keys
+        for key in keys:
+            assert body["tables"][key] == api.get(f"/api/v1/stats/{key}", PERIOD).json()
+        two = api.get("/api/v1/stats", {**PERIOD, "keys": "complaints.rates,ledger.by_unit"})
+    assert list(two.json()["tables"]) == ["complaints.rates", "ledger.by_unit"]

@@ -68,32 +68,48 @@
     return base;
   }
 
-  function load(card) {
+  function show(card, data) {
     var chartEl = card.querySelector(".stats-chart");
-    var tableEl = card.querySelector(".stats-table");
-    var noteEl = card.querySelector(".stats-note");
-    fetch(card.dataset.api, { credentials: "same-origin", headers: { Accept: "application/json" } })
+    buildTable(card.querySelector(".stats-table"), data);
+    card.querySelector(".stats-note").textContent = data.note || "";
+    card.dataset.loaded = "true";
+    if (!data.rows.length) {
+      chartEl.innerHTML = '<div class="text-muted small p-3" data-testid="empty"></div>';
+      chartEl.firstChild.textContent = root.dataset.empty;
+      return;
+    }
+    var chart = window.echarts.init(chartEl, null, { renderer: "canvas" });
+    chart.setOption(option(data));
+    charts.push(chart);
+  }
+
+  function failed(card) {
+    card.dataset.loaded = "failed";
+    card.querySelector(".stats-chart").textContent = root.dataset.failed;
+  }
+
+  function getJSON(url) {
+    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) {
         if (!response.ok) { throw new Error(response.status); }
         return response.json();
-      })
-      .then(function (data) {
-        buildTable(tableEl, data);
-        noteEl.textContent = data.note || "";
-        card.dataset.loaded = "true";
-        if (!data.rows.length) {
-          chartEl.innerHTML = '<div class="text-muted small p-3" data-testid="empty"></div>';
-          chartEl.firstChild.textContent = root.dataset.empty;
-          return;
-        }
-        var chart = window.echarts.init(chartEl, null, { renderer: "canvas" });
-        chart.setOption(option(data));
-        charts.push(chart);
-      })
-      .catch(function () {
-        card.dataset.loaded = "failed";
-        chartEl.textContent = root.dataset.failed;
       });
+  }
+
+  // One request for every chart (?keys=…); a card whose table is missing loads on its own.
+  function loadAll(cards) {
+    getJSON(root.dataset.batch)
+      .then(function (body) {
+        cards.forEach(function (card) {
+          var data = (body.tables || {})[card.dataset.key];
+          if (data) { show(card, data); } else { loadOne(card); }
+        });
+      })
+      .catch(function () { cards.forEach(loadOne); });
+  }
+
+  function loadOne(card) {
+    getJSON(card.dataset.api).then(function (data) { show(card, data); }).catch(function () { failed(card); });
   }
 
   root.querySelectorAll(".stats-card").forEach(function (card) {
@@ -106,7 +122,7 @@
         if (!table) { charts.forEach(function (c) { c.resize(); }); }
       });
     });
-    load(card);
   });
+  loadAll(Array.prototype.slice.call(root.querySelectorAll(".stats-card")));
   window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
 })();

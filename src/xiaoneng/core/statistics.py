@@ -3,7 +3,7 @@
 Each app with figures to show adds a ``stats.py`` module that registers sources::
 
     from django.utils.translation import gettext_lazy as _
-    from xiaoneng.reports import registry as stats
+    from xiaoneng.core import statistics as stats
 
     @stats.source("ledger.by_unit", _("Ledger clearance by unit"), order=50,
                   chart=stats.Chart("bar", x="unit", series=("closed", "open")))
