@@ -1,4 +1,4 @@
-"""Statistics sources of accountability (see ``reports.registry``): cases by unit and the
+"""Statistics sources of accountability (see ``core.statistics``): cases by unit and the
 measures decided in the period, and the year's assessment scores. Cases are the office's,
 纪检监察's and leaders' business, so these need ``accountability.view``."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from xiaoneng.reports import registry as stats
+from xiaoneng.core import statistics as stats
 
 from .models import Assessment, AssessmentScheme, Subject
 from .policies import VIEW, visible_cases

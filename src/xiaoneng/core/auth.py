@@ -108,45 +108,49 @@ class LockoutModelBackend(ModelBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username is None or password is None:
             return None
-        now = clock.now()
         user = User._default_manager.filter(username=username).first()
-
-        def fail(outcome: str, who: User | None = user):
-            if request is not None:
-                request.login_outcome = outcome
+        outcome = self._refusal(request, username, password, user)
+        if request is not None:
+            request.login_outcome = outcome or LoginLog.Outcome.SUCCESS
+        if outcome:
+            who = None if outcome == LoginLog.Outcome.BAD_PASSWORD and user is None else user
             log_login(request, username=username, user=who, outcome=outcome)
             return None
-
-        decision = ip_throttle(request)
-        if not decision.allowed:
-            if request is not None:
-                request.login_retry_after = decision.retry_after
-            return fail(LoginLog.Outcome.THROTTLED)
-        if not getattr(request, "login_captcha_passed", False):
-            wait = retry_delay(recent_failures(username))
-            if wait:
-                if request is not None:
-                    request.login_retry_after = wait
-                return fail(LoginLog.Outcome.THROTTLED)
-        if user is None:
-            User().set_password(
-                password
-            )  # same cost as a real check: no user-name probing by timing
-            ratelimit.hit(LOGIN_IP_SCOPE, ip_key(request))
-            return fail(LoginLog.Outcome.BAD_PASSWORD, None)
-        if user.locked_until and user.locked_until > now:
-            return fail(LoginLog.Outcome.LOCKED)
-        if not user.check_password(password):
-            ratelimit.hit(LOGIN_IP_SCOPE, ip_key(request))
-            return fail(LoginLog.Outcome.BAD_PASSWORD)
-        if not self.user_can_authenticate(user):
-            return fail(LoginLog.Outcome.INACTIVE)
-        if password == settings.DEMO_PASSWORD and not settings.DEMO:
-            return fail(LoginLog.Outcome.DEMO_PASSWORD)
-        if request is not None:
-            request.login_outcome = LoginLog.Outcome.SUCCESS
         log_login(request, username=username, user=user, outcome=LoginLog.Outcome.SUCCESS)
         return user
+
+    def _refusal(self, request, username: str, password: str, user: User | None) -> str:
+        """Why this attempt is refused ("" when it succeeds), in the order the rules apply."""
+        wait = self._wait(request, username)
+        if wait:
+            if request is not None:
+                request.login_retry_after = wait
+            return LoginLog.Outcome.THROTTLED
+        if user is None:
+            User().set_password(password)  # same cost as a real check: no name probing by timing
+            ratelimit.hit(LOGIN_IP_SCOPE, ip_key(request))
+            return LoginLog.Outcome.BAD_PASSWORD
+        if user.locked_until and user.locked_until > clock.now():
+            return LoginLog.Outcome.LOCKED
+        if not user.check_password(password):
+            ratelimit.hit(LOGIN_IP_SCOPE, ip_key(request))
+            return LoginLog.Outcome.BAD_PASSWORD
+        if not self.user_can_authenticate(user):
+            return LoginLog.Outcome.INACTIVE
+        if password == settings.DEMO_PASSWORD and not settings.DEMO:
+            return LoginLog.Outcome.DEMO_PASSWORD
+        return ""
+
+    @staticmethod
+    def _wait(request, username: str) -> int:
+        """Seconds to wait: the address's failure budget, then the user name's delay (skipped
+        once the form's captcha was solved)."""
+        decision = ip_throttle(request)
+        if not decision.allowed:
+            return decision.retry_after
+        if getattr(request, "login_captcha_passed", False):
+            return 0
+        return retry_delay(recent_failures(username))
 
 
 class CharacterClassValidator:

@@ -49,8 +49,8 @@ def client_ip(request) -> str | None:
     address not among them is the client. A client cannot choose its bucket by sending the
     header itself: the part it wrote is left of what the proxies appended and never reached.
     """
-    cached = getattr(request, "_xiaoneng_client_ip", False)
-    if cached is not False:
+    if hasattr(request, "_xiaoneng_client_ip"):
+        cached: str | None = request._xiaoneng_client_ip
         return cached
     remote = request.META.get("REMOTE_ADDR") or None
     found = remote

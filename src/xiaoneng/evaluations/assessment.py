@@ -1,4 +1,4 @@
-"""What the annual assessment reads from evaluations (accountability/indicators.py)."""
+"""What the annual assessment reads from evaluations (core/indicators.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.db.models import Avg, Count, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from xiaoneng.accountability.indicators import Figure, condition, source, year_bounds
+from xiaoneng.core.indicators import Figure, condition, source, year_bounds
 
 from .models import Subject
 

@@ -11,12 +11,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from xiaoneng.core import audit, clock
+from xiaoneng.core import indicators as registry
 from xiaoneng.core.errors import Conflict, ValidationFailed
 from xiaoneng.core.models import Unit, User
 from xiaoneng.core.services.base import require_permission
 from xiaoneng.core.workflow import StateMachine
 
-from .. import indicators as registry
 from ..models import Adjustment, Assessment, AssessmentLine, AssessmentScheme, Indicator, VetoRule
 from ..seeddata import INDICATORS, VETOES, as_decimal
 from ..vocab import Grade, SchemeStatus, ScoreRule, worse_grade

@@ -1,6 +1,7 @@
 """Issue #21 item 4: deeply nested or oversized bodies are refused with problem+json, never 500."""
 
 import json
+import re
 
 import pytest
 from django.test import Client, RequestFactory
@@ -142,3 +143,35 @@ def test_views_declare_limits_by_decorator_or_attribute():
     as_view.view_class = View
     assert declared_limit(view) == 10
     assert declared_limit(as_view) == 20
+
+
+# --- the kind: every route of the project, signed in or not -------------------------------------
+CONVERTER = re.compile(r"<(?:(\w+):)?(\w+)>")
+
+
+def concrete_routes() -> list[str]:
+    from xiaoneng.core.testing_matrix import iter_patterns
+
+    routes = set()
+    for _name, route, _conf in iter_patterns():
+        if "^" in route or "(?P" in route:  # regex routes (admin internals, Open311 formats)
+            continue
+        routes.add(CONVERTER.sub(lambda m: "1" if m.group(1) == "int" else "x", route))
+    return sorted(routes)
+
+
+def test_every_route_refuses_deep_json_before_its_view_runs(org):
+    """Issue #21 item 4, the kind: no route, public or staff, reaches a parser with it."""
+    routes = concrete_routes()
+    assert len(routes) > 100
+    office = Client()
+    office.force_login(org.alice)
+    wrong = []
+    for client in (Client(), office):
+        for route in routes:
+            response = post_raw(client, route, DEEP_SMALL)
+            if response.status_code not in (400, 413) or not response["Content-Type"].startswith(
+                "application/problem+json"
+            ):
+                wrong.append(f"{route}: {response.status_code}")
+    assert wrong == []
