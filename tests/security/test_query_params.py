@@ -184,3 +184,34 @@ def test_an_unexpected_api_error_answers_problem_json(org, monkeypatch):
     client.force_login(org.alice)
     body = _problem(client.get(reverse("api-me")), status=500)
     assert body["status"] == 500 and "unexpected" not in str(body)
+
+
+# --- control characters (PostgreSQL refuses NUL in text) ----------------------------------------
+def test_nul_in_a_query_parameter_is_a_problem_in_the_api_and_ignored_on_pages(api_as, office, org):
+    body = _problem(api_as(org.alice).get(reverse("api-issues"), {"number": "\x00"}))
+    assert "number" in body["errors"]
+    response = office.get(reverse("complaints:queue"), {"number": "a\x00"})
+    assert response.status_code == 200
+    assert list(response.context["messages"])
+
+
+def test_nul_in_open311_lists_is_a_400(client, org):
+    response = client.get("/open311/v2/requests.json", {"service_code": "a\x00"})
+    assert response.status_code == 400
+    response = client.get("/open311/v2/requests.json", {"service_request_id": "\x00"})
+    assert response.status_code == 400
+
+
+def test_nul_in_a_path_or_a_body_is_refused(api, client, org):
+    assert client.get("/public/track/%00/").status_code == 404
+    response = api.post(
+        reverse("public-complaint-create"),
+        data='{"category": "\\u0000", "content": "窗口态度差。"}',
+        content_type="application/json",
+    )
+    _problem(response)
+    form = "content=a%00&title=x"
+    response = client.post(
+        "/public/submit/", form, content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 400

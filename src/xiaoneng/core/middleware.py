@@ -1,10 +1,12 @@
 import contextlib
 import ipaddress
+import re
 import uuid
 from functools import lru_cache
 
 from django.conf import settings
-from django.http import JsonResponse
+from django.contrib import messages
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -134,3 +136,75 @@ class PasswordChangeRequiredMiddleware:
                     return _password_change_problem()
                 return redirect("password_change")
         return self.get_response(request)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_BODY_TYPES = ("application/json", "application/x-www-form-urlencoded")
+
+
+def _bad_request_problem(errors: dict[str, list[str]]) -> JsonResponse:
+    body = {
+        "type": "about:blank",
+        "title": _("Invalid input"),
+        "status": 400,
+        "detail": _("Control characters are not allowed."),
+        "errors": errors,
+    }
+    return JsonResponse(
+        body,
+        status=400,
+        content_type="application/problem+json",
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+class ControlCharacterMiddleware:
+    """NUL and other control characters never reach a query (PostgreSQL refuses NUL in text,
+    and no person types them): in the path → 404; in a query parameter → 400 problem+json in
+    the API, the parameter ignored with a message on pages; in a form or JSON body → 400."""
+
+    api_prefixes = ("/api/", "/open311/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _CONTROL.search(request.path):
+            raise Http404
+        api = request.path.startswith(self.api_prefixes)
+        bad = [
+            key
+            for key, values in request.GET.lists()
+            if _CONTROL.search(key) or any(_CONTROL.search(v) for v in values)
+        ]
+        message = _("Control characters are not allowed.")
+        if bad and api:
+            return _bad_request_problem({_CONTROL.sub("?", k)[:40]: [message] for k in bad})
+        if bad:
+            query = request.GET.copy()
+            for key in bad:
+                query.pop(key, None)
+            query._mutable = False
+            request.GET = query
+            messages.warning(request, message)
+        if request.method in ("POST", "PUT", "PATCH") and self._body_has_control(request):
+            if api:
+                return _bad_request_problem({"body": [message]})
+            return HttpResponseBadRequest(message)
+        return self.get_response(request)
+
+    @staticmethod
+    def _body_has_control(request) -> bool:
+        content_type = request.content_type or ""
+        if content_type not in _BODY_TYPES:
+            return False  # uploads: files are checked by core.files
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return False
+        if not length or length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+            return False
+        body = request.body
+        if content_type == "application/json":
+            return b"\x00" in body or b"\\u0000" in body
+        return b"\x00" in body or b"%00" in body

@@ -122,6 +122,20 @@ def to_instant_or_date(raw: Any) -> datetime | date:
 TRUE, FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def to_text(raw: Any, *, max_length: int = 200) -> str:
+    """Free text (a search, a number, a code): no control characters (PostgreSQL refuses NUL in
+    text), at most ``max_length`` characters."""
+    text = str(raw).strip()
+    if _CONTROL.search(text):
+        raise ParamError(_("Control characters are not allowed."))
+    if len(text) > max_length:
+        raise ParamError(_("At most %(n)d characters.") % {"n": max_length})
+    return text
+
+
 def to_bool(raw: Any) -> bool:
     text = str(raw).strip().lower()
     if text in TRUE:
@@ -173,6 +187,9 @@ class Params:
     def raw(self, name: str) -> str:
         value = self.data.get(name, "")
         return "" if value is None else str(value).strip()
+
+    def text(self, name: str, default: str = "", *, max_length: int = 200) -> str:
+        return self.parse(name, to_text, default, max_length=max_length)
 
     def parse(self, name: str, parser: Callable[..., T], default: Any = None, **kwargs) -> T | Any:
         text = self.raw(name)

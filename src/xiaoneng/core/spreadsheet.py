@@ -23,7 +23,7 @@ import math
 import re
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -212,7 +212,7 @@ def _cell(ref: str, value: Any, style: int = 0) -> str:
     return text_cell(ref, value, style)
 
 
-def _sheet_xml(sheet: Sheet, on_row=None) -> Iterator[str]:
+def _sheet_xml(sheet: Sheet, on_row=None) -> Generator[str, None, int]:
     """The worksheet XML in chunks; rows counted into the generator's return value."""
     letters = [column_letter(i) for i in range(max(len(sheet.header), 64))]
 

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from xiaoneng.complaints.vocab import Channel
 from xiaoneng.core import clock, ratelimit
 from xiaoneng.core.errors import ApplicationError
-from xiaoneng.core.params import ParamError, to_instant
+from xiaoneng.core.params import ParamError, to_instant, to_text
 
 from . import formats, selectors, services
 from .models import Open311Key
@@ -75,7 +75,9 @@ def requests_view(request, fmt: str):
 
 
 def _split(value: str | None) -> list[str]:
-    return [part.strip() for part in (value or "").split(",") if part.strip()]
+    """A comma-separated list; control characters (NUL) make it unusable (ParamError)."""
+    text = to_text(value or "", max_length=10_000)
+    return [part.strip() for part in text.split(",") if part.strip()]
 
 
 def _instant(value: str) -> datetime | None:
@@ -87,6 +89,13 @@ def _instant(value: str) -> datetime | None:
 
 
 def _list(request, fmt: str):
+    try:
+        return _list_checked(request, fmt)
+    except ParamError as exc:
+        return formats.errors(fmt, 400, [str(exc)])
+
+
+def _list_checked(request, fmt: str):
     qs = selectors.requests_qs()
     ids = _split(request.GET.get("service_request_id"))
     if ids:  # "This overrides all other arguments."

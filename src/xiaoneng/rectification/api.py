@@ -325,8 +325,8 @@ class IssueListCreate(generics.ListCreateAPIView):
         qs = selectors.issues_for(self.request.user).prefetch_related("people", "files", "items")
         params = api_params(self.request)
         ids = {"unit_id": params.id("unit"), "campaign_id": params.id("campaign")}
+        texts = {key: params.text(key) for key in ("source", "number", "severity")}
         params.check()
-        texts = {key: params.raw(key) for key in ("source", "number", "severity")}
         return qs.filter(**{k: v for k, v in (ids | texts).items() if v})
 
     @extend_schema(request=LedgerIssueCreateSerializer, responses={201: LedgerIssueSerializer})

@@ -7,8 +7,6 @@ id outside it is "does not exist", 400); file ids must be files the caller uploa
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.db import transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
@@ -33,7 +31,7 @@ from xiaoneng.core.api.fields import (
 )
 from xiaoneng.core.errors import ValidationFailed
 from xiaoneng.core.models import Unit
-from xiaoneng.core.params import api_params
+from xiaoneng.core.params import ParamError, api_params
 from xiaoneng.core.scope import scoped
 
 from . import periods, selectors, services
@@ -651,23 +649,21 @@ class ActivityViewSet(
     )
     @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def missing(self, request):
-        params = request.query_params
-        errors = {}
-        as_of = period = None
-        try:
-            as_of = dt.date.fromisoformat(params["as_of"]) if params.get("as_of") else None
-        except ValueError:
-            errors["as_of"] = [_("Use YYYY-MM-DD.")]
-        if params.get("period"):
-            period = params["period"]
-            try:
-                periods.bounds(period)
-            except (ValueError, IndexError):
-                errors["period"] = [_("Use YYYY-MM or YYYY-Qn.")]
-        if errors:
-            raise ValidationFailed(_("Invalid input"), errors=errors)
+        params = api_params(request)
+        as_of = params.date("as_of")
+        period = params.parse("period", _period)
+        params.check()
         rows = selectors.missing_occurrences(as_of=as_of, period=period, user=request.user)
         return Response(MissingSerializer(rows, many=True).data)
+
+
+def _period(text: str) -> str:
+    """A reporting period (YYYY-MM or YYYY-Qn) for ``?period=``."""
+    try:
+        periods.bounds(text)
+    except (ValueError, IndexError, OverflowError):
+        raise ParamError(_("Use YYYY-MM or YYYY-Qn.")) from None
+    return text
 
 
 class ActivityRecordSerializer(serializers.ModelSerializer):
