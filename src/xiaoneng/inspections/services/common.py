@@ -9,25 +9,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xiaoneng.core import clock
-from xiaoneng.core.errors import Forbidden, ValidationFailed
+from xiaoneng.core.errors import Forbidden
 from xiaoneng.core.models import Unit, User
 from xiaoneng.core.scope import scope_for
-from xiaoneng.core.services.base import require_permission, require_writable
+from xiaoneng.core.services.base import fail, require, user_of
+from xiaoneng.core.services.base import unit_admins as core_unit_admins
 
 from ..models import InspectionSequence
 
+__all__ = ["fail", "require", "user_of"]  # re-exported for the services here
+
 ORDER_PREFIX = "DB"  # 督办单
 BULLETIN_KIND = "BG"  # 曝光通报
-
-
-def require(actor: User | None, code: str) -> None:
-    require_permission(actor, code)
-    require_writable(actor)
-
-
-def fail(errors: dict[str, list[str]]) -> None:
-    if errors:
-        raise ValidationFailed(_("Please correct the errors below."), errors=errors)
 
 
 def text(value, field: str, errors: dict, *, required: bool = True, limit: int = 10000) -> str:
@@ -69,9 +62,8 @@ def users_with(code: str) -> list[User]:
 
 
 def unit_admins(unit: Unit) -> list[User]:
-    return list(
-        User.objects.filter(is_active=True, roles__code="unit_admin", person__unit=unit).distinct()
-    )
+    """Who answers for a unit's inspection results: its users who manage its ledger."""
+    return core_unit_admins(unit, permission="rectification.manage")
 
 
 def link(name: str, pk: int) -> str:

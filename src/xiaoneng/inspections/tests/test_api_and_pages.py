@@ -215,3 +215,66 @@ def test_the_list_page_query_count_is_bounded(
     client = _client(org.alice)
     with django_assert_max_num_queries(25):
         assert client.get(reverse("inspections:list")).status_code == 200
+
+
+def test_the_office_plans_and_draws_on_the_pages(org, squad, template):
+    client = _client(org.alice)
+    response = client.post(reverse("inspections:plan-new"), {
+        "name": "专项督查", "kind": "special", "starts_on": "2026-04-01", "ends_on": "2026-04-30",
+        "template": template.pk, "units": [org.unit_a.pk, org.unit_b.pk], "unit_count": "1",
+        "inspector_pool": [squad.ins_bureau.person.pk, squad.ins_a.person.pk],
+        "inspector_count": "1"})  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:2000]
+    plan_url = response["Location"]
+    drawn = client.post(plan_url + "draw/", {"seed": "77"})
+    assert drawn.status_code == 302
+    page = client.get(plan_url).content.decode()
+    assert "77" in page and page.count('data-testid="plan-visit"') == 1
+    again = client.post(plan_url + "draw/", {"seed": "78"}, follow=True)
+    assert "alert" in again.content.decode()  # refused with a message, not a crash
+
+
+def test_order_reply_and_verification_on_the_pages(org, squad, visit_a):
+    finding = _finding(squad, visit_a, severity="severe")
+    order = finding.order
+    bob = _client(org.bob)
+    page = bob.get(reverse("inspections:order", args=[order.pk])).content.decode()
+    assert 'data-testid="reply-form"' in page
+    refused = bob.post(reverse("inspections:order-reply", args=[order.pk]), {"reply": "已整改"},
+                       follow=True)  # fmt: skip
+    assert "至少" in refused.content.decode() or "evidence" in refused.content.decode()
+    bob.post(reverse("inspections:order-reply", args=[order.pk]),
+             {"reply": "已整改", "files": [png_upload()]})  # fmt: skip
+    order.refresh_from_db()
+    assert order.status == "replied"
+    alice = _client(org.alice)
+    assert 'data-testid="reply-form"' not in alice.get(
+        reverse("inspections:order", args=[order.pk])).content.decode()  # fmt: skip
+    alice.post(reverse("inspections:order-verify", args=[order.pk]), {"decision": "reject",
+                                                                      "reason": "佐证不足"})  # fmt: skip
+    order.refresh_from_db()
+    assert order.status == "returned" and order.verify_reason == "佐证不足"
+
+
+def test_bulletin_approval_on_the_pages_ticks_names(org, squad, visit_a, leader_user):
+    finding = _finding(squad, visit_a, people=[org.dave.person])
+    _publish(org, squad, visit_a)
+    alice = _client(org.alice)
+    response = alice.post(reverse("inspections:bulletin-new"), {
+        "title": "曝光", "period_start": "2026-01-01", "period_end": "2026-12-31",
+        "findings": [finding.pk]})  # fmt: skip
+    assert response.status_code == 302
+    url = response["Location"]
+    pk = int(url.rstrip("/").split("/")[-1])
+    action = lambda name: reverse("inspections:bulletin-action", args=[pk, name])  # noqa: E731
+    alice.post(action("submit"))
+    leader = _client(leader_user)
+    entry = services.bulletins.Bulletin.objects.get(pk=pk).entries.get()
+    leader.post(action("approve"), {"entries": [entry.pk], "names": [entry.pk]})
+    alice.post(action("publish"))
+    html = Client().get(reverse("inspections_public:bulletin", args=[pk])).content.decode()
+    assert org.dave.person.name in html
+    bob = _client(org.bob)
+    bob.post(action("respond"), {"unit": org.unit_a.pk, "kind": "pledge", "speaker": "甲院长",
+                                 "text": "立即整改"})  # fmt: skip
+    assert entry.bulletin.responses.get().kind == "pledge"
