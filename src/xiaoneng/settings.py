@@ -266,7 +266,10 @@ SITE_URL = os.environ.get("XIAONENG_SITE_URL", "http://127.0.0.1:8000").rstrip("
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"one_line_client_errors": {"()": "xiaoneng.core.logfilters.OneLineClientErrors"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A refused request (403/400) is one line, not a traceback; 5xx keep theirs.
+    "loggers": {"django.request": {"filters": ["one_line_client_errors"]}},
     "root": {
         "handlers": ["console"],
         "level": os.environ.get("LOG_LEVEL", "WARNING" if TESTING else "INFO"),

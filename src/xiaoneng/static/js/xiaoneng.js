@@ -1,0 +1,64 @@
+/* Site behaviour without inline script (the pages are served under a CSP without 'unsafe-inline').
+ *
+ *   data-autosubmit         on a <select>/<input>: submit its form when the value changes
+ *   data-confirm="text"     on a <form>: ask before submitting; on a submit button: ask before
+ *                           that button submits (the text says who will be notified)
+ *   data-print              on a button: print the page
+ *   data-back               on a link: go back in history when there is one (else follow href)
+ *   data-tree-filter="#id"  on an <input>: filter the options of the <select> #id by the typed text
+ */
+(function () {
+  "use strict";
+
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (el.matches && el.matches("[data-autosubmit]") && el.form) {
+      if (el.form.requestSubmit) { el.form.requestSubmit(); } else { el.form.submit(); }
+    }
+  });
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-confirm]:not(form)");
+    if (button && !window.confirm(button.getAttribute("data-confirm"))) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      return;
+    }
+    if (button && button.form) { button.form.dataset.confirmed = "1"; }
+    var printer = event.target.closest && event.target.closest("[data-print]");
+    if (printer) { event.preventDefault(); window.print(); return; }
+    var back = event.target.closest && event.target.closest("[data-back]");
+    if (back && window.history.length > 1 && document.referrer) {
+      event.preventDefault();
+      window.history.back();
+    }
+  }, true);
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.dataset.confirmed) { delete form.dataset.confirmed; return; }
+    var text = form.getAttribute("data-confirm");
+    if (text && !window.confirm(text)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  }, true);
+
+  document.addEventListener("input", function (event) {
+    var input = event.target;
+    var target = input.matches && input.getAttribute("data-tree-filter");
+    if (!target) { return; }
+    var select = document.querySelector(target);
+    if (!select) { return; }
+    var needle = input.value.trim().toLowerCase();
+    var first = null;
+    Array.prototype.forEach.call(select.options, function (option) {
+      var hit = !needle || !option.value || option.text.toLowerCase().indexOf(needle) !== -1;
+      option.hidden = !hit;
+      if (hit && option.value && first === null) { first = option; }
+    });
+    if (needle && first && select.selectedOptions.length && select.selectedOptions[0].hidden) {
+      first.selected = true;
+    }
+  });
+})();
