@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.core.forms_org import UnitChoiceField as UnitChoice
 from xiaoneng.core.forms_org import UnitMultipleChoiceField as UnitsChoice
+from xiaoneng.core.formtools import polish
 from xiaoneng.core.models import Unit
 
 from .models import CampaignTemplate, KeyTaskProgress
@@ -26,6 +27,7 @@ def bootstrap(form: forms.BaseForm) -> forms.BaseForm:
         if form.is_bound and name in form.errors:
             css += " is-invalid"
         widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+    polish(form)
     return form
 
 

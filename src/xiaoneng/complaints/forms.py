@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.core import clock
 from xiaoneng.core.forms_org import UnitChoiceField
+from xiaoneng.core.formtools import polish
 from xiaoneng.core.models import Department, Person, Unit
 from xiaoneng.core.selectors import people_for
 
@@ -28,6 +29,7 @@ def bootstrap(form: forms.BaseForm, *, small: bool = False) -> forms.BaseForm:
         if form.is_bound and name in form.errors:
             css += " is-invalid"
         widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+    polish(form)
     return form
 
 

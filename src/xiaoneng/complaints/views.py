@@ -26,11 +26,12 @@ from django.views.decorators.http import require_GET, require_POST
 from xiaoneng.core import audit, clock
 from xiaoneng.core import calendar as work_calendar
 from xiaoneng.core.errors import Conflict, Forbidden, ValidationFailed
+from xiaoneng.core.vocabulary import action_label
 
 from . import escalation, forms, selectors, services, sla
 from .api import COMPLAINT_RELATED, can_view_identity, is_overdue
 from .filters import ComplaintFilter
-from .models import Complaint
+from .models import Complaint, EscalationStep
 from .views_duplicates import duplicate_context
 from .vocab import Importance, Light, Status
 from .workflow import MACHINE, NON_TRANSITIONS
@@ -632,14 +633,18 @@ EVENT_LABELS = {
     "merge": gettext_lazy("Merged into another case"),
     "merge_in": gettext_lazy("Duplicate merged into this case"),
     "dismiss_duplicate": gettext_lazy("Duplicate suggestion dismissed"),
+    **dict(EscalationStep.Kind.choices),
 }
+SYSTEM_ACTOR_NAME = "系统"  # what the escalation sweep stores as the actor of its steps
 
 
 def labelled_timeline(complaint: Complaint) -> list:
     events = list(selectors.timeline(complaint))
     for event in events:
-        event.label = EVENT_LABELS.get(event.action, event.action)
+        event.label = EVENT_LABELS.get(event.action) or action_label(event.action)
         event.to_label = STATUS_LABELS.get(event.to_status, event.to_status)
+        if event.actor_id is None and event.actor_name == SYSTEM_ACTOR_NAME:
+            event.actor_name = ""  # the template says 系统 / System in the reader's language
     return events
 
 

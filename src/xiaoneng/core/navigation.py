@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 Rule = None | str | tuple[str, ...] | Callable[[object], bool]
 
@@ -46,9 +47,7 @@ COMPLAINTS = _any(
 )
 LEDGER = _any("rectification.manage", "rectification.verify")
 CAMPAIGNS = _any("campaign.manage", "campaign.submit")
-DASHBOARD = _any(
-    "complaint.dispatch", "rectification.verify", "campaign.manage", "campaign.submit"
-)
+DASHBOARD = _any("complaint.dispatch", "rectification.verify", "campaign.manage", "campaign.submit")
 ORG_READ = _any("org.manage", "users.manage")
 SYSTEM = _any(
     "org.manage",
@@ -79,8 +78,8 @@ MODULES: list[tuple] = [
         SYSTEM,
         [
             (_("Units"), "org:units", ORG_READ),
-            (_("Departments"), "org:departments", ORG_READ),
-            (_("People"), "org:people", ORG_READ),
+            (pgettext_lazy("menu", "Departments"), "org:departments", ORG_READ),
+            (pgettext_lazy("menu", "People"), "org:people", ORG_READ),
             (_("Import organisation"), "org:import", "org.import"),
             (_("Working-day calendar"), "org:calendar", _any("calendar.manage", "org.manage")),
             (_("Login log"), "org:loginlog", "loginlog.view"),

@@ -20,7 +20,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from . import audit, clock, importing, selectors
@@ -371,7 +371,7 @@ def department_detail(request, pk: int):
 
 # --- people ----------------------------------------------------------------------------------------
 PERSON_COLUMNS = [
-    Col("name", gettext_lazy("Name"), ("name",)),
+    Col("name", pgettext_lazy("person", "Name"), ("name",)),
     Col("employee_no", gettext_lazy("Employee number"), ("employee_no",)),
     Col("unit", gettext_lazy("Unit"), ("unit__path", "id")),
     Col("departments", gettext_lazy("Departments")),

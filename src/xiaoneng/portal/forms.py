@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.complaints.vocab import Satisfaction, Type
 from xiaoneng.core.files import PUBLIC_ALLOWED, max_bytes, sniff
+from xiaoneng.core.formtools import polish
 from xiaoneng.core.models import Department, Unit
 from xiaoneng.core.widgets import FastSelect
 
@@ -31,6 +32,7 @@ def bootstrap(form: forms.BaseForm) -> forms.BaseForm:
             css += " is-invalid"
         if not isinstance(widget, forms.RadioSelect):
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+    polish(form)
     return form
 
 

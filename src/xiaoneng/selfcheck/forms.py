@@ -5,8 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from xiaoneng.campaigns.fields import CampaignIdField
 from xiaoneng.core.forms_org import UnitChoiceField as UnitField
 from xiaoneng.core.forms_org import UnitMultipleChoiceField as UnitsField
+from xiaoneng.core.formtools import polish
 from xiaoneng.core.models import Person, Unit
 from xiaoneng.core.scope import scoped
 
@@ -36,6 +38,7 @@ def bootstrap(form: forms.BaseForm) -> forms.BaseForm:
         if form.is_bound and name in form.errors:
             css += " is-invalid"
         widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+    polish(form)
     return form
 
 
@@ -89,7 +92,7 @@ class AssignForm(forms.Form):
         Person.objects.none(), required=False, label=_("People")
     )
     due_on = forms.DateField(label=_("Due date"), widget=DATE)
-    campaign_id = forms.IntegerField(required=False, min_value=1, label=_("Campaign"))
+    campaign_id = CampaignIdField()
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -137,7 +140,7 @@ class CommitmentForm(forms.Form):
     person_consents = forms.BooleanField(
         required=False, label=_("The person agrees to be named publicly")
     )
-    campaign_id = forms.IntegerField(required=False, min_value=1, label=_("Campaign"))
+    campaign_id = CampaignIdField()
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,8 +13,16 @@ pytestmark = [pytest.mark.django_db, pytest.mark.urls("xiaoneng.core.tests.urls_
 EXPECTED = {
     # status: (url, Chinese heading, English heading)
     400: ("/test-errors/400/", "请求无法处理", "The request could not be understood"),
-    403: ("/test-errors/403/", "您没有权限打开此页面", "You do not have permission to open this page"),
-    404: ("/no-such-page/", "页面不存在或不在您的数据范围内", "This page does not exist or is outside"),
+    403: (
+        "/test-errors/403/",
+        "您没有权限打开此页面",
+        "You do not have permission to open this page",
+    ),
+    404: (
+        "/no-such-page/",
+        "页面不存在或不在您的数据范围内",
+        "This page does not exist or is outside",
+    ),
     500: ("/test-errors/500/", "服务器出错了", "Something went wrong on our side"),
 }
 

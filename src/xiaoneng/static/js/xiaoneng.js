@@ -5,7 +5,7 @@
  *                           that button submits (the text says who will be notified)
  *   data-print              on a button: print the page
  *   data-back               on a link: go back in history when there is one (else follow href)
- *   data-tree-filter="#id"  on an <input>: filter the options of the <select> #id by the typed text
+ *   data-searchable         on a <select>: a search box above it filters its options
  */
 (function () {
   "use strict";
@@ -44,21 +44,43 @@
     }
   }, true);
 
-  document.addEventListener("input", function (event) {
-    var input = event.target;
-    var target = input.matches && input.getAttribute("data-tree-filter");
-    if (!target) { return; }
-    var select = document.querySelector(target);
-    if (!select) { return; }
-    var needle = input.value.trim().toLowerCase();
+  // Selects with data-searchable (the unit tree) get a search box: typing hides the options
+  // that do not contain the text and selects the first match.
+  function filterOptions(select, text) {
+    var needle = text.trim().toLowerCase();
     var first = null;
     Array.prototype.forEach.call(select.options, function (option) {
       var hit = !needle || !option.value || option.text.toLowerCase().indexOf(needle) !== -1;
       option.hidden = !hit;
       if (hit && option.value && first === null) { first = option; }
     });
-    if (needle && first && select.selectedOptions.length && select.selectedOptions[0].hidden) {
+    if (needle && first && !select.multiple && (!select.value || select.selectedOptions[0].hidden)) {
       first.selected = true;
     }
-  });
+  }
+
+  function enhance(root) {
+    var selects = (root || document).querySelectorAll("select[data-searchable]:not([data-enhanced])");
+    Array.prototype.forEach.call(selects, function (select) {
+      select.setAttribute("data-enhanced", "1");
+      var box = document.createElement("input");
+      box.type = "search";
+      box.className = "form-control form-control-sm mb-1 select-search";
+      box.placeholder = select.getAttribute("data-search-placeholder") || "";
+      box.setAttribute("aria-label", box.placeholder);
+      box.setAttribute("data-testid", "select-search-" + (select.name || ""));
+      box.addEventListener("input", function () { filterOptions(select, box.value); });
+      box.addEventListener("keydown", function (event) {
+        if (event.key === "Enter") { event.preventDefault(); }
+      });
+      select.parentNode.insertBefore(box, select);
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { enhance(document); });
+  } else {
+    enhance(document);
+  }
+  document.addEventListener("htmx:afterSwap", function (event) { enhance(event.target); });
 })();
