@@ -20,7 +20,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from xiaoneng.core import audit, clock
@@ -406,6 +406,7 @@ class ActionSpec:
     form: type
     permissions: tuple[str, ...]
     style: str = "outline-primary"
+    confirm: str = ""  # asked before submitting: the action notifies other people
 
 
 ACTIONS = [
@@ -434,7 +435,16 @@ ACTIONS = [
         "outline-danger",
     ),
     ActionSpec(
-        "sign", "sign", gettext_lazy("Sign for"), forms.EmptyForm, ("complaint.handle",), "primary"
+        "sign",
+        "sign",
+        gettext_lazy("Sign for"),
+        forms.EmptyForm,
+        ("complaint.handle",),
+        "primary",
+        gettext_lazy(
+            "Sign for this case? The efficiency office sees that your unit has taken it over "
+            "and the handling deadline starts now."
+        ),
     ),
     ActionSpec(
         "send-back",
@@ -443,12 +453,21 @@ ACTIONS = [
         forms.ReasonForm,
         ("complaint.handle",),
         "outline-warning",
+        gettext_lazy(
+            "Send this case back to the efficiency office? The office is notified and "
+            "dispatches it again."
+        ),
     ),
     ActionSpec(
         "assign", "assign", gettext_lazy("Assign handler"), forms.AssignForm, ("complaint.handle",)
     ),
     ActionSpec(
-        "reply", "reply", gettext_lazy("Reply"), forms.ReplyForm, ("complaint.handle",), "success"
+        "reply",
+        "reply",
+        pgettext_lazy("complaint action", "Reply"),
+        forms.ReplyForm,
+        ("complaint.handle",),
+        "success",
     ),
     ActionSpec(
         "pause",
@@ -578,6 +597,7 @@ def available_actions(user, complaint: Complaint, *, bound: dict | None = None) 
                 "segment": spec.segment,
                 "label": spec.label,
                 "style": spec.style,
+                "confirm": spec.confirm,
                 "form": form,
                 "url": reverse("complaints:action", args=[complaint.pk, spec.segment]),
                 "open": bool(bound and spec.segment in bound),
