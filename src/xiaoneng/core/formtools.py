@@ -31,6 +31,11 @@ def empty_label_for(form: forms.BaseForm, field: forms.Field) -> str:
 def polish(form: forms.BaseForm) -> forms.BaseForm:
     for field in form.fields.values():
         widget = field.widget
+        if (
+            not isinstance(field, forms.ModelChoiceField)
+            and getattr(field, "empty_label", None) == DASHES
+        ):
+            field.empty_label = empty_label_for(form, field)  # django-filter's ChoiceField
         if isinstance(field, forms.ModelChoiceField):
             if field.empty_label == DASHES or (
                 field.empty_label is None
