@@ -51,6 +51,15 @@ def polish(form: forms.BaseForm) -> forms.BaseForm:
                     (value, empty_label_for(form, field) if label == DASHES else label)
                     for value, label in choices
                 ]
+        if (
+            isinstance(widget, forms.Select)
+            and not isinstance(field, forms.ModelChoiceField)
+            and any(label == DASHES for _value, label in list(widget.choices))
+        ):  # the widget keeps its own copy of the choices
+            widget.choices = [
+                (value, empty_label_for(form, field) if label == DASHES else label)
+                for value, label in list(widget.choices)
+            ]
         if isinstance(widget, forms.NullBooleanSelect) and is_filter_form(form):
             widget.choices = [
                 (value, _("All") if value in ("", "unknown") else label)
