@@ -83,8 +83,47 @@ def action_label(code: str) -> str:
     return str(label) if label is not None else str(_("Other action"))
 
 
+# Fields models declare without a verbose name of their own.
+COMMON_FIELDS = {
+    "id": _("ID"),
+    "created_at": _("Created at"),
+    "created_by": _("Created by"),
+    "updated_at": _("Updated at"),
+    "updated_by": _("Updated by"),
+    "reviewed_by": _("Reviewed by"),
+    "reviewed_at": _("Reviewed at"),
+    "at": _("Time"),
+    "actor": _("Actor"),
+    "user": _("User"),
+    "person": _("Person"),
+    "complaint": _("Complaint"),
+    "item": _("Rectification item"),
+    "year": _("Year"),
+    "kind": _("Type"),
+    "level": _("Level"),
+    "reason": _("Reason"),
+    "from_status": _("Status before"),
+    "to_status": _("Status after"),
+    "requested_by": _("Requested by"),
+    "requested_at": _("Requested at"),
+    "decided_by": _("Decided by"),
+    "decided_at": _("Decided at"),
+    "approved": _("Approved"),
+    "decision_reason": _("Reason for the decision"),
+    "uploaded_by": _("Uploaded by"),
+    "answered_by": _("Answered by"),
+    "submitted_by": _("Submitted by"),
+    "reported_by": _("Reported by"),
+    "checked_by": _("Checked by"),
+    "author": _("Author"),
+}
+
+
 def field_label(object_type: str, field: str) -> str:
     """A model field's verbose name ("complaints.complaint", "resolve_by" → 办结时限)."""
+    base = field.removesuffix("_id")
+    if field in COMMON_FIELDS or base in COMMON_FIELDS:
+        return str(COMMON_FIELDS.get(field) or COMMON_FIELDS[base])
     try:
         model = apps.get_model(object_type)
         return str(model._meta.get_field(field).verbose_name)
