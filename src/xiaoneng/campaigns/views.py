@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,6 +26,8 @@ from . import excel, forms, selectors, services
 from .models import Submission
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+PAGE_SIZE = 20
 
 
 def _crumbs(*items):
@@ -48,7 +51,8 @@ def _guard(call):
 @login_required
 def campaign_list(request):
     user = request.user
-    rows = list(selectors.campaigns_for(user))
+    page = Paginator(selectors.campaigns_for(user), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
     for row in rows:
         row.current = selectors.current_phase(selectors.phases_of(row))
     title = _("Campaigns")
@@ -58,6 +62,7 @@ def campaign_list(request):
         {
             "title": title,
             "rows": rows,
+            "page": page,
             "may_manage": selectors.may_manage(user),
             "mine": list(selectors.my_open_submissions(user)[:50]),
             "today": selectors.today(),
@@ -270,6 +275,7 @@ def review(request, pk: int):
         .order_by("submitted_at", "id")
         .prefetch_related("files")
     )
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     title = _("Submissions to review")
     return render(
         request,
@@ -277,7 +283,8 @@ def review(request, pk: int):
         {
             "title": title,
             "campaign": campaign,
-            "rows": rows,
+            "rows": page.object_list,
+            "page": page,
             "return_form": forms.bootstrap(forms.ReturnForm()),
             "breadcrumbs": _crumbs(
                 (campaign.name, reverse("campaigns:detail", args=[campaign.pk])), (title, None)

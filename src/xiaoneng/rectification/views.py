@@ -401,12 +401,14 @@ def spot_checks(request):
             messages.success(request, _("Sample %(number)s drawn.") % {"number": check.number})
             return redirect("rectification:spot-check", pk=check.pk)
     forms.bootstrap(form, small=True)
+    page = Paginator(selectors.spot_checks_for(user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "rectification/spot_checks.html",
         {
             "form": form,
-            "checks": selectors.spot_checks_for(user)[:100],
+            "checks": page.object_list,
+            "page": page,
             "title": _("Spot checks"),
             "breadcrumbs": _crumbs((_("Spot checks"), None)),
         },
