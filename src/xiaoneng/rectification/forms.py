@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from xiaoneng.campaigns.fields import CampaignIdField
 from xiaoneng.complaints.forms import bootstrap  # noqa: F401  (the house Bootstrap helper)
 from xiaoneng.complaints.models import Category
 from xiaoneng.core.models import Department, Person, Unit
@@ -141,7 +142,7 @@ class SpotCheckForm(ScopedForm):
     type = forms.ChoiceField(
         label=_("Type"), choices=[("", "—"), *ItemType.choices], required=False
     )
-    campaign = forms.IntegerField(label=_("Campaign"), required=False, min_value=1)
+    campaign = CampaignIdField(empty_label=_("All campaigns"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -32,3 +32,14 @@ def page_query(context, param: str, number) -> str:
     params = context["request"].GET.copy()
     params[param] = number
     return "?" + params.urlencode()
+
+
+@register.filter
+def can(user, codes: str) -> bool:
+    """``{% if user|can:"campaign.submit,campaign.manage" %}``: holds one of the permissions
+    (or a read-only role that reads every module)."""
+    from xiaoneng.core.navigation import reads_widely
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return any(user.has_permission(c.strip()) for c in codes.split(",")) or reads_widely(user)
