@@ -1,4 +1,4 @@
-"""No page shows a raw code: timelines, histories and lists of the demo county (every app), as
+"""No page shows a raw code or a "---------" choice: timelines, histories and lists of the demo county (every app), as
 the office, a hospital and a member of staff see them, contain no ASCII snake_case word and no
 untranslated status value. The complaint timeline carries every event of the escalation ladder."""
 
@@ -132,8 +132,11 @@ def test_no_page_shows_a_raw_code(county, db, username):
         response = client.get(url)
         if response.status_code != 200:
             continue  # out of this user's scope (404) or not theirs (403)
-        text = visible_text(response.content.decode())
+        page = response.content.decode()
+        text = visible_text(page)
         bad = set(SNAKE.findall(text)) | (set(WORD.findall(text)) & codes)
+        if ">---------<" in page:
+            bad.add("---------")  # an empty choice must say what it means (全部 / 请选择…)
         if bad:
             found[url] = bad
     assert found == {}
