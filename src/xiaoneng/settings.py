@@ -45,6 +45,7 @@ DEMO_PASSWORD = "Xiaoneng@2026"
 DEBUG = env_bool("DEBUG", ENV == "dev")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+CSRF_FAILURE_VIEW = "xiaoneng.core.views_errors.csrf_failure"  # the styled 403 page
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -35,7 +35,7 @@ from .forms_org import (
     UnitForm,
 )
 from .models import AuditRecord, CalendarDay, CalendarYear, Department, Person, Unit
-from .scope import get_scoped_or_404
+from .scope import get_scoped_or_404, scope_for
 from .services import org as org_services
 from .services.base import require_writable
 from .services.calendar import calendar_day_remove, calendar_day_set, calendar_year_mark
@@ -414,6 +414,8 @@ def person_detail(request, pk: int):
         "core/org/person_detail.html",
         {
             "person": person,
+            # staff see themselves but not their unit's page: no link that ends in a 404
+            "unit_visible": scope_for(request.user).contains_unit(person.unit),
             "departments": departments.filter(members=person),
             "heads": departments.filter(head=person),
             "oversees": departments.filter(leader_in_charge=person),

@@ -94,3 +94,20 @@ def test_a_server_error_keeps_its_traceback_in_the_log(org, caplog):
         client_for(org.dave, None).get("/test-errors/500/")
     record = next(r for r in caplog.records if r.name == "django.request")
     assert record.exc_info is not None
+
+
+def test_a_refusal_with_a_reason_shows_the_reason(org):
+    response = client_for(org.dave, None).get("/test-errors/403-reason/")
+    assert response.status_code == 403
+    assert "只有效能办可以这样做" in response.content.decode()
+
+
+def test_an_expired_form_gets_the_styled_page_not_djangos(org):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(org.dave)
+    response = client.post("/accounts/logout/")
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "表单已过期" in html
+    assert 'data-status="403"' in html
+    assert "CSRF verification failed" not in html  # Django's own page

@@ -14,6 +14,10 @@ def refused(request):
     raise PermissionDenied
 
 
+def refused_with_reason(request):
+    raise PermissionDenied("只有效能办可以这样做。")
+
+
 def suspicious(request):
     raise SuspiciousOperation("tampered form")
 
@@ -21,6 +25,7 @@ def suspicious(request):
 urlpatterns = [
     path("test-errors/500/", boom),
     path("test-errors/403/", refused),
+    path("test-errors/403-reason/", refused_with_reason),
     path("test-errors/400/", suspicious),
     *site_patterns,
 ]
