@@ -307,7 +307,7 @@ def test_the_audit_log_exports_to_excel(client, org, records):
     client.force_login(org.alice)
     response = client.get(reverse("org:audit"), {"q": "carol", "export": "xlsx"})
     rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
-    assert [r[2] for r in rows[1:]] == ["create"]
+    assert [r[2] for r in rows[1:]] == ["新增"]  # the action as the page names it
 
 
 # --- append-only: no edit or delete anywhere -----------------------------------------------------
