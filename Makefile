@@ -51,9 +51,11 @@ worker: install
 migrate: install
 	XIAONENG_ENV=$${XIAONENG_ENV:-demo} $(XN) migrate
 
+## lint: ruff (rules and format) and mypy (core and every services*/selectors* module, pyproject)
 lint: install
 	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/ruff format --check src tests bench scripts
+	XIAONENG_ENV=test $(BIN)/mypy
 
 fmt: install
 	$(BIN)/ruff format src tests bench scripts

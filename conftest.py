@@ -21,6 +21,15 @@ def _fresh_rule_snapshots():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Rate-limit counters (login throttles, public submissions) live in the cache: each test
+    starts with none, whatever the tests before it did from 127.0.0.1."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _reseed_after_flush(request):
     if not _transactional(request):
         return

@@ -49,6 +49,7 @@ STEPS = {
     "deadlines": "from bench import clocks; clocks.deadlines(mode={mode!r}, db={db!r}, n={deadlines})",
     "sweep": "from bench import clocks; clocks.sweep(mode={mode!r}, db={db!r})",
     "pages": "from bench import pages; pages.bench(mode={mode!r}, db={db!r}, reps={page_reps})",
+    "stats": "from bench import stats; stats.bench(mode={mode!r}, db={db!r}, reps={page_reps})",
     "files": "from bench import files; files.bench(mode={mode!r}, db={db!r}, rows={file_rows})",
     "intake": "from bench import intake; intake.bench(mode={mode!r}, seconds={seconds}, "
     "clients={clients}, workers={workers})",

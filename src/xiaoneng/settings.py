@@ -66,18 +66,25 @@ INSTALLED_APPS = [
     "xiaoneng.selfcheck",
     "xiaoneng.rectification",
     "xiaoneng.campaigns",
+    "xiaoneng.inspections",
+    "xiaoneng.evaluations",
     "xiaoneng.portal",
     "xiaoneng.open311",
+    "xiaoneng.accountability",
+    "xiaoneng.reports",
 ]
 
 MIDDLEWARE = [
+    "xiaoneng.core.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "xiaoneng.core.security.SecurityHeadersMiddleware",
     "xiaoneng.core.middleware_db.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "xiaoneng.core.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "xiaoneng.core.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "xiaoneng.core.bodylimits.RequestBodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -190,6 +197,27 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
+# --- https, HSTS, proxies, CSP (issue #21; README "Running in production") ---------------------
+# Behind nginx: the proxies' addresses or networks. Only from them are X-Forwarded-For (the
+# client address rate limits and logs key on) and X-Forwarded-Proto believed.
+XIAONENG_TRUSTED_PROXIES = env_list("XIAONENG_TRUSTED_PROXIES")
+if XIAONENG_TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("XIAONENG_SSL_REDIRECT", ENV == "production")
+SECURE_HSTS_SECONDS = int(
+    os.environ.get("XIAONENG_HSTS_SECONDS", 365 * 24 * 3600 if ENV == "production" else 0)
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("XIAONENG_HSTS_INCLUDE_SUBDOMAINS", True)
+# Preloading is a commitment made by submitting the domain to the browsers' list; off unless
+# chosen. Django's deploy check reminds of it (security.W021): silenced while it is off.
+SECURE_HSTS_PRELOAD = env_bool("XIAONENG_HSTS_PRELOAD", False)
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+# Content-Security-Policy (core.security): empty = the built-in policy (no inline script).
+XIAONENG_CSP = os.environ.get("XIAONENG_CSP", "")
+XIAONENG_CSP_REPORT_ONLY = env_bool("XIAONENG_CSP_REPORT_ONLY", False)
+
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -220,7 +248,17 @@ if os.environ.get("XIAONENG_S3_BUCKET"):
         },
     }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# JSON request bodies (core.bodylimits): size unless the endpoint declares its own, and depth.
+XIAONENG_JSON_MAX_BYTES = int(os.environ.get("XIAONENG_JSON_MAX_BYTES", 1024 * 1024))
+XIAONENG_JSON_MAX_DEPTH = int(os.environ.get("XIAONENG_JSON_MAX_DEPTH", 32))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
+# Limits of every imported .xlsx, checked on the zip before it is read (core/spreadsheet.py):
+# a small file that unpacks to hundreds of MB of XML ("zip bomb") is refused.
+XLSX_MAX_UNPACKED_BYTES = int(os.environ.get("XIAONENG_XLSX_MAX_UNPACKED_MB", 200)) * 1024 * 1024
+XLSX_MAX_COMPRESSION_RATIO = int(os.environ.get("XIAONENG_XLSX_MAX_COMPRESSION_RATIO", 100))
+XLSX_MAX_ROWS = int(os.environ.get("XIAONENG_XLSX_MAX_ROWS", 200_000))
+XLSX_MAX_COLUMNS = int(os.environ.get("XIAONENG_XLSX_MAX_COLUMNS", 200))
+XLSX_MAX_CELLS = int(os.environ.get("XIAONENG_XLSX_MAX_CELLS", 4_000_000))
 
 # Retention of login and audit logs (days); never less than 180.
 LOG_RETENTION_DAYS = max(180, int(os.environ.get("XIAONENG_LOG_RETENTION_DAYS", 365)))
@@ -245,6 +283,11 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "xiaoneng.core.api.errors.problem_exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "xiaoneng.core.bodylimits.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
@@ -267,9 +310,22 @@ SITE_URL = os.environ.get("XIAONENG_SITE_URL", "http://127.0.0.1:8000").rstrip("
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"one_line_client_errors": {"()": "xiaoneng.core.logfilters.OneLineClientErrors"}},
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    # A refused request (403/400) is one line, not a traceback; 5xx keep theirs.
+    # every record carries the request id (core.context.RequestIdFilter); a refused request
+    # (403/400) is one line, not a traceback (core.logfilters); 5xx keep theirs.
+    "filters": {
+        "request_id": {"()": "xiaoneng.core.context.RequestIdFilter"},
+        "one_line_client_errors": {"()": "xiaoneng.core.logfilters.OneLineClientErrors"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"}
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "plain",
+        }
+    },
     "loggers": {"django.request": {"filters": ["one_line_client_errors"]}},
     "root": {
         "handlers": ["console"],

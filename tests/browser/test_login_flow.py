@@ -31,17 +31,33 @@ def test_it_logs_in_through_the_chinese_login_page_and_shows_the_workbench(
     expect(page.locator("#sidenav")).to_contain_text("投诉举报")
 
 
-def test_it_locks_the_account_after_five_wrong_passwords(page, live_server, org, login):
+def test_it_asks_for_a_captcha_after_five_wrong_passwords(page, live_server, org, login):
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from xiaoneng.core import captcha
+
     for _attempt in range(5):
         login(page, live_server, "dave", "Wrong-pass-1")
         expect(page.get_by_test_id("login-error")).to_have_text("用户名或密码错误。")
+    expect(page.get_by_test_id("captcha-image")).to_be_visible()
 
-    login(page, live_server, "dave", PASSWORD)  # the right password, but too late
-
-    expect(page.get_by_test_id("login-error")).to_contain_text("登录失败次数过多，该账号已被锁定")
+    login(page, live_server, "dave", PASSWORD)  # the right password, but no captcha
+    expect(page.get_by_test_id("login-error")).to_contain_text("请输入图片中的验证码")
     assert page.url.startswith(live_server.url + reverse("login"))
-    page.goto(reverse("home"))
-    assert page.url.startswith(live_server.url + reverse("login")), "locked user got in"
+
+    # The real user types the code and gets in: failures never lock the account.
+    page.goto(live_server.url + reverse("login"))
+    page.locator("#id_username").fill("dave")
+    page.locator("#id_password").fill(PASSWORD)
+    with page.expect_navigation():
+        page.locator("form:has(#id_password) button[type=submit]").click()
+    session_key = next(c["value"] for c in page.context.cookies() if c["name"] == "sessionid")
+    answer = SessionStore(session_key=session_key)[captcha.SESSION_KEY]["answer"]
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("#id_captcha").fill(answer.lower())
+    with page.expect_navigation():
+        page.locator("form:has(#id_password) button[type=submit]").click()
+    assert page.url == live_server.url + reverse("home")
 
 
 def test_it_logs_out(page, live_server, org, login):

@@ -14,6 +14,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from xiaoneng.complaints import services as complaint_services
 from xiaoneng.complaints.models import Category, Complaint, SlaPolicy
 from xiaoneng.portal import captcha
 from xiaoneng.portal.models import ServiceStandard, SupervisionChannel
@@ -115,6 +116,9 @@ def test_an_anonymous_complaint_with_a_photo_is_submitted_and_tracked_on_a_phone
     photo = complaint.attachments.get()
     assert photo.content_type == "image/jpeg" and b"CameraMaker" not in photo.file.read()
     code = page.get_by_test_id("tracking-code").inner_text().strip()
+    # An anonymous receipt also carries the rating key (issue 21: the code alone cannot rate).
+    key = page.get_by_test_id("rating-key").inner_text().strip()
+    assert len(key) == 8 and key != code
     page.screenshot(path=str(artifacts_dir / "portal-phone-receipt.png"), full_page=True)
     assert_fits_the_screen(page)
 
@@ -134,3 +138,26 @@ def test_an_anonymous_complaint_with_a_photo_is_submitted_and_tracked_on_a_phone
     expect(page.get_by_test_id("rate-form")).to_have_count(0)
     assert_fits_the_screen(page)
     page.screenshot(path=str(artifacts_dir / "portal-phone-case.png"), full_page=True)
+
+    # Answered: from this fresh session (tracked with the code alone) the rating needs the key.
+    complaint_services.complaint_accept(complaint=complaint, actor=org.alice)
+    complaint_services.complaint_dispatch(complaint=complaint, actor=org.alice, unit=org.unit_a)
+    complaint_services.complaint_sign(complaint=complaint, actor=org.bob)
+    complaint_services.complaint_reply(
+        complaint=complaint, actor=org.bob, content="已约谈当事护士。"
+    )
+    page.reload()
+    rate = page.get_by_test_id("rate-form")
+    expect(page.get_by_test_id("rating-key-field")).to_be_visible()
+    rate.locator("input[name=satisfaction][value=satisfied]").check()
+    rate.locator("input[name=rating_key]").fill("WRONGKEY")
+    with page.expect_navigation():
+        page.get_by_test_id("rate").click()
+    expect(page.locator("[data-error-for=rating_key]")).to_be_visible()
+    rate = page.get_by_test_id("rate-form")
+    rate.locator("input[name=satisfaction][value=satisfied]").check()
+    rate.locator("input[name=rating_key]").fill(key.lower())
+    with page.expect_navigation():
+        page.get_by_test_id("rate").click()
+    expect(page.get_by_test_id("rated")).to_be_visible()
+    page.screenshot(path=str(artifacts_dir / "portal-phone-rated.png"), full_page=True)

@@ -19,6 +19,7 @@ from rest_framework.response import Response
 
 from xiaoneng.core.api.fields import OwnFileField, ScopedUnitField, files_field
 from xiaoneng.core.errors import ValidationFailed
+from xiaoneng.core.params import api_params
 
 from . import selectors, services
 from .models import (
@@ -369,11 +370,12 @@ class CampaignSubmissionViewSet(
 
     def get_queryset(self):
         qs = selectors.submissions_for(self.request.user).prefetch_related("files")
-        campaign = self.request.query_params.get("campaign")
-        if campaign and campaign.isdigit():
-            qs = qs.filter(requirement__campaign_id=int(campaign))
-        overdue = self.request.query_params.get("overdue")
-        if overdue in {"true", "1"}:
+        params = api_params(self.request)
+        campaign, overdue = params.id("campaign"), params.bool("overdue")
+        params.check()
+        if campaign:
+            qs = qs.filter(requirement__campaign_id=campaign)
+        if overdue:
             qs = qs.filter(selectors.overdue_q())
         return qs
 

@@ -9,19 +9,22 @@ existing targets by 序号; a file exported and imported again changes nothing.
 
 from __future__ import annotations
 
-import io
 import re
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from xiaoneng.core.errors import ValidationFailed
+from xiaoneng.core.spreadsheet import (
+    ImportResult,
+    Sheet,
+    XlsxError,
+    problem_text,
+    read_xlsx,
+    write_workbook,
+)
 
 from . import selectors, services
 from .models import Campaign
@@ -55,21 +58,6 @@ TARGET_COLUMNS = [
     ("是否达标", None),
 ]
 REQUIRED = ("序号", "项目内容", "测评标准")
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-
-
-def _bytes(wb: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
-
-
-def _style_header(ws, row: int, width: int) -> None:
-    for col in range(1, width + 1):
-        cell = ws.cell(row=row, column=col)
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
 def _plain(value: Decimal | None) -> str:
@@ -81,14 +69,8 @@ def _plain(value: Decimal | None) -> str:
 # --- submission matrix ----------------------------------------------------------------------------
 def matrix_workbook(campaign: Campaign, user) -> bytes:
     matrix = selectors.submission_matrix(campaign, user)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _("Submissions")[:31]
-    ws.append([campaign.name])
-    ws["A1"].font = Font(bold=True, size=13)
     header = [_("Unit")] + [f"{r.name}（{r.due_on:%Y-%m-%d}）" for r in matrix.requirements]
-    ws.append(header)
-    _style_header(ws, 2, len(header))
+    rows = []
     for unit, cells in matrix.rows:
         row = [unit.name]
         for cell in cells:
@@ -98,53 +80,54 @@ def matrix_workbook(campaign: Campaign, user) -> bytes:
                 row.append(f"{cell.label}（{cell.done}/{cell.total}）")
             else:
                 row.append(cell.label)
-        ws.append(row)
-    ws.column_dimensions["A"].width = 24
-    for col in range(2, len(header) + 1):
-        ws.column_dimensions[get_column_letter(col)].width = 20
-    detail = wb.create_sheet(_("Detail")[:31])
-    detail.append(
-        [
-            _("Unit"),
-            _("Deliverable"),
-            _("Due date"),
-            _("Status"),
-            _("Submitted at"),
-            _("Reason for return"),
-        ]
-    )
-    _style_header(detail, 1, 6)
+        rows.append(row)
     subs = (
         selectors.submissions_for(user)
         .filter(requirement__campaign=campaign)
         .order_by("unit__sort_order", "unit__code", "due_on", "requirement__sort_order")
     )
-    for sub in subs:
-        detail.append(
+    detail = (
+        [
+            sub.unit.name,
+            sub.requirement.name,
+            sub.due_on,
+            selectors.display_status(sub)[1],
+            sub.submitted_at.strftime("%Y-%m-%d %H:%M") if sub.submitted_at else "",
+            sub.return_reason,
+        ]
+        for sub in subs
+    )
+    sheets = [
+        Sheet(
+            _("Submissions"),
+            header,
+            rows,
+            title=campaign.name,
+            widths=[24] + [20] * (len(header) - 1),
+        ),
+        Sheet(
+            _("Detail"),
             [
-                sub.unit.name,
-                sub.requirement.name,
-                sub.due_on,
-                selectors.display_status(sub)[1],
-                sub.submitted_at.strftime("%Y-%m-%d %H:%M") if sub.submitted_at else "",
-                sub.return_reason,
-            ]
-        )
-    return _bytes(wb)
+                _("Unit"),
+                _("Deliverable"),
+                _("Due date"),
+                _("Status"),
+                _("Submitted at"),
+                _("Reason for return"),
+            ],
+            detail,
+            widths=(24, 24, 12, 10, 17, 30),
+        ),
+    ]
+    return write_workbook(sheets)[0]
 
 
 # --- target table --------------------------------------------------------------------------------------
 def targets_workbook(campaign: Campaign) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "目标分解表"
-    ws.append([f"{campaign.name} 目标分解表"])
-    ws["A1"].font = Font(bold=True, size=13)
-    ws.append([h for h, _a in TARGET_COLUMNS])
-    _style_header(ws, 2, len(TARGET_COLUMNS))
+    rows = []
     for row in selectors.target_rows(campaign):
         t, latest = row.target, row.latest
-        ws.append(
+        rows.append(
             [
                 t.number,
                 t.item,
@@ -160,21 +143,14 @@ def targets_workbook(campaign: Campaign) -> bytes:
                 ("" if latest is None or latest.met is None else ("是" if latest.met else "否")),
             ]
         )
-    for col, width in enumerate([8, 24, 40, 14, 18, 10, 20, 14, 12, 10, 12, 10], start=1):
-        ws.column_dimensions[get_column_letter(col)].width = width
-    return _bytes(wb)
-
-
-@dataclass
-class ImportResult:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    errors: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
+    sheet = Sheet(
+        "目标分解表",
+        [h for h, _a in TARGET_COLUMNS],
+        rows,
+        title=f"{campaign.name} 目标分解表",
+        widths=(8, 24, 40, 14, 18, 10, 20, 14, 12, 10, 12, 10),
+    )
+    return write_workbook([sheet])[0]
 
 
 def _text(value: Any) -> str:
@@ -187,14 +163,11 @@ def _text(value: Any) -> str:
 
 def _read(data: bytes) -> list[tuple[int, tuple]]:
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:
-        msg = _("This is not an Excel (.xlsx) file.")
+        rows = read_xlsx(data)
+        return [(i, tuple(r)) for i, r in enumerate(rows, start=1)]
+    except XlsxError as exc:
+        msg = problem_text(exc, _("This is not an Excel (.xlsx) file."))
         raise ValidationFailed(msg, errors={"file": [msg]}) from exc
-    ws = wb.worksheets[0]
-    rows = [(i, tuple(r)) for i, r in enumerate(ws.iter_rows(values_only=True), start=1)]
-    wb.close()
-    return rows
 
 
 def targets_import(*, actor, campaign: Campaign, data: bytes) -> ImportResult:
@@ -207,17 +180,13 @@ def targets_import(*, actor, campaign: Campaign, data: bytes) -> ImportResult:
         None,
     )
     if header_at is None:
-        result.errors.append(
-            {"row": 1, "column": "序号", "message": _("The heading row is missing.")}
-        )
+        result.error(1, "序号", _("The heading row is missing."))
         return result
     headings = [_text(v) for v in dict(rows)[header_at]]
     index = {h: i for i, h in enumerate(headings) if h}
     for heading in REQUIRED:
         if heading not in index:
-            result.errors.append(
-                {"row": header_at, "column": heading, "message": _("This column is missing.")}
-            )
+            result.error(header_at, heading, _("This column is missing."))
     if result.errors:
         return result
     units = {u.name: u for u in campaign.units.all()}
@@ -233,7 +202,7 @@ def targets_import(*, actor, campaign: Campaign, data: bytes) -> ImportResult:
             continue
 
         def error(column: str, message: str, number=number) -> None:
-            result.errors.append({"row": number, "column": column, "message": message})
+            result.error(number, column, message)
 
         values: dict[str, Any] = {}
         for heading, attr in TARGET_COLUMNS:
@@ -284,11 +253,11 @@ def targets_import(*, actor, campaign: Campaign, data: bytes) -> ImportResult:
             target = existing.get(values["number"])
             if target is None:
                 services.target_create(actor=actor, campaign=campaign, **values)
-                result.created += 1
+                result.add("created")
             else:
                 values.pop("number")
                 if services.target_update(actor=actor, target=target, **values):
-                    result.updated += 1
+                    result.add("updated")
                 else:
-                    result.unchanged += 1
+                    result.add("unchanged")
     return result

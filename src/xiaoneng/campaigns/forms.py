@@ -5,38 +5,12 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from xiaoneng.core.formkit import add_service_errors, bootstrap  # noqa: F401  (forms.* in views)
 from xiaoneng.core.forms_org import UnitChoiceField as UnitChoice
 from xiaoneng.core.forms_org import UnitMultipleChoiceField as UnitsChoice
-from xiaoneng.core.formtools import polish
 from xiaoneng.core.models import Unit
 
 from .models import CampaignTemplate, KeyTaskProgress
-
-
-def bootstrap(form: forms.BaseForm) -> forms.BaseForm:
-    for name, field in form.fields.items():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            css = "form-check-input"
-        elif isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
-            css = ""
-        elif isinstance(widget, forms.Select | forms.SelectMultiple):
-            css = "form-select form-select-sm"
-        else:
-            css = "form-control form-control-sm"
-        if form.is_bound and name in form.errors:
-            css += " is-invalid"
-        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-    polish(form)
-    return form
-
-
-def add_service_errors(form: forms.BaseForm, exc) -> None:
-    if not exc.errors:
-        form.add_error(None, exc.detail)
-    for name, errors in exc.errors.items():
-        for error in errors:
-            form.add_error(name if name in form.fields else None, error)
 
 
 class FromTemplateForm(forms.Form):

@@ -281,35 +281,25 @@ def targets_summary(rows: list[TargetRow]) -> dict[str, int]:
     return {
         "total": len(rows),
         "measured": len(measured),
-        "met": sum(1 for r in measured if r.latest.met),
-        "not_met": sum(1 for r in measured if r.latest.met is False),
+        "met": sum(1 for r in measured if r.latest and r.latest.met),
+        "not_met": sum(1 for r in measured if r.latest and r.latest.met is False),
     }
 
 
-def issue_counts(campaign: Campaign, user) -> dict[str, int] | None:
-    """Issues found and closed for the campaign in the rectification ledger (issues carry a
-    ``campaign_id``; an issue counts as closed when it has items and all are closed). None
-    while the ledger app or that link is absent."""
-    try:
-        from xiaoneng.rectification import models as rect
-    except ImportError:
-        return None
-    issue = getattr(rect, "Issue", None)
-    if issue is None or "campaign_id" not in {f.attname for f in issue._meta.concrete_fields}:
-        return None
-    try:
-        qs = scoped(user, issue).filter(campaign_id=campaign.pk)
-        found = qs.count()
-        closed = (
-            qs.annotate(
-                n_items=Count("items", distinct=True),
-                n_open=Count("items", filter=~Q(items__status="closed"), distinct=True),
-            )
-            .filter(n_items__gt=0, n_open=0)
-            .count()
+def issue_counts(campaign: Campaign, user) -> dict[str, int]:
+    """Issues found and closed for the campaign in the rectification ledger (``Issue.campaign``,
+    read through its reverse relation so this app does not import the ledger); an issue counts as
+    closed when it has items and all are closed."""
+    qs = scoped(user, campaign.ledger_issues.all())
+    found = qs.count()
+    closed = (
+        qs.annotate(
+            n_items=Count("items", distinct=True),
+            n_open=Count("items", filter=~Q(items__status="closed"), distinct=True),
         )
-    except Exception:  # the ledger is built in parallel; never break the campaign page
-        return None
+        .filter(n_items__gt=0, n_open=0)
+        .count()
+    )
     return {"found": found, "closed": closed}
 
 

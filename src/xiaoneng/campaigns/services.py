@@ -12,9 +12,10 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import NoReturn
 
 from django.db import IntegrityError, transaction
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,7 +25,7 @@ from xiaoneng.core.errors import Forbidden, ValidationFailed
 from xiaoneng.core.models import Person, StoredFile, Unit, User
 from xiaoneng.core.notify import notify
 from xiaoneng.core.scope import scope_for
-from xiaoneng.core.services.base import require_permission, require_writable
+from xiaoneng.core.services.base import require_permission, require_writable, unit_admins
 
 from . import standards
 from .models import (
@@ -57,7 +58,7 @@ def _today() -> dt.date:
     return timezone.localdate(clock.now())
 
 
-def _invalid(field: str, message: str):
+def _invalid(field: str, message: str) -> NoReturn:
     raise ValidationFailed(message, errors={field: [message]})
 
 
@@ -71,16 +72,10 @@ def rolled(offset: list[int], year: int) -> dt.date:
     return _date(year + y, m, d)
 
 
-def unit_admins(unit: Unit) -> list[User]:
-    """The users who submit for a unit: campaign.submit, attached to that unit."""
-    users = User.objects.filter(is_active=True, person__unit=unit).select_related("person")
-    return [u for u in users if u.has_permission("campaign.submit")]
-
-
 def _link(name: str, *args) -> str:
     try:
         return reverse(name, args=args)
-    except Exception:
+    except NoReverseMatch:  # a link must never block a write
         return ""
 
 
@@ -139,7 +134,7 @@ def campaign_create(
     chosen = list(units) if units is not None else default_units(issuing_unit)
     campaign.units.set(chosen)
     suffix = "领导小组"
-    room = LeadingGroup._meta.get_field("name").max_length - len(suffix)
+    room = (LeadingGroup._meta.get_field("name").max_length or 0) - len(suffix)
     LeadingGroup.objects.create(
         campaign=campaign,
         # a campaign name may use the whole of its 200 characters; the group's name has no more
@@ -406,7 +401,7 @@ def due_dates(due_on: dt.date, recurrence: str, repeat_until: dt.date | None) ->
         _invalid(
             "repeat_until", _("A recurring deliverable needs an end date after the first due date.")
         )
-    dates = []
+    dates: list[dt.date] = []
     k = 0
     while True:
         if recurrence == Recurrence.WEEKLY:
@@ -530,7 +525,7 @@ def submission_accept(*, actor, submission: Submission) -> Submission:
     notify(
         event="campaigns.submission_accepted",
         dedup_key=f"campaigns:submission:{submission.pk}:accepted",
-        recipients=unit_admins(submission.unit),
+        recipients=unit_admins(submission.unit, permission="campaign.submit"),
         subject=f"【报送】「{submission.requirement.name}」已通过",
         body=f"{submission.requirement.campaign.name}：{submission.unit.name}报送的「{submission.requirement.name}」已审核通过。",
         link=_link("campaigns:submission", submission.pk),
@@ -560,7 +555,7 @@ def submission_return(*, actor, submission: Submission, reason: str) -> Submissi
     notify(
         event="campaigns.submission_returned",
         dedup_key=f"campaigns:submission:{submission.pk}:returned:{now.isoformat()}",
-        recipients=unit_admins(submission.unit),
+        recipients=unit_admins(submission.unit, permission="campaign.submit"),
         subject=f"【报送退回】「{submission.requirement.name}」被退回",
         body=f"退回原因：{reason.strip()}。请修改后重新报送。",
         link=_link("campaigns:submission", submission.pk),
@@ -581,7 +576,7 @@ def submissions_urge(*, actor, campaign: Campaign) -> int:
         notify(
             event="campaigns.submission_urged",
             dedup_key=f"campaigns:submission:{sub.pk}:urge:{day.isoformat()}",
-            recipients=unit_admins(sub.unit),
+            recipients=unit_admins(sub.unit, permission="campaign.submit"),
             subject=f"【催报】「{sub.requirement.name}」已超期（应于 {sub.due_on} 前报送）",
             body=f"{campaign.name}：{sub.unit.name}尚未报送「{sub.requirement.name}」，请尽快报送。",
             link=_link("campaigns:submission", sub.pk),
@@ -607,7 +602,9 @@ def remind(*, now: dt.datetime | None = None) -> dict[str, int]:
             if workcal.working_days_between(day, sub.due_on) > n:
                 continue
             counts["due_soon"] += 1
-            recipients = admins.setdefault(sub.unit_id, unit_admins(sub.unit))
+            recipients = admins.setdefault(
+                sub.unit_id, unit_admins(sub.unit, permission="campaign.submit")
+            )
             counts["queued"] += notify(
                 event="campaigns.submission_due",
                 dedup_key=f"campaigns:submission:{sub.pk}:due:{sub.due_on.isoformat()}",
@@ -618,7 +615,9 @@ def remind(*, now: dt.datetime | None = None) -> dict[str, int]:
             )
         for sub in open_subs.filter(due_on__lt=day):
             counts["overdue"] += 1
-            recipients = admins.setdefault(sub.unit_id, unit_admins(sub.unit))
+            recipients = admins.setdefault(
+                sub.unit_id, unit_admins(sub.unit, permission="campaign.submit")
+            )
             counts["queued"] += notify(
                 event="campaigns.submission_overdue",
                 dedup_key=f"campaigns:submission:{sub.pk}:overdue:{sub.due_on.isoformat()}",

@@ -19,13 +19,13 @@ from django.views.decorators.http import require_POST
 
 from xiaoneng.core.errors import Conflict, Forbidden, ValidationFailed
 from xiaoneng.core.files import store_upload
+from xiaoneng.core.htmlerrors import service_call
 from xiaoneng.core.scope import scope_for
 from xiaoneng.core.selectors import units_for
+from xiaoneng.core.spreadsheet import xlsx_response
 
 from . import excel, forms, selectors, services
 from .models import Submission
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 PAGE_SIZE = 20
 
@@ -35,9 +35,7 @@ def _crumbs(*items):
 
 
 def _xlsx(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
+    return xlsx_response(filename, data)
 
 
 def _guard(call):
@@ -64,11 +62,20 @@ def campaign_list(request):
             "rows": rows,
             "page": page,
             "may_manage": selectors.may_manage(user),
-            "mine": list(selectors.my_open_submissions(user)[:50]),
+            "mine": list(_owed(request, selectors.my_open_submissions(user))[:50]),
+            "owed": request.GET.get("owed", ""),
             "today": selectors.today(),
             "breadcrumbs": [(title, None)],
         },
     )
+
+
+def _owed(request, qs):
+    """?owed=overdue narrows "deliverables my unit owes" to those past their due date (the
+    work home links here)."""
+    if request.GET.get("owed") == "overdue":
+        qs = qs.filter(selectors.overdue_q())
+    return qs
 
 
 @login_required
@@ -83,7 +90,7 @@ def campaign_new(request):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with service_call(request, form=form) as outcome:
             campaign = _guard(
                 lambda: services.campaign_create_from_template(
                     actor=user,
@@ -95,12 +102,10 @@ def campaign_new(request):
                     units=list(data["units"]) or None,
                 )
             )
-        except ValidationFailed as exc:
-            forms.add_service_errors(form, exc)
-        else:
+        if outcome.ok:
             messages.success(request, _("The campaign was created as a draft."))
             return redirect("campaigns:detail", campaign.pk)
-    forms.bootstrap(form)
+    forms.bootstrap(form, small=True)
     title = _("New campaign from a template")
     return render(
         request,
@@ -124,7 +129,7 @@ def campaign_detail(request, pk: int):
     current = selectors.current_phase(phases, today)
     target_rows = selectors.target_rows(campaign)
     group = campaign.groups.filter(unit=None).prefetch_related("members__person").first()
-    progress_form = forms.bootstrap(forms.ProgressForm())
+    progress_form = forms.bootstrap(forms.ProgressForm(), small=True)
     return render(
         request,
         "campaigns/detail.html",
@@ -159,11 +164,9 @@ def campaign_action(request, pk: int, action: str):
     }.get(action)
     if call is None:
         raise Http404
-    try:
+    with service_call(request) as outcome:
         result = _guard(lambda: call(actor=request.user, campaign=campaign))
-    except Conflict as exc:
-        messages.error(request, exc.detail)
-    else:
+    if outcome.ok:
         if action == "urge":
             messages.success(request, _("%(n)d late submissions were reminded.") % {"n": result})
         else:
@@ -249,8 +252,8 @@ def submission_detail(request, pk: int):
             "label": label,
             "may_submit": may_submit and sub.status in ("pending", "returned"),
             "may_review": may_review and sub.status in ("submitted", "late"),
-            "submit_form": forms.bootstrap(submit_form),
-            "return_form": forms.bootstrap(return_form),
+            "submit_form": forms.bootstrap(submit_form, small=True),
+            "return_form": forms.bootstrap(return_form, small=True),
             "files": sub.files.all(),
             "breadcrumbs": _crumbs(
                 (campaign.name, reverse("campaigns:detail", args=[campaign.pk])), (title, None)
@@ -285,7 +288,7 @@ def review(request, pk: int):
             "campaign": campaign,
             "rows": page.object_list,
             "page": page,
-            "return_form": forms.bootstrap(forms.ReturnForm()),
+            "return_form": forms.bootstrap(forms.ReturnForm(), small=True),
             "breadcrumbs": _crumbs(
                 (campaign.name, reverse("campaigns:detail", args=[campaign.pk])), (title, None)
             ),
@@ -303,11 +306,9 @@ def task_progress(request, pk: int):
     form = forms.ProgressForm(request.POST)
     form.fields["unit"].queryset = task.responsible_units.all()
     if form.is_valid():
-        try:
+        with service_call(request):
             _guard(lambda: services.key_task_report(actor=user, task=task, **form.cleaned_data))
             messages.success(request, _("Progress saved."))
-        except ValidationFailed as exc:
-            messages.error(request, exc.detail)
     else:
         messages.error(
             request,
@@ -423,8 +424,8 @@ def targets(request, pk: int):
             "rows": rows,
             "summary": selectors.targets_summary(rows),
             "may_manage": may_manage,
-            "measure_form": forms.bootstrap(measure_form),
-            "import_form": forms.bootstrap(import_form),
+            "measure_form": forms.bootstrap(measure_form, small=True),
+            "import_form": forms.bootstrap(import_form, small=True),
             "import_result": import_result,
             "posted_target": request.POST.get("target", ""),
             "breadcrumbs": _crumbs(

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 
 from django.db import IntegrityError, transaction
 from django.http import Http404
@@ -34,11 +33,13 @@ from xiaoneng.core.errors import Conflict, Forbidden, ValidationFailed
 from xiaoneng.core.models import Department, Person, StoredFile, Unit
 from xiaoneng.core.selectors import people_for
 
-from . import selectors, services, sla
+from . import policies, selectors, services, sla
 from .filters import ORDERING_FIELDS, ComplaintFilter
 from .models import Category, Complaint, ComplaintEvent, IdempotencyKey, SlaPolicy
 from .vocab import (
-    CLOCK_STATUSES,
+    ID_NUMBER_RE,
+    MAX_CONTENT,
+    PHONE_RE,
     Channel,
     Importance,
     Light,
@@ -50,38 +51,10 @@ from .vocab import (
 
 # The wording is part of the API contract (like seeded data), so it is not translated.
 PROTECTED_NOTICE = "投诉人信息已依规保护"
-MAX_CONTENT = 10000
 IDEMPOTENCY_HEADER = "Idempotency-Key"
-
-COMPLAINT_RELATED = (
-    "category",
-    "subject_unit",
-    "subject_department",
-    "subject_person",
-    "unit",
-    "department",
-    "handler",
-    "first_inquiry_person",
-    "sla_policy",
-)
-
-
-def is_overdue(complaint: Complaint, now) -> bool:
-    """The resolution deadline has passed while the clock runs (same rule as ?overdue=true)."""
-    return bool(
-        complaint.status in CLOCK_STATUSES and complaint.resolve_by and complaint.resolve_by < now
-    )
-
-
-def can_view_identity(user, complaint: Complaint) -> bool:
-    """complainant.view, and not a user of the unit complained about or the responsible unit
-    (the rule services.identity_read enforces; PRODUCT.md "Complainant protection")."""
-    if not user.has_permission("complainant.view"):
-        return False
-    if user.is_superuser:
-        return True
-    unit_id = user.person.unit_id if user.person_id else None
-    return unit_id is None or unit_id not in {complaint.subject_unit_id, complaint.unit_id}
+COMPLAINT_RELATED = selectors.COMPLAINT_RELATED
+is_overdue = selectors.is_overdue
+can_view_identity = policies.can_view_identity
 
 
 def complainant_block(complaint: Complaint, user) -> dict:
@@ -115,6 +88,13 @@ class ComplainantBlockSerializer(serializers.Serializer):
     notice = serializers.CharField(allow_blank=True)
 
 
+class ReceiptSerializer(serializers.Serializer):
+    tracking_code = serializers.CharField()
+    rating_key = serializers.CharField(
+        help_text="Needed with the tracking code to rate an anonymous case on the public site."
+    )
+
+
 class ComplaintSerializer(serializers.ModelSerializer):
     category = CategorySerializer()
     subject_unit = RefSerializer()
@@ -128,6 +108,11 @@ class ComplaintSerializer(serializers.ModelSerializer):
     overdue = serializers.SerializerMethodField()
     light = serializers.SerializerMethodField()
     complainant = serializers.SerializerMethodField()
+    receipt = serializers.SerializerMethodField(
+        help_text="The complainant's receipt (tracking code, rating key): only in the "
+        "registration response, and only for a registrar who may read the identity; null "
+        "everywhere else (a named complainant then gets the tracking code by SMS)."
+    )
     # "" until the case is verified / rated: read-only fields lose allow_blank unless declared.
     verification = serializers.ChoiceField(Verification.choices, allow_blank=True, read_only=True)
     satisfaction = serializers.ChoiceField(Satisfaction.choices, allow_blank=True, read_only=True)
@@ -137,7 +122,6 @@ class ComplaintSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "number",
-            "tracking_code",
             "status",
             "channel",
             "type",
@@ -185,6 +169,7 @@ class ComplaintSerializer(serializers.ModelSerializer):
             "closed_at",
             "express_reported_at",
             "updated_at",
+            "receipt",
         ]
         read_only_fields = fields
 
@@ -205,6 +190,16 @@ class ComplaintSerializer(serializers.ModelSerializer):
     def get_complainant(self, obj) -> dict:
         return complainant_block(obj, self.context["request"].user)
 
+    @extend_schema_field(ReceiptSerializer(allow_null=True))
+    def get_receipt(self, obj) -> dict | None:
+        return self.context.get("receipt")
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not policies.reads_internal(self.context["request"].user, instance):
+            data["sla_override_reason"] = ""  # an internal note (policies.reads_internal)
+        return data
+
 
 class TimelineEventSerializer(serializers.ModelSerializer):
     class Meta:
@@ -212,8 +207,18 @@ class TimelineEventSerializer(serializers.ModelSerializer):
         fields = ["id", "at", "action", "actor_name", "from_status", "to_status", "note", "public"]
 
 
+def registration_receipt(user, complaint: Complaint) -> dict | None:
+    """The complainant secrets, once, in the registration response (docs/SECURITY.md)."""
+    if not can_view_identity(user, complaint):
+        return None
+    return services.receipt_secrets(complaint)
+
+
 class IdentitySerializer(serializers.Serializer):
     anonymous = serializers.BooleanField()
+    tracking_code = serializers.CharField(
+        help_text="A complainant secret: only here (audited) and on the complainant's receipt."
+    )
     name = serializers.CharField(allow_blank=True)
     phone = serializers.CharField(allow_blank=True)
     id_number = serializers.CharField(allow_blank=True)
@@ -221,8 +226,6 @@ class IdentitySerializer(serializers.Serializer):
 
 
 # --- input -------------------------------------------------------------------------------------
-PHONE_RE = re.compile(r"^[0-9+\-() ]{3,30}$")
-ID_NUMBER_RE = re.compile(r"^(\d{15}|\d{17}[\dXx])$")
 
 
 class ComplainantInputSerializer(serializers.Serializer):
@@ -492,7 +495,8 @@ class ComplaintListCreate(generics.ListCreateAPIView):
         try:
             with transaction.atomic():
                 complaint = services.complaint_register(actor=user, **serializer.service_kwargs())
-                body = ComplaintSerializer(reload(complaint), context={"request": request}).data
+                context = {"request": request, "receipt": registration_receipt(user, complaint)}
+                body = ComplaintSerializer(reload(complaint), context=context).data
                 if key:
                     IdempotencyKey.objects.create(
                         user=user,
@@ -522,10 +526,14 @@ class ComplaintDetail(generics.RetrieveAPIView):
 
 
 class ComplaintTimeline(APIView):
+    """The timeline; internal notes only for the handling side and the office (policies)."""
+
     @extend_schema(responses=TimelineEventSerializer(many=True))
     def get(self, request, pk: int):
         complaint = selectors.get_complaint(request.user, pk)
-        return Response(TimelineEventSerializer(selectors.timeline(complaint), many=True).data)
+        internal = policies.reads_internal(request.user, complaint)
+        events = selectors.timeline(complaint, public_only=not internal).order_by("at", "id")
+        return Response(TimelineEventSerializer(events, many=True).data)
 
 
 class ComplaintComplainant(APIView):
@@ -551,6 +559,7 @@ class ComplaintComplainant(APIView):
             raise Http404
         data = {
             "anonymous": complaint.anonymous,
+            "tracking_code": complaint.tracking_code,
             **{k: identity.get(k) or "" for k in ("name", "phone", "id_number", "address")},
         }
         if "anonymous" in identity:

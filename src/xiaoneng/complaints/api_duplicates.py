@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from xiaoneng.core.errors import Forbidden
 
-from . import duplicates, selectors
+from . import duplicates, policies, selectors
 from .api import ComplaintSerializer, reload
 from .models import Complaint, DuplicateSuggestion
 from .vocab import Status, SuggestionReason, SuggestionStatus
@@ -81,7 +81,7 @@ class DismissSerializer(serializers.Serializer):
 
 def _office_case(request, pk: int) -> Complaint:
     complaint = selectors.get_complaint(request.user, pk)
-    if not request.user.has_permission("complaint.dispatch"):
+    if not policies.can(request.user, complaint, "merge"):
         raise Forbidden(_("You do not have permission to do this."))
     return complaint
 

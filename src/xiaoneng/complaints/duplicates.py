@@ -28,9 +28,8 @@ from xiaoneng.core import audit, clock
 from xiaoneng.core.errors import Conflict, ValidationFailed
 from xiaoneng.core.models import User
 from xiaoneng.core.notify import outbox_deliver
-from xiaoneng.core.scope import scoped
 
-from . import textsim
+from . import policies, textsim
 from .models import ComplainantIdentity, Complaint, ComplaintPause, DuplicateSuggestion
 from .vocab import OPEN_STATUSES, Status, SuggestionStatus
 
@@ -215,13 +214,12 @@ def complaint_merge(
     """
     from . import services  # services imports this module for intake
 
-    services._require(actor, "complaint.dispatch")
+    policies.require(actor, duplicate, "merge")
     if parent is None:
         _fail("parent", _("This field is required."))
     if parent.pk == duplicate.pk:
         _fail("parent", _("A case cannot be merged into itself."))
-    in_scope = scoped(actor, Complaint).filter(pk__in=[duplicate.pk, parent.pk]).count()
-    if in_scope != 2:
+    if not policies.can(actor, parent, "merge"):
         _fail("parent", _("Select a valid case."))
     # Lock both rows (in a fixed order) so that two opposite merges cannot make a cycle.
     locked = {
@@ -303,7 +301,7 @@ def suggestion_dismiss(
     """Not a duplicate: the office closes the suggestion (complaint.dispatch; audited)."""
     from . import services
 
-    services._require(actor, "complaint.dispatch")
+    policies.require(actor, suggestion.complaint, "dismiss_duplicate")
     now = clock.now()
     reason = (reason or "").strip()
     updated = DuplicateSuggestion.objects.filter(

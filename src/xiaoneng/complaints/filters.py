@@ -2,73 +2,27 @@
 
 Query parameters (API.md): status, unit, category (code), channel, type, overdue (bool), number,
 received_after / received_before (ISO 8601 instant or a date; a date as ``received_before``
-includes that whole day). Ordering is ``?ordering=`` (API) or the sortable columns (pages).
+includes that whole day), due_soon (bool), extension_pending (bool). Ordering is ``?ordering=`` (API) or the sortable columns (pages).
 """
 
 from __future__ import annotations
 
-import re
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 
 import django_filters
 from django import forms
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.core import clock
 from xiaoneng.core.forms_org import UnitChoiceIterator
 from xiaoneng.core.models import Unit
+from xiaoneng.core.params import InstantOrDateFilter
 from xiaoneng.core.widgets import FastSelect
 
 from .models import Category, Complaint
+from .selectors import due_soon_before, extension_pending_q
 from .vocab import CLOCK_STATUSES, Channel, Status, Type
-
-_OFFSET_LOST_IN_QUERY = re.compile(r"^(.*\d) (\d\d:?\d\d)$")
-
-
-class InstantOrDateField(forms.Field):
-    """An ISO 8601 instant or a bare date; a '+08:00' offset whose '+' became a space in a query
-    string (an unencoded URL) is read as meant."""
-
-    default_error_messages = {
-        "invalid": _("Enter a date (YYYY-MM-DD) or a time with offset (2026-09-30T17:00:00+08:00).")
-    }
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        if isinstance(value, datetime | date):
-            return value
-        text = str(value).strip()
-        match = _OFFSET_LOST_IN_QUERY.match(text)
-        if match and "T" in text:
-            text = f"{match.group(1)}+{match.group(2)}"
-        try:
-            if len(text) == 10:
-                return date.fromisoformat(text)
-            parsed = datetime.fromisoformat(text)
-        except ValueError:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
-
-
-class InstantOrDateFilter(django_filters.Filter):
-    field_class = InstantOrDateField
-
-    def __init__(self, *args, end_of_day: bool = False, **kwargs):
-        self.end_of_day = end_of_day
-        super().__init__(*args, **kwargs)
-
-    def filter(self, qs, value):
-        if value in (None, ""):
-            return qs
-        if isinstance(value, date) and not isinstance(value, datetime):
-            day = value + timedelta(days=1) if self.end_of_day else value
-            value = timezone.make_aware(datetime.combine(day, time.min))
-            if self.end_of_day:  # strictly before the next day's midnight
-                return qs.filter(**{f"{self.field_name}__lt": value})
-        return qs.filter(**{f"{self.field_name}__{self.lookup_expr}": value})
 
 
 class UnitFilterField(django_filters.fields.ModelChoiceField):
@@ -90,6 +44,12 @@ def _units(request):
 def overdue_q(now: datetime | None = None) -> Q:
     """Open cases whose resolution deadline has passed while the clock runs."""
     return Q(status__in=CLOCK_STATUSES, resolve_by__lt=now or clock.now())
+
+
+def due_soon_q(now: datetime | None = None) -> Q:
+    """Running cases near their deadline (the yellow light by remaining working days)."""
+    now = now or clock.now()
+    return Q(status__in=CLOCK_STATUSES, resolve_by__gte=now, resolve_by__lte=due_soon_before(now))
 
 
 # ?ordering= in the API (DRF's OrderingFilter); the pages sort by their columns.
@@ -130,6 +90,16 @@ class ComplaintFilter(django_filters.FilterSet):
         label=_("Overdue"),
         widget=django_filters.widgets.BooleanWidget(),
     )
+    due_soon = django_filters.BooleanFilter(
+        method="filter_due_soon",
+        label=_("Due soon"),
+        widget=django_filters.widgets.BooleanWidget(),
+    )
+    extension_pending = django_filters.BooleanFilter(
+        method="filter_extension_pending",
+        label=_("Extension requested"),
+        widget=django_filters.widgets.BooleanWidget(),
+    )
 
     class Meta:
         model = Complaint
@@ -139,3 +109,13 @@ class ComplaintFilter(django_filters.FilterSet):
         if value is None:
             return qs
         return qs.filter(overdue_q()) if value else qs.exclude(overdue_q())
+
+    def filter_due_soon(self, qs, name, value):
+        if value is None:
+            return qs
+        return qs.filter(due_soon_q()) if value else qs.exclude(due_soon_q())
+
+    def filter_extension_pending(self, qs, name, value):
+        if value is None:
+            return qs
+        return qs.filter(extension_pending_q()) if value else qs.exclude(extension_pending_q())

@@ -6,31 +6,24 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.core import clock
+from xiaoneng.core.formkit import bootstrap
 from xiaoneng.core.forms_org import UnitChoiceField
-from xiaoneng.core.formtools import polish
 from xiaoneng.core.models import Department, Person, Unit
+from xiaoneng.core.params import ParamError, to_id
 from xiaoneng.core.selectors import people_for
 
-from .api import ID_NUMBER_RE, MAX_CONTENT, PHONE_RE
 from .models import Category
-from .vocab import Channel, Importance, Matter, Satisfaction, Type, Verification
-
-
-def bootstrap(form: forms.BaseForm, *, small: bool = False) -> forms.BaseForm:
-    """Bootstrap 5 classes on every widget; invalid ones marked after a POST."""
-    for name, field in form.fields.items():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            css = "form-check-input"
-        elif isinstance(widget, forms.Select | forms.SelectMultiple):
-            css = "form-select" + (" form-select-sm" if small else "")
-        else:
-            css = "form-control" + (" form-control-sm" if small else "")
-        if form.is_bound and name in form.errors:
-            css += " is-invalid"
-        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-    polish(form)
-    return form
+from .vocab import (
+    ID_NUMBER_RE,
+    MAX_CONTENT,
+    PHONE_RE,
+    Channel,
+    Importance,
+    Matter,
+    Satisfaction,
+    Type,
+    Verification,
+)
 
 
 def active_units():
@@ -55,8 +48,8 @@ class UnitDepartmentMixin:
         elif self.initial.get(self.unit_field):
             unit_id = getattr(self.initial[self.unit_field], "pk", self.initial[self.unit_field])
         try:
-            unit_id = int(unit_id) if unit_id else None
-        except (TypeError, ValueError):
+            unit_id = to_id(unit_id) if unit_id else None
+        except ParamError:
             unit_id = None
         self.fields["department"].queryset = departments_of(unit_id)
         self.fields[self.unit_field].widget.attrs.update(

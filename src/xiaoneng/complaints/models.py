@@ -141,7 +141,11 @@ class Complaint(models.Model):
     )
 
     number = models.CharField(_("number"), max_length=20, unique=True)
+    # Complainant secrets (docs/SECURITY.md): the tracking code opens public tracking; the rating
+    # key (encrypted, shown only on the receipt) is needed to rate an anonymous case or ask for
+    # a redo from the public side. Neither is ever shown to the unit handling the case.
     tracking_code = models.CharField(_("tracking code"), max_length=32, unique=True)
+    rating_key_enc = models.TextField(_("rating key (encrypted)"), blank=True, editable=False)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     type = models.CharField(_("type"), max_length=20, choices=Type.choices)
     category = models.ForeignKey(

@@ -9,10 +9,10 @@ from django.db.models import Count, Q, QuerySet
 
 from xiaoneng.core import calendar as work_calendar
 from xiaoneng.core import clock
-from xiaoneng.core.scope import get_scoped_or_404, scoped
+from xiaoneng.core.scope import get_scoped_or_404, scope_for, scoped
 
-from .models import Complaint, ComplaintEvent, DuplicateSuggestion
-from .vocab import CLOCK_STATUSES, PublicStatus, Status, SuggestionStatus
+from .models import Complaint, ComplaintEvent, DuplicateSuggestion, ExtensionRequest
+from .vocab import CLOCK_STATUSES, OPEN_STATUSES, PublicStatus, Status, SuggestionStatus
 
 LIST_RELATED = (
     "category",
@@ -25,12 +25,31 @@ LIST_RELATED = (
 )
 # What list pages and the list export show; each join more costs the planner at 2M rows.
 PAGE_RELATED = ("category", "subject_unit", "unit", "department")
+# What the case page and the API detail join.
+COMPLAINT_RELATED = (
+    "category",
+    "subject_unit",
+    "subject_department",
+    "subject_person",
+    "unit",
+    "department",
+    "handler",
+    "first_inquiry_person",
+    "sla_policy",
+)
 UNIT_BUCKETS = ("to_sign", "handling", "due_soon", "overdue")
 
 
 def complaints_for(user, related: tuple[str, ...] = LIST_RELATED) -> QuerySet[Complaint]:
     """Every complaint the user may see (data scope), with `related` joined."""
     return scoped(user, Complaint).select_related(*related)
+
+
+def is_overdue(complaint: Complaint, now) -> bool:
+    """The resolution deadline has passed while the clock runs (same rule as ?overdue=true)."""
+    return bool(
+        complaint.status in CLOCK_STATUSES and complaint.resolve_by and complaint.resolve_by < now
+    )
 
 
 def get_complaint(user, pk) -> Complaint:
@@ -273,4 +292,48 @@ def open_suggestions(user) -> QuerySet[DuplicateSuggestion]:
             "complaint", "candidate", "complaint__subject_unit", "candidate__subject_unit"
         )
         .order_by("-created_at", "-score", "id")
+    )
+
+
+# --- the work home and the leader's list (issue 13) ---------------------------------------------
+def browses_all(user) -> bool:
+    """Whether the user gets the office's filterable list at /complaints/: the office, and
+    roles that only read (no sign-for/handling) with a scope wider than their own records —
+    a bureau leader (全部), the discipline office, an inspector given selected units."""
+    if user.has_permission("complaint.dispatch"):
+        return True
+    if user.has_permission("complaint.handle"):
+        return False
+    scope = scope_for(user)
+    return bool(scope.everything or scope.unit_paths or scope.unit_ids)
+
+
+def extension_pending_q() -> Q:
+    """Cases with an extension request waiting for the office's decision."""
+    waiting = ExtensionRequest.objects.filter(approved__isnull=True).values("complaint_id")
+    return Q(pk__in=waiting)
+
+
+def home_counts(user, *, now: datetime | None = None) -> dict[str, int]:
+    """Everything the office's work home counts about cases in scope, in one query: cases to
+    accept, dispatch, verify, visit and close, near or past their deadline, and cases with an
+    extension request waiting for a decision."""
+    now = now or clock.now()
+    running = Q(status__in=CLOCK_STATUSES)
+    return (
+        scoped(user, Complaint)
+        .filter(status__in=OPEN_STATUSES)  # the status index: closed cases are never read
+        .order_by()
+        .aggregate(
+            to_accept=Count("id", filter=Q(status=Status.REGISTERED)),
+            to_dispatch=Count("id", filter=Q(status=Status.ACCEPTED)),
+            to_verify=Count("id", filter=Q(status=Status.REPLIED)),
+            to_visit=Count("id", filter=Q(status=Status.VERIFIED)),
+            to_close=Count("id", filter=Q(status=Status.VISITED)),
+            due_soon=Count(
+                "id", filter=running & Q(resolve_by__gte=now, resolve_by__lte=due_soon_before(now))
+            ),
+            overdue=Count("id", filter=running & Q(resolve_by__lt=now)),
+            extension_pending=Count("id", filter=extension_pending_q()),
+        )
     )

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -26,10 +26,9 @@ from xiaoneng.core import calendar as work_calendar
 from xiaoneng.core.errors import Conflict, Forbidden, ValidationFailed
 from xiaoneng.core.models import Department, Person, StoredFile, Unit, User
 from xiaoneng.core.notify import outbox_deliver
-from xiaoneng.core.scope import scope_for, scoped
 from xiaoneng.core.services.base import require_permission, require_writable
 
-from . import sla
+from . import policies, sla
 from .models import (
     Category,
     ComplainantIdentity,
@@ -57,6 +56,7 @@ from .workflow import MACHINE, NON_TRANSITIONS
 # Unambiguous alphabet for tracking codes (no 0/O, 1/I/L): 31^12 ≈ 7.9e17 codes.
 TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 TRACKING_LENGTH = 12
+RATING_KEY_LENGTH = 8
 IDENTITY_FIELDS = ("name", "phone", "id_number", "address")
 
 
@@ -64,7 +64,7 @@ IDENTITY_FIELDS = ("name", "phone", "id_number", "address")
 def complaint_link(complaint: Complaint) -> str:
     try:
         return reverse("complaints:detail", args=[complaint.pk])
-    except Exception:  # NoReverseMatch, or a URLconf being edited: a link must never block a write
+    except NoReverseMatch:  # a link must never block a write
         return f"/complaints/{complaint.pk}/"
 
 
@@ -102,6 +102,32 @@ def normalise_phone(value: str) -> str:
 
 def new_tracking_code() -> str:
     return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(TRACKING_LENGTH))
+
+
+def new_rating_key() -> str:
+    """The second complainant secret (31^8 ≈ 8.5e11 keys), shown only on the receipt."""
+    return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(RATING_KEY_LENGTH))
+
+
+def normalise_key(value: str) -> str:
+    """What the complainant typed: upper case, without spaces or dashes."""
+    return re.sub(r"[\s\-]", "", str(value or "")).upper()
+
+
+def rating_key_matches(complaint: Complaint, given: str) -> bool:
+    """The rating key printed on the receipt (constant-time compare; empty never matches)."""
+    expected = crypto.decrypt(complaint.rating_key_enc)
+    given = normalise_key(given)
+    if not expected or not given:
+        return False
+    return secrets.compare_digest(expected.encode(), given.encode())
+
+
+def receipt_secrets(complaint: Complaint) -> dict[str, str]:
+    """The complainant's secrets for a receipt (submit responses and their idempotent replays
+    only; never a staff read): the tracking code and the rating key."""
+    key = getattr(complaint, "rating_key", "") or crypto.decrypt(complaint.rating_key_enc)
+    return {"tracking_code": complaint.tracking_code, "rating_key": key}
 
 
 def next_number(year: int) -> str:
@@ -235,20 +261,19 @@ def _require(actor: User | None, code: str) -> None:
     require_writable(actor)
 
 
-def _require_handler(actor: User | None, complaint: Complaint) -> None:
-    """complaint.handle and the responsible unit (or the case's department/handler) in scope."""
-    _require(actor, "complaint.handle")
+def _allow(actor: User | None, complaint: Complaint, action: str) -> None:
+    """The actor's role on THIS case allows the action (policies.ACTION_ROLES); not mere scope."""
+    policies.require(actor, complaint, action)
+
+
+def _require_handler(actor: User | None, complaint: Complaint, action: str) -> None:
+    """A handling-unit action: the case is dispatched, and the actor handles it (policies)."""
+    if actor is None or not actor.has_permission("complaint.handle"):
+        raise Forbidden(_("You do not have permission to do this."))
     if complaint.unit_id is None:
         # Only registered / accepted / rejected cases have no unit: no unit action fits them.
         raise Conflict(_("This complaint has not been dispatched to a unit."))
-    scope = scope_for(actor)
-    if scope.contains_unit(complaint.unit):
-        return
-    if complaint.department_id and complaint.department_id in scope.department_ids:
-        return
-    if complaint.handler_id and complaint.handler_id == scope.person_id:
-        return
-    raise Forbidden(_("This complaint is not handled by your unit."))
+    policies.require(actor, complaint, action)
 
 
 def _required_text(value: str, field: str, message: str | None = None) -> str:
@@ -295,10 +320,14 @@ def complaint_register(
     complainant: dict[str, Any] | None = None,
     consent_publish: bool = False,
     attachments: list[StoredFile] = (),
+    sms_receipt: bool = False,
 ) -> Complaint:
     """Register a complaint: number, tracking code, protected identity, SLA clock from received_at.
 
     ``actor=None`` is an intake by the system (public channels); staff need complaint.register.
+    A named complainant gets the tracking code by SMS when nobody can hand over the receipt:
+    ``sms_receipt`` (an integrator's intake, e.g. Open311) or a registrar who may not read the
+    identity (docs/SECURITY.md "Complainant secrets and files").
     """
     if actor is not None:
         _require(actor, "complaint.register")
@@ -340,8 +369,10 @@ def complaint_register(
     _fail(errors)
     anonymous = bool(complainant.get("anonymous")) or not (values["name"] or values["phone"])
 
+    rating_key = new_rating_key()
     complaint = Complaint(
         tracking_code=new_tracking_code(),
+        rating_key_enc=crypto.encrypt(rating_key),
         channel=channel,
         type=type,
         category=category,
@@ -374,10 +405,11 @@ def complaint_register(
     complaint.duplicates_pending = True
     complaint.number = next_number(timezone.localtime(now).year)
     complaint.save()
+    complaint.rating_key = rating_key  # for the receipt of this request only; never stored plain
     if attachments:
         complaint.attachments.set(list(attachments))
+    phone = normalise_phone(values["phone"])
     if any(values.values()):
-        phone = normalise_phone(values["phone"])
         ComplainantIdentity.objects.create(
             complaint=complaint,
             name_enc=crypto.encrypt(values["name"]),
@@ -397,8 +429,14 @@ def complaint_register(
         data={"policy": policy.code if policy else None},
     )
     audit.record(
-        "create", complaint, after=audit.snapshot(complaint, exclude=("updated_at",)), actor=actor
+        "create",
+        complaint,
+        after=audit.snapshot(complaint, exclude=("updated_at", "tracking_code", "rating_key_enc")),
+        actor=actor,
     )
+    hidden_from_registrar = actor is not None and not policies.can_view_identity(actor, complaint)
+    if phone and (sms_receipt or hidden_from_registrar):
+        _send_receipt_sms(complaint, phone)
     if importance == Importance.IMPORTANT:
         _express_report(complaint, actor, note="")
     # Possible duplicates for the office (issue 4): found by the worker after commit, so the
@@ -409,18 +447,38 @@ def complaint_register(
     return complaint
 
 
+def _send_receipt_sms(complaint: Complaint, phone: str) -> None:
+    """A named complainant registered by staff who may not see the receipt (e.g. the unit's own
+    complaint desk) gets the tracking code by SMS instead: it never appears on their screen."""
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("Your case %(number)s has been registered.") % {"number": complaint.number}
+        body = _(
+            "Tracking code %(code)s: with it and the last 4 digits of this phone you can follow "
+            "your case on the public site."
+        ) % {"code": complaint.tracking_code}
+    outbox_deliver(
+        [],
+        title=title,
+        body=body,
+        link=_public_tracking_link(),
+        kind="complaint.receipt",
+        dedup_key=f"complaint:{complaint.pk}:receipt",
+        phones=[phone],
+    )
+
+
 # --- office ------------------------------------------------------------------------------------
 @transaction.atomic
 def complaint_accept(*, complaint: Complaint, actor: User, note: str = "") -> Complaint:
     """受理: the office accepts a registered case (public: 已受理)."""
-    _require(actor, "complaint.dispatch")
+    _allow(actor, complaint, "accept")
     return _transition(complaint, "accept", actor, note=note, public=True)
 
 
 @transaction.atomic
 def complaint_reject(*, complaint: Complaint, actor: User, reason: str) -> Complaint:
     """不予受理 with the reason, told once and completely (一次性告知): a public event."""
-    _require(actor, "complaint.dispatch")
+    _allow(actor, complaint, "reject")
     _require_state(complaint, "reject")
     reason = _required_text(reason, "reason", _("Give the reason for not accepting."))
     return _transition(complaint, "reject", actor, note=reason, public=True, reject_reason=reason)
@@ -436,7 +494,7 @@ def complaint_dispatch(
     note: str = "",
 ) -> Complaint:
     """Dispatch to the responsible unit (and department); the unit's admins are told."""
-    _require(actor, "complaint.dispatch")
+    _allow(actor, complaint, "dispatch")
     _require_state(complaint, "dispatch")
     errors: dict[str, list[str]] = {}
     if unit is None or not unit.is_active:
@@ -471,7 +529,7 @@ def complaint_dispatch(
 @transaction.atomic
 def complaint_sign(*, complaint: Complaint, actor: User) -> Complaint:
     """签收: the signer becomes the first-inquiry person and handler (首问负责制)."""
-    _require_handler(actor, complaint)
+    _require_handler(actor, complaint, "sign")
     _require_state(complaint, "sign")
     if not actor.person_id:
         raise ValidationFailed(
@@ -501,7 +559,7 @@ def dispatched_at(complaint: Complaint) -> datetime | None:
 def complaint_send_back(*, complaint: Complaint, actor: User, reason: str) -> Complaint:
     """退单: a wrong unit returns the case with the reason within N working days of dispatch
     (ComplaintRules.send_back_limit_working_days; Shandong 12345 rules: 2). The office re-dispatches."""
-    _require_handler(actor, complaint)
+    _require_handler(actor, complaint, "send_back")
     _require_state(complaint, "send_back")
     reason = _required_text(reason, "reason", _("Give the reason for sending the case back."))
     limit = sla.current_rules().send_back_limit_working_days
@@ -535,7 +593,7 @@ def complaint_send_back(*, complaint: Complaint, actor: User, reason: str) -> Co
 @transaction.atomic
 def complaint_assign(*, complaint: Complaint, actor: User, handler: Person) -> Complaint:
     """Assign the handler: a person of the responsible unit."""
-    _require_handler(actor, complaint)
+    _require_handler(actor, complaint, "assign")
     _require_state(complaint, "assign")
     if handler is None or handler.unit_id != complaint.unit_id or not handler.is_active:
         _fail({"handler": [_("The handler must be a person of the responsible unit.")]})
@@ -552,7 +610,7 @@ def complaint_assign(*, complaint: Complaint, actor: User, handler: Person) -> C
 @transaction.atomic
 def complaint_pause(*, complaint: Complaint, actor: User, reason: str) -> Complaint:
     """Waiting for the complainant stops the clock; the pause is ledgered."""
-    _require_handler(actor, complaint)
+    _require_handler(actor, complaint, "pause")
     _require_state(complaint, "pause")
     reason = _required_text(reason, "reason")
     now = clock.now()
@@ -566,7 +624,7 @@ def complaint_pause(*, complaint: Complaint, actor: User, reason: str) -> Compla
 @transaction.atomic
 def complaint_resume(*, complaint: Complaint, actor: User, note: str = "") -> Complaint:
     """Restart the clock: deadlines still ahead when the pause began move by the paused working time."""
-    _require_handler(actor, complaint)
+    _require_handler(actor, complaint, "resume")
     _require_state(complaint, "resume")
     now = clock.now()
     started = complaint.paused_at or now
@@ -601,7 +659,7 @@ def complaint_request_extension(
     *, complaint: Complaint, actor: User, days: int, reason: str
 ) -> ExtensionRequest:
     """Ask the office for N more working days (at most ComplaintRules.max_extensions granted)."""
-    _require_handler(actor, complaint)
+    _require_handler(actor, complaint, "request_extension")
     _require_state(complaint, "request_extension")
     errors: dict[str, list[str]] = {}
     if not isinstance(days, int) or days < 1:
@@ -637,7 +695,7 @@ def complaint_decide_extension(
     *, complaint: Complaint, actor: User, approve: bool, reason: str = ""
 ) -> ExtensionRequest:
     """The office approves (resolve_by + N working days) or refuses (with a reason) the pending request."""
-    _require(actor, "complaint.dispatch")
+    _allow(actor, complaint, "decide_extension")
     _require_state(complaint, "decide_extension")
     request = (
         ExtensionRequest.objects.filter(complaint=complaint, approved__isnull=True)
@@ -714,7 +772,7 @@ def complaint_reply(
     *, complaint: Complaint, actor: User, content: str, to_supervisor: bool = False
 ) -> Complaint:
     """有访必复: the answer to the complainant (public), optionally recorded to the supervising department."""
-    _require_handler(actor, complaint)
+    _require_handler(actor, complaint, "reply")
     _require_state(complaint, "reply")
     content = _required_text(content, "content")
     _transition(
@@ -757,7 +815,7 @@ def _tell_complainant_replied(complaint: Complaint) -> None:
 def _public_tracking_link() -> str:
     try:
         return reverse("portal:track")
-    except Exception:  # NoReverseMatch when the public site is not installed
+    except NoReverseMatch:  # the public site is not installed
         return ""
 
 
@@ -765,7 +823,7 @@ def _public_tracking_link() -> str:
 @transaction.atomic
 def complaint_verify(*, complaint: Complaint, actor: User, result: str) -> Complaint:
     """属实 / 部分属实 / 不属实 / 无法核实; true or partly true tells the rectification ledger."""
-    _require(actor, "complaint.verify")
+    _allow(actor, complaint, "verify")
     _require_state(complaint, "verify")
     if result not in Verification.values:
         _fail({"result": [_("Select a valid choice.")]})
@@ -783,7 +841,7 @@ def complaint_return_visit(
     *, complaint: Complaint, actor: User, satisfaction: str, note: str = ""
 ) -> Complaint:
     """回访; unsatisfied → 重办: back to handling with a fresh clock from now."""
-    _require(actor, "complaint.verify")
+    _allow(actor, complaint, "return_visit")
     _require_state(complaint, "return_visit")
     if satisfaction not in Satisfaction.values:
         _fail({"satisfaction": [_("Select a valid choice.")]})
@@ -824,7 +882,7 @@ def _restart(complaint: Complaint, actor: User, name: str, *, note: str) -> None
 @transaction.atomic
 def complaint_reopen(*, complaint: Complaint, actor: User, reason: str) -> Complaint:
     """The office reopens a closed (or visited) case: a new handling round with a fresh clock."""
-    _require(actor, "complaint.dispatch")
+    _allow(actor, complaint, "reopen")
     _require_state(complaint, "reopen")
     reason = _required_text(reason, "reason")
     _restart(complaint, actor, "reopen", note=reason)
@@ -834,7 +892,7 @@ def complaint_reopen(*, complaint: Complaint, actor: User, reason: str) -> Compl
 @transaction.atomic
 def complaint_close(*, complaint: Complaint, actor: User, note: str = "") -> Complaint:
     """办结 (public)."""
-    _require(actor, "complaint.dispatch")
+    _allow(actor, complaint, "close")
     return _transition(complaint, "close", actor, note=note, public=True, closed_at=clock.now())
 
 
@@ -844,13 +902,9 @@ def complaint_escalate(*, complaint: Complaint, actor: User, reason: str) -> Com
     """提级管理 by hand: one level up the chain (first inquiry → head → leader in charge → principal)."""
     from . import escalation
 
-    if actor is None or not (
-        actor.has_permission("complaint.handle") or actor.has_permission("complaint.dispatch")
-    ):
-        raise Forbidden(_("You do not have permission to do this."))
-    require_writable(actor)
-    if not scoped(actor, Complaint).filter(pk=complaint.pk).exists():
-        raise Forbidden(_("You do not have permission to do this."))
+    # The office or the handling side only: a registrar of another unit who still sees the case
+    # must not push it up that unit's chain (issue 21 item 7).
+    _allow(actor, complaint, "escalate")
     _require_state(complaint, "escalate")
     reason = _required_text(reason, "reason")
     level = complaint.escalation_level + 1
@@ -940,7 +994,7 @@ def _express_report(complaint: Complaint, actor: User | None, *, note: str) -> b
 @transaction.atomic
 def complaint_mark_important(*, complaint: Complaint, actor: User, note: str = "") -> Complaint:
     """Mark important and report it the same day to the principal leader and the bureau leaders."""
-    _require(actor, "complaint.dispatch")
+    _allow(actor, complaint, "mark_important")
     _require_state(complaint, "mark_important")
     was = complaint.importance
     sent = _express_report(complaint, actor, note=note)
@@ -976,7 +1030,7 @@ def complaint_override_sla(
 
     Completed pauses and approved extensions of the current round are applied again.
     """
-    _require(actor, "complaint.dispatch")
+    _allow(actor, complaint, "override_sla")
     reason = _required_text(reason, "reason")
     if policy is None or not policy.is_active:
         _fail({"policy": [_("Select a valid choice.")]})
@@ -1030,13 +1084,6 @@ def complaint_override_sla(
 
 
 # --- the protected identity -------------------------------------------------------------------
-def _in_complained_unit(actor: User, complaint: Complaint) -> bool:
-    if not actor.person_id:
-        return False
-    unit_id = actor.person.unit_id
-    return unit_id in {complaint.subject_unit_id, complaint.unit_id}
-
-
 @transaction.atomic
 def identity_read(*, complaint: Complaint, actor: User, reason: str = "") -> dict[str, Any]:
     """Decrypt the complainant identity for a user with complainant.view; audited every time.
@@ -1044,13 +1091,14 @@ def identity_read(*, complaint: Complaint, actor: User, reason: str = "") -> dic
     Never for a user of the unit complained about or the responsible unit, even with the
     permission (PRODUCT.md: never passed to the unit or person complained about).
     """
-    if actor is None or not actor.has_permission("complainant.view"):
-        raise Forbidden(_("You do not have permission to do this."))
-    if not actor.is_superuser and _in_complained_unit(actor, complaint):
+    if actor is None or not policies.can_view_identity(actor, complaint):
         raise Forbidden(_("You do not have permission to do this."))
     identity = ComplainantIdentity.objects.filter(complaint=complaint).first()
     audit.record("view_sensitive", complaint, actor=actor, reason=(reason or "").strip())
-    data: dict[str, Any] = {"anonymous": complaint.anonymous}
+    data: dict[str, Any] = {
+        "anonymous": complaint.anonymous,
+        "tracking_code": complaint.tracking_code,
+    }
     if identity is None:
         data.update({k: "" for k in IDENTITY_FIELDS}, phone_last4="")
         return data

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from io import BytesIO
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -26,19 +25,21 @@ from django.views.decorators.http import require_GET, require_POST
 from xiaoneng.core import audit, clock
 from xiaoneng.core import calendar as work_calendar
 from xiaoneng.core.errors import Conflict, Forbidden, ValidationFailed
+from xiaoneng.core.params import Params, query_with, sort_list
+from xiaoneng.core.spreadsheet import Sheet, xlsx_response
 from xiaoneng.core.vocabulary import action_label
 
-from . import escalation, forms, selectors, services, sla
-from .api import COMPLAINT_RELATED, can_view_identity, is_overdue
+from . import escalation, forms, policies, selectors, services, sla
 from .filters import ComplaintFilter
 from .models import Complaint, EscalationStep
+from .policies import can_view_identity
+from .selectors import COMPLAINT_RELATED, is_overdue
 from .views_duplicates import duplicate_context
 from .vocab import Importance, Light, Status
 from .workflow import MACHINE, NON_TRANSITIONS
 
 PAGE_SIZE = 20
 EXPORT_LIMIT = 5000
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # --- list helpers ------------------------------------------------------------------------------
@@ -63,40 +64,12 @@ DEFAULT_ORDER = ("-received_at", "-id")
 
 
 def _query(request, **changes) -> str:
-    params = request.GET.copy()
-    for key, value in changes.items():
-        if value is None:
-            params.pop(key, None)
-        else:
-            params[key] = value
-    encoded = params.urlencode()
-    return f"?{encoded}" if encoded else "?"
+    return query_with(request, **changes)
 
 
 def _sorted(request, qs: QuerySet, columns=COLUMNS, default=DEFAULT_ORDER):
     """Order by ?sort=key / -key (declared columns only); return qs and the header cells."""
-    raw = request.GET.get("sort", "")
-    key, desc = raw.lstrip("-"), raw.startswith("-")
-    by_key = {c.key: c for c in columns if c.order_by}
-    if key in by_key:
-        qs = qs.order_by(*[f"-{f}" if desc else f for f in by_key[key].order_by], "pk")
-    else:
-        key, desc = "", False
-        qs = qs.order_by(*default)
-    headers = []
-    for col in columns:
-        cell = {"label": col.label, "key": col.key, "sortable": bool(col.order_by)}
-        if col.order_by:
-            active = col.key == key
-            cell |= {
-                "active": active,
-                "desc": active and desc,
-                "url": _query(
-                    request, sort=f"-{col.key}" if active and not desc else col.key, page=None
-                ),
-            }
-        headers.append(cell)
-    return qs, headers
+    return sort_list(request, qs, columns, default)
 
 
 def _page(request, qs: QuerySet, *, count: int | None = None):
@@ -156,8 +129,9 @@ def _status_counts(user) -> list[dict]:
 @login_required
 @require_GET
 def queue(request):
-    """The office queue (complaint.dispatch); everyone else gets their unit queue here."""
-    if not request.user.has_permission("complaint.dispatch"):
+    """The office queue (complaint.dispatch), also the filterable list of read-only roles with a
+    wide scope (a bureau leader: no action tabs); everyone else gets their unit queue here."""
+    if not selectors.browses_all(request.user):
         return _unit_queue(request)
     counts = _status_counts(request.user)
     return _filtered_list(
@@ -168,6 +142,7 @@ def queue(request):
         export_name="complaints.xlsx",
         unfiltered_count=sum(c["count"] for c in counts),  # the tabs already counted them all
         counts=counts,
+        acts=request.user.has_permission("complaint.dispatch"),
     )
 
 
@@ -272,40 +247,22 @@ def _unit_queue(request):
 def export_xlsx(request, qs: QuerySet, filename: str) -> HttpResponse:
     """The list as Excel; the complainant is shown only to users with complainant.view, and
     every identity read for the export is audited."""
-    from openpyxl import Workbook
-
     user = request.user
     now = clock.now()
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _("Complaints")[:31]
-    ws.append(
-        [
-            _("Number"),
-            _("Received"),
-            _("Channel"),
-            _("Type"),
-            _("Category"),
-            _("Title"),
-            _("Unit complained about"),
-            _("Responsible unit"),
-            _("Status"),
-            _("Deadline"),
-            _("Remaining time"),
-            _("Complainant"),
-        ]
-    )
-    for complaint in qs[:EXPORT_LIMIT]:
-        info = deadline_info(complaint, now)
-        if complaint.anonymous:
-            who = _("Anonymous")
-        elif can_view_identity(user, complaint):
-            identity = services.identity_read(complaint=complaint, actor=user, reason=_("export"))
-            who = " ".join(filter(None, [identity.get("name"), identity.get("phone")]))
-        else:
-            who = _("Complainant information is protected under the rules")
-        ws.append(
-            [
+
+    def rows():
+        for complaint in qs[:EXPORT_LIMIT]:
+            info = deadline_info(complaint, now)
+            if complaint.anonymous:
+                who = _("Anonymous")
+            elif can_view_identity(user, complaint):
+                identity = services.identity_read(
+                    complaint=complaint, actor=user, reason=_("export")
+                )
+                who = " ".join(filter(None, [identity.get("name"), identity.get("phone")]))
+            else:
+                who = _("Complainant information is protected under the rules")
+            yield [
                 complaint.number,
                 timezone.localtime(complaint.received_at).strftime("%Y-%m-%d %H:%M"),
                 complaint.get_channel_display(),
@@ -321,12 +278,23 @@ def export_xlsx(request, qs: QuerySet, filename: str) -> HttpResponse:
                 info["text"],
                 who,
             ]
-        )
-    buffer = BytesIO()
-    wb.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+
+    header = [
+        _("Number"),
+        _("Received"),
+        _("Channel"),
+        _("Type"),
+        _("Category"),
+        _("Title"),
+        _("Unit complained about"),
+        _("Responsible unit"),
+        _("Status"),
+        _("Deadline"),
+        _("Remaining time"),
+        _("Complainant"),
+    ]
+    widths = (16, 17, 10, 8, 14, 40, 20, 20, 10, 17, 14, 24)
+    return xlsx_response(filename, [Sheet(_("Complaints"), header, rows(), widths=widths)])
 
 
 # --- registration ------------------------------------------------------------------------------
@@ -370,6 +338,19 @@ def new(request):
                 request,
                 _("Complaint %(number)s registered.") % {"number": complaint.number},
             )
+            if can_view_identity(request.user, complaint):
+                # The complainant's receipt, once (docs/SECURITY.md): never shown again.
+                messages.info(
+                    request,
+                    _(
+                        "Give the complainant the tracking code %(code)s and the rating key "
+                        "%(key)s. They are not shown again."
+                    )
+                    % {
+                        "code": complaint.tracking_code,
+                        "key": services.receipt_secrets(complaint)["rating_key"],
+                    },
+                )
             return redirect("complaints:detail", pk=complaint.pk)
     forms.bootstrap(form)
     title = _("Register a complaint")
@@ -389,11 +370,8 @@ def new(request):
 @require_GET
 def departments(request):
     """<option>s of a unit's departments for the unit → department selects (htmx)."""
-    unit_id = next((v for k, v in request.GET.items() if k == "unit" or k.endswith("-unit")), "")
-    try:
-        qs = forms.departments_of(int(unit_id)) if unit_id else forms.departments_of(None)
-    except ValueError:
-        qs = forms.departments_of(None)
+    name = next((k for k in request.GET if k == "unit" or k.endswith("-unit")), "unit")
+    qs = forms.departments_of(Params(request.GET).id(name))
     return render(request, "complaints/_department_options.html", {"departments": qs})
 
 
@@ -404,7 +382,6 @@ class ActionSpec:
     transition: str
     label: str
     form: type
-    permissions: tuple[str, ...]
     style: str = "outline-primary"
     confirm: str = ""  # asked before submitting: the action notifies other people
 
@@ -415,7 +392,6 @@ ACTIONS = [
         "accept",
         gettext_lazy("Accept"),
         forms.NoteForm,
-        ("complaint.dispatch",),
         "primary",
     ),
     ActionSpec(
@@ -423,7 +399,6 @@ ACTIONS = [
         "dispatch",
         gettext_lazy("Dispatch"),
         forms.DispatchForm,
-        ("complaint.dispatch",),
         "primary",
     ),
     ActionSpec(
@@ -431,7 +406,6 @@ ACTIONS = [
         "reject",
         gettext_lazy("Do not accept"),
         forms.ReasonForm,
-        ("complaint.dispatch",),
         "outline-danger",
     ),
     ActionSpec(
@@ -439,7 +413,6 @@ ACTIONS = [
         "sign",
         gettext_lazy("Sign for"),
         forms.EmptyForm,
-        ("complaint.handle",),
         "primary",
         gettext_lazy(
             "Sign for this case? The efficiency office sees that your unit has taken it over "
@@ -451,7 +424,6 @@ ACTIONS = [
         "send_back",
         gettext_lazy("Send back"),
         forms.ReasonForm,
-        ("complaint.handle",),
         "outline-warning",
         gettext_lazy(
             "Send this case back to the efficiency office? The office is notified and "
@@ -459,31 +431,32 @@ ACTIONS = [
         ),
     ),
     ActionSpec(
-        "assign", "assign", gettext_lazy("Assign handler"), forms.AssignForm, ("complaint.handle",)
+        "assign",
+        "assign",
+        gettext_lazy("Assign handler"),
+        forms.AssignForm,
     ),
     ActionSpec(
-        "reply",
-        "reply",
-        pgettext_lazy("complaint action", "Reply"),
-        forms.ReplyForm,
-        ("complaint.handle",),
-        "success",
+        "reply", "reply", pgettext_lazy("complaint action", "Reply"), forms.ReplyForm, "success"
     ),
     ActionSpec(
         "pause",
         "pause",
         gettext_lazy("Pause"),
         forms.ReasonForm,
-        ("complaint.handle",),
         "outline-secondary",
     ),
-    ActionSpec("resume", "resume", gettext_lazy("Resume"), forms.NoteForm, ("complaint.handle",)),
+    ActionSpec(
+        "resume",
+        "resume",
+        gettext_lazy("Resume"),
+        forms.NoteForm,
+    ),
     ActionSpec(
         "request-extension",
         "request_extension",
         gettext_lazy("Request extension"),
         forms.ExtensionRequestForm,
-        ("complaint.handle",),
         "outline-secondary",
     ),
     ActionSpec(
@@ -491,7 +464,6 @@ ACTIONS = [
         "decide_extension",
         gettext_lazy("Decide extension"),
         forms.ExtensionDecisionForm,
-        ("complaint.dispatch",),
         "outline-primary",
     ),
     ActionSpec(
@@ -499,7 +471,6 @@ ACTIONS = [
         "verify",
         gettext_lazy("Verify"),
         forms.VerifyForm,
-        ("complaint.verify",),
         "primary",
     ),
     ActionSpec(
@@ -507,17 +478,13 @@ ACTIONS = [
         "return_visit",
         gettext_lazy("Return visit"),
         forms.ReturnVisitForm,
-        ("complaint.verify",),
     ),
-    ActionSpec(
-        "close", "close", gettext_lazy("Close"), forms.NoteForm, ("complaint.dispatch",), "success"
-    ),
+    ActionSpec("close", "close", gettext_lazy("Close"), forms.NoteForm, "success"),
     ActionSpec(
         "reopen",
         "reopen",
         gettext_lazy("Reopen"),
         forms.ReasonForm,
-        ("complaint.dispatch",),
         "outline-warning",
     ),
     ActionSpec(
@@ -525,7 +492,6 @@ ACTIONS = [
         "escalate",
         gettext_lazy("Escalate"),
         forms.ReasonForm,
-        ("complaint.dispatch", "complaint.handle"),
         "outline-danger",
     ),
     ActionSpec(
@@ -533,7 +499,6 @@ ACTIONS = [
         "mark_important",
         gettext_lazy("Mark important"),
         forms.NoteForm,
-        ("complaint.dispatch",),
         "outline-danger",
     ),
 ]
@@ -585,7 +550,7 @@ def available_actions(user, complaint: Complaint, *, bound: dict | None = None) 
     departments_url = reverse("complaints:departments")
     out = []
     for spec in ACTIONS:
-        if not any(user.has_permission(p) for p in spec.permissions):
+        if not policies.can(user, complaint, spec.transition):
             continue
         if not _state_allows(complaint, spec, pending):
             continue
@@ -618,15 +583,23 @@ def _detail_context(request, complaint: Complaint, **extra) -> dict:
     complaint.deadline = deadline_info(complaint, now)
     complaint.is_overdue = is_overdue(complaint, now)
     tab = "history" if request.GET.get("tab") == "history" else "overview"
-    history = list(audit.history(complaint).order_by("-at", "-id")[:200])
+    # Internal notes (non-public events, escalations, extensions, the audit trail) are for the
+    # handling side and the office only (policies.reads_internal), not for whoever sees the case.
+    internal = policies.reads_internal(user, complaint)
+    if not internal:
+        tab = "overview"
+    history = list(audit.history(complaint).order_by("-at", "-id")[:200]) if internal else []
     return {
         "complaint": complaint,
         "title": complaint.number,
         "tab": tab,
-        "timeline": labelled_timeline(complaint),
+        "internal": internal,
+        "timeline": labelled_timeline(complaint, public_only=not internal),
         "attachments": complaint.attachments.all(),
-        "escalations": complaint.escalations.select_related("person"),
-        "extensions": complaint.extensions.select_related("requested_by", "decided_by"),
+        "escalations": complaint.escalations.select_related("person") if internal else [],
+        "extensions": (
+            complaint.extensions.select_related("requested_by", "decided_by") if internal else []
+        ),
         "history": history,
         "actions": available_actions(user, complaint, bound=extra.pop("bound", None)),
         "can_view_identity": can_view_identity(user, complaint),
@@ -658,8 +631,8 @@ EVENT_LABELS = {
 SYSTEM_ACTOR_NAME = "系统"  # what the escalation sweep stores as the actor of its steps
 
 
-def labelled_timeline(complaint: Complaint) -> list:
-    events = list(selectors.timeline(complaint))
+def labelled_timeline(complaint: Complaint, *, public_only: bool = False) -> list:
+    events = list(selectors.timeline(complaint, public_only=public_only).order_by("at", "id"))
     for event in events:
         event.label = EVENT_LABELS.get(event.action) or action_label(event.action)
         event.to_label = STATUS_LABELS.get(event.to_status, event.to_status)
@@ -759,7 +732,9 @@ def express(request, pk: int):
         {
             "complaint": complaint,
             "now": now,
-            "timeline": labelled_timeline(complaint),
+            "timeline": labelled_timeline(
+                complaint, public_only=not policies.reads_internal(request.user, complaint)
+            ),
             "protected_notice": _("Complainant information is protected under the rules"),
             "breadcrumbs": [
                 (_("Complaints"), reverse("complaints:queue")),

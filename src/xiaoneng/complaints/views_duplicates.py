@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from xiaoneng.core.errors import Conflict, Forbidden, ValidationFailed
+from xiaoneng.core.params import ParamError, to_id
 
-from . import duplicates, selectors
+from . import duplicates, policies, selectors
 from .models import Complaint
 from .vocab import Status
 
@@ -28,9 +29,15 @@ def _require_office(user) -> None:
         raise PermissionDenied
 
 
+def _require_office_on(user, complaint: Complaint) -> None:
+    """The office's role on this case (policies), not only the permission."""
+    if not policies.can(user, complaint, "merge"):
+        raise PermissionDenied
+
+
 def duplicate_context(user, complaint: Complaint) -> dict:
     """Context for the case page: suggestions, the parent and the merged duplicates."""
-    can_merge = user.has_permission("complaint.dispatch")
+    can_merge = policies.can(user, complaint, "merge")
     rows = list(selectors.suggestions_of(complaint)) if can_merge else []
     for row in rows:
         # The other case of the pair, and which one would be merged into which.
@@ -72,8 +79,10 @@ def _parent_from(user, value: str) -> Complaint | None:
     """A case in scope by id or by number (TS…)."""
     value = (value or "").strip()
     qs = selectors.complaints_for(user)
-    if value.isdigit():
-        return qs.filter(pk=int(value)).first()
+    try:
+        return qs.filter(pk=to_id(value)).first()
+    except ParamError:
+        pass
     return qs.filter(number=value.upper()).first() if value else None
 
 
@@ -83,7 +92,7 @@ def merge(request, pk: int):
     """Merge this case into the parent given by id or number."""
     user = request.user
     complaint = selectors.get_complaint(user, pk)
-    _require_office(user)
+    _require_office_on(user, complaint)
     detail = reverse("complaints:detail", args=[pk])
     parent = _parent_from(user, request.POST.get("parent", ""))
     if parent is None:
@@ -113,7 +122,7 @@ def dismiss(request, pk: int, sid: int):
     """Not a duplicate."""
     user = request.user
     complaint = selectors.get_complaint(user, pk)
-    _require_office(user)
+    _require_office_on(user, complaint)
     suggestion = get_object_or_404(selectors.suggestions_of(complaint), pk=sid)
     try:
         duplicates.suggestion_dismiss(

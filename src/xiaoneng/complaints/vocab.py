@@ -1,5 +1,7 @@
 """Fixed vocabularies of the complaint engine (API codes; labels are translated)."""
 
+import re
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -122,3 +124,9 @@ class SuggestionStatus(models.TextChoices):
     OPEN = "open", _("Open")
     MERGED = "merged", _("Merged")
     DISMISSED = "dismissed", _("Dismissed")
+
+
+# Input rules shared by the API and the pages (views and forms never import api.py).
+MAX_CONTENT = 10000
+PHONE_RE = re.compile(r"^[0-9+\-() ]{3,30}$")
+ID_NUMBER_RE = re.compile(r"^(\d{15}|\d{17}[\dXx])$")

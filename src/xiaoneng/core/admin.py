@@ -24,6 +24,7 @@ from .models import (
     Unit,
     User,
 )
+from .services import accounts
 from .services import org as org_services
 
 admin.site.site_header = _("Xiaoneng administration")
@@ -104,9 +105,25 @@ class UserAdmin(BaseUserAdmin):
     autocomplete_fields = ["person"]
     filter_horizontal = ["roles", "groups", "user_permissions"]
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         (_("Xiaoneng"), {"fields": ("person", "roles", "must_change_password")}),
     )
+    actions = ["lock_accounts", "unlock_accounts", "revoke_tokens"]
+
+    @admin.action(description=_("Lock the selected accounts (and revoke their API tokens)"))
+    def lock_accounts(self, request, queryset):
+        for user in queryset:
+            accounts.account_lock(actor=request.user, user=user, check=False)
+
+    @admin.action(description=_("Unlock the selected accounts"))
+    def unlock_accounts(self, request, queryset):
+        for user in queryset:
+            accounts.account_unlock(actor=request.user, user=user, check=False)
+
+    @admin.action(description=_("Revoke all API tokens of the selected accounts"))
+    def revoke_tokens(self, request, queryset):
+        for user in queryset:
+            accounts.tokens_revoke_all(actor=request.user, user=user)
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -1,18 +1,25 @@
-"""Login rules: lockout after repeated failures, password policy, demo password only in demo mode."""
+"""Login rules: throttles and captcha after repeated failures (no lock an attacker controls),
+an administrator's lock, password policy, demo password only in demo mode."""
 
 from __future__ import annotations
 
+import math
 import re
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 
-from . import clock
+from . import clock, ratelimit
 from .middleware import client_ip
 from .models import LoginLog, User
+
+# Failed logins per client address (form and API together); see core.ratelimit.DEFAULT_RATES.
+LOGIN_IP_SCOPE = "login_ip"
 
 
 def log_login(request, *, username: str, user: User | None, outcome: str) -> LoginLog:
@@ -34,22 +41,68 @@ def log_logout(sender, request, user, **kwargs) -> None:
         log_login(request, username=user.get_username(), user=user, outcome=LoginLog.Outcome.LOGOUT)
 
 
-def recent_failures(user: User) -> int:
-    """Failed attempts inside the lock window since the last success or unlock."""
-    now = clock.now()
-    since = now - timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
-    qs = LoginLog.objects.filter(user=user, outcome=LoginLog.Outcome.BAD_PASSWORD, at__gte=since)
-    if user.last_login:
-        qs = qs.filter(at__gt=user.last_login)
-    if user.locked_until and user.locked_until <= now:
-        qs = qs.filter(at__gt=user.locked_until)
-    return qs.count()
+@dataclass(frozen=True)
+class Failures:
+    count: int
+    last_at: datetime | None
+
+
+def recent_failures(username: str) -> Failures:
+    """Wrong passwords for ``username`` in the window (``LOGIN_LOCK_MINUTES``) since its last
+    success. Counted by the name typed, so unknown names behave exactly like real ones."""
+    since = clock.now() - timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
+    last_success = (
+        LoginLog.objects.filter(username=username, outcome=LoginLog.Outcome.SUCCESS, at__gte=since)
+        .order_by("-at")
+        .values_list("at", flat=True)
+        .first()
+    )
+    qs = LoginLog.objects.filter(
+        username=username, outcome=LoginLog.Outcome.BAD_PASSWORD, at__gte=last_success or since
+    )
+    if last_success:
+        qs = qs.filter(at__gt=last_success)
+    row = qs.aggregate(count=Count("id"), last_at=Max("at"))
+    return Failures(row["count"], row["last_at"])
+
+
+def needs_captcha(username: str) -> bool:
+    """After ``LOGIN_MAX_FAILURES`` wrong passwords the login form asks for a captcha."""
+    return bool(username) and recent_failures(username).count >= settings.LOGIN_MAX_FAILURES
+
+
+def retry_delay(failures: Failures) -> int:
+    """Seconds a caller without a captcha (the API) must wait before the next attempt:
+    1 s after the 5th failure, doubling with each further one, at most the window."""
+    over = failures.count - settings.LOGIN_MAX_FAILURES
+    if over < 0 or failures.last_at is None:
+        return 0
+    delay = min(2**over, settings.LOGIN_LOCK_MINUTES * 60)
+    waited = (clock.now() - failures.last_at).total_seconds()
+    return max(0, math.ceil(delay - waited))
+
+
+def ip_key(request) -> str:
+    return ratelimit.request_key(request) if request is not None else "unknown"
+
+
+def ip_throttle(request) -> ratelimit.Decision:
+    """Peek at the per-address budget of failed logins (form and API share it)."""
+    return ratelimit.hit(LOGIN_IP_SCOPE, ip_key(request), count=False)
 
 
 class LockoutModelBackend(ModelBackend):
-    """Django's backend plus: 5 failures lock the account for 10 minutes; every attempt is logged.
+    """Django's backend plus the login rules of issue #21; every attempt is logged.
 
-    The outcome is left on ``request.login_outcome`` so the login form can say why.
+    - an administrator's lock (``locked_until``) refuses the account;
+    - failed attempts count per client address (``login_ip`` rate limit): over it, 429;
+    - after ``LOGIN_MAX_FAILURES`` wrong passwords for a user name, an attempt that did not
+      pass the form's captcha (``request.login_captcha_passed``) must wait a delay doubling
+      with each failure (progressive, capped) — never a lock an attacker can keep up, since
+      the form's captcha always lets the real user in.
+
+    The outcome is left on ``request.login_outcome`` (and the wait on
+    ``request.login_retry_after``) so the form and the API can say why.
     """
 
     def authenticate(self, request, username=None, password=None, **kwargs):
@@ -64,19 +117,28 @@ class LockoutModelBackend(ModelBackend):
             log_login(request, username=username, user=who, outcome=outcome)
             return None
 
+        decision = ip_throttle(request)
+        if not decision.allowed:
+            if request is not None:
+                request.login_retry_after = decision.retry_after
+            return fail(LoginLog.Outcome.THROTTLED)
+        if not getattr(request, "login_captcha_passed", False):
+            wait = retry_delay(recent_failures(username))
+            if wait:
+                if request is not None:
+                    request.login_retry_after = wait
+                return fail(LoginLog.Outcome.THROTTLED)
         if user is None:
             User().set_password(
                 password
             )  # same cost as a real check: no user-name probing by timing
+            ratelimit.hit(LOGIN_IP_SCOPE, ip_key(request))
             return fail(LoginLog.Outcome.BAD_PASSWORD, None)
         if user.locked_until and user.locked_until > now:
             return fail(LoginLog.Outcome.LOCKED)
         if not user.check_password(password):
-            fail(LoginLog.Outcome.BAD_PASSWORD)
-            if recent_failures(user) >= settings.LOGIN_MAX_FAILURES:
-                user.locked_until = now + timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
-                user.save(update_fields=["locked_until"])
-            return None
+            ratelimit.hit(LOGIN_IP_SCOPE, ip_key(request))
+            return fail(LoginLog.Outcome.BAD_PASSWORD)
         if not self.user_can_authenticate(user):
             return fail(LoginLog.Outcome.INACTIVE)
         if password == settings.DEMO_PASSWORD and not settings.DEMO:
@@ -84,9 +146,6 @@ class LockoutModelBackend(ModelBackend):
         if request is not None:
             request.login_outcome = LoginLog.Outcome.SUCCESS
         log_login(request, username=username, user=user, outcome=LoginLog.Outcome.SUCCESS)
-        if user.locked_until:
-            user.locked_until = None
-            user.save(update_fields=["locked_until"])
         return user
 
 

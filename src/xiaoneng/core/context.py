@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -31,3 +32,13 @@ def request_context(ctx: RequestContext) -> Iterator[RequestContext]:
         yield ctx
     finally:
         _current.reset(token)
+
+
+class RequestIdFilter(logging.Filter):
+    """Puts the current request id on every log record (``%(request_id)s`` in the format; "-"
+    outside a request, e.g. in the task worker). Attached to every handler in ``LOGGING``."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not getattr(record, "request_id", None):
+            record.request_id = current().request_id or "-"
+        return True

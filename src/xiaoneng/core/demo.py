@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -422,7 +423,15 @@ def load_demo_county(stdout=None) -> bool:
 
 # Each module may ship `<app>/demo.py` with `load_demo(*, now) -> int`; called in this order
 # (complaints first: verified complaints feed the ledger) inside the county's transaction.
-DEMO_MODULES = ("complaints", "rectification", "campaigns", "selfcheck")
+DEMO_MODULES = (
+    "complaints",
+    "rectification",
+    "campaigns",
+    "selfcheck",
+    "inspections",
+    "evaluations",
+    "accountability",
+)
 
 
 def load_module_demos() -> dict[str, int]:
@@ -556,7 +565,7 @@ def _build_accounts(built: dict[str, Built]) -> dict[str, User]:
     org_services.person_update(
         actor=None, person=admin_person, check=False, position="网络信息管理员"
     )
-    plan = {
+    plan: dict[str, tuple[Person, list[str], dict[str, Any]]] = {
         "admin": (admin_person, ["sysadmin"], {"is_superuser": True, "is_staff": True}),
         "office": (bureau.heads["效能办"], ["office"], {}),
         "leader": (bureau.deputies[0], ["leader"], {}),

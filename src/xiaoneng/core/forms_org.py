@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from . import selectors
 from .formtools import polish
 from .models import CalendarDay, Department, Person, Unit
+from .params import Params
+from .services import org as org_services
 from .widgets import FastSelect, FastSelectMultiple
 
 
@@ -179,8 +181,8 @@ class PersonFilterForm(FilterForm):
         self.fields["unit"].queryset = units
         self.fields["unit"].empty_label = _("All")
         departments = selectors.departments_for(self.user)
-        unit_id = (self.data or {}).get("unit")
-        if unit_id and str(unit_id).isdigit():
+        unit_id = Params(self.data or {}).id("unit")
+        if unit_id:
             departments = departments.filter(unit_id=unit_id)
         self.fields["department"].queryset = departments
         self.fields["department"].empty_label = _("All")
@@ -251,6 +253,11 @@ class UnitForm(forms.ModelForm):
         self.fields["principal"].queryset = Person.objects.filter(
             Q(pk__in=people) | Q(pk=unit.principal_id)
         ).order_by("name")
+        if not org_services.may_change_structure(user):
+            # Shown but fixed: the service refuses a change anyway (the rule lives there).
+            for name in org_services.UNIT_STRUCTURE_FIELDS:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("Only the efficiency office can change this.")
         bootstrap(self)
 
     def changes(self) -> dict:

@@ -27,6 +27,16 @@ from .models import Department, Person, Unit
 from .scope import scoped
 from .services import org as org_services
 from .services.base import require_permission
+from .spreadsheet import (
+    COUNT_KEYS,
+    ImportResult,
+    RowError,
+    Sheet,
+    XlsxError,
+    open_workbook,
+    problem_text,
+    write_workbook,
+)
 
 SHEET_UNITS, SHEET_DEPARTMENTS, SHEET_PEOPLE = "单位", "科室", "人员"
 SHEETS = (SHEET_UNITS, SHEET_DEPARTMENTS, SHEET_PEOPLE)
@@ -158,34 +168,9 @@ COLUMNS = {
 }
 
 
-# --- results -------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class RowError:
-    sheet: str
-    row: int | None  # Excel row number (headers are row 1); None for file-level errors
-    column: str  # the Chinese header, or "" for a whole row / file
-    message: str
-
-    def __str__(self) -> str:
-        where = [self.sheet] if self.sheet else []
-        if self.row:
-            where.append(_("row %(row)d") % {"row": self.row})
-        if self.column:
-            where.append(self.column)
-        return f"{' · '.join(where)}: {self.message}" if where else self.message
-
-
-@dataclass
-class ImportResult:
-    errors: list[RowError] = field(default_factory=list)
-    counts: dict[str, dict[str, int]] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
-COUNT_KEYS = ("created", "updated", "unchanged")
+# --- results (the shared types of core.spreadsheet) ----------------------------------------
+def _row_error(sheet: str, row: int | None, column: str, message: str) -> RowError:
+    return RowError(row, column, message, sheet)
 
 
 # --- reading (pure) -----------------------------------------------------------------------
@@ -211,35 +196,39 @@ def _cell_text(value: Any) -> str:
 
 
 def read_workbook(data: bytes | io.IOBase) -> tuple[dict[str, list[Row]], list[RowError]]:
-    """Rows of the three sheets by sheet name, and file-level errors (bad file, missing headers)."""
-    from openpyxl import load_workbook
-
-    stream = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
+    """Rows of the three sheets by sheet name, and file-level errors (bad file, missing headers,
+    a file over the size limits)."""
+    raw = bytes(data) if isinstance(data, bytes | bytearray) else data.read()
     try:
-        wb = load_workbook(stream, read_only=True, data_only=True)
-    except Exception:
-        return {}, [RowError("", None, "", _("The file is not a readable .xlsx workbook."))]
+        wb = open_workbook(raw)
+    except XlsxError as exc:
+        message = problem_text(exc, _("The file is not a readable .xlsx workbook."))
+        return {}, [RowError(None, "", message)]
     sheets: dict[str, list[Row]] = {}
     errors: list[RowError] = []
-    names = {name.strip(): name for name in wb.sheetnames}
+    names = {name.strip(): name for name in wb.sheet_names}
     if not any(s in names for s in SHEETS):
         errors.append(
             RowError(
-                "",
                 None,
                 "",
                 _("The workbook has none of the sheets %(sheets)s.")
                 % {"sheets": "、".join(SHEETS)},
             )
         )
-    for sheet in SHEETS:
-        if sheet not in names:
-            continue
-        rows = list(wb[names[sheet]].iter_rows(values_only=True))
-        parsed, sheet_errors = parse_rows(sheet, rows)
-        sheets[sheet] = parsed
-        errors += sheet_errors
-    wb.close()
+    try:
+        for sheet in SHEETS:
+            if sheet not in names:
+                continue
+            rows = [tuple(r) for r in wb.rows(names[sheet])]
+            parsed, sheet_errors = parse_rows(sheet, rows)
+            sheets[sheet] = parsed
+            errors += sheet_errors
+    except XlsxError as exc:
+        message = problem_text(exc, _("The file is not a readable .xlsx workbook."))
+        return {}, [RowError(None, "", message)]
+    finally:
+        wb.close()
     return sheets, errors
 
 
@@ -257,7 +246,7 @@ def parse_rows(sheet: str, rows: list[tuple]) -> tuple[list[Row], list[RowError]
                 positions[col.key] = index
                 break
     errors = [
-        RowError(sheet, 1, col.header, _("Required column is missing."))
+        _row_error(sheet, 1, col.header, _("Required column is missing."))
         for col in columns
         if col.required and col.key not in positions
     ]
@@ -329,7 +318,7 @@ def _choice(
     if value in lookup:
         return str(lookup[value])
     errors.append(
-        RowError(
+        _row_error(
             row.sheet,
             row.number,
             column.header,
@@ -347,7 +336,7 @@ def _bool(value: str, column: Column, row: Row, errors: list[RowError]) -> bool 
         return True
     if value.upper() in NO:
         return False
-    errors.append(RowError(row.sheet, row.number, column.header, _("Write 是 or 否.")))
+    errors.append(_row_error(row.sheet, row.number, column.header, _("Write 是 or 否.")))
     return None
 
 
@@ -357,7 +346,7 @@ def _int(value: str, column: Column, row: Row, errors: list[RowError]) -> int | 
     try:
         return int(value)
     except ValueError:
-        errors.append(RowError(row.sheet, row.number, column.header, _("Enter a whole number.")))
+        errors.append(_row_error(row.sheet, row.number, column.header, _("Enter a whole number.")))
         return None
 
 
@@ -366,11 +355,13 @@ def _basic_checks(row: Row, columns: Iterable[Column], errors: list[RowError]) -
     for col in columns:
         value = row.values.get(col.key, "")
         if col.required and not value:
-            errors.append(RowError(row.sheet, row.number, col.header, _("This cell is required.")))
+            errors.append(
+                _row_error(row.sheet, row.number, col.header, _("This cell is required."))
+            )
             ok = False
         elif col.max_length and len(value) > col.max_length:
             errors.append(
-                RowError(
+                _row_error(
                     row.sheet,
                     row.number,
                     col.header,
@@ -402,7 +393,7 @@ def validate(sheets: dict[str, list[Row]], existing: Existing) -> tuple[Plan, li
         code = v["code"]
         if code in file_units:
             errors.append(
-                RowError(
+                _row_error(
                     row.sheet,
                     row.number,
                     U["code"].header,
@@ -413,7 +404,7 @@ def validate(sheets: dict[str, list[Row]], existing: Existing) -> tuple[Plan, li
             continue
         if code in existing.all_unit_codes and code not in existing.units:
             errors.append(
-                RowError(
+                _row_error(
                     row.sheet,
                     row.number,
                     U["code"].header,
@@ -453,7 +444,7 @@ def validate(sheets: dict[str, list[Row]], existing: Existing) -> tuple[Plan, li
             continue
         if parent not in known_units:
             errors.append(
-                RowError(
+                _row_error(
                     row.sheet,
                     row.number,
                     U["parent"].header,
@@ -472,7 +463,7 @@ def validate(sheets: dict[str, list[Row]], existing: Existing) -> tuple[Plan, li
             current = parent_of.get(current)
         if current is not None:
             errors.append(
-                RowError(
+                _row_error(
                     row.sheet,
                     row.number,
                     U["parent"].header,
@@ -492,7 +483,7 @@ def validate(sheets: dict[str, list[Row]], existing: Existing) -> tuple[Plan, li
         key = (v["unit"], v["name"])
         if v["unit"] not in known_units:
             errors.append(
-                RowError(
+                _row_error(
                     row.sheet,
                     row.number,
                     D["unit"].header,
@@ -502,7 +493,7 @@ def validate(sheets: dict[str, list[Row]], existing: Existing) -> tuple[Plan, li
             continue
         if key in file_depts:
             errors.append(
-                RowError(
+                _row_error(
                     row.sheet,
                     row.number,
                     D["name"].header,
@@ -536,7 +527,7 @@ def validate(sheets: dict[str, list[Row]], existing: Existing) -> tuple[Plan, li
         no = v["employee_no"]
         if no in file_people:
             errors.append(
-                RowError(
+                _row_error(
                     row.sheet,
                     row.number,
                     P["employee_no"].header,
@@ -548,7 +539,7 @@ def validate(sheets: dict[str, list[Row]], existing: Existing) -> tuple[Plan, li
         matches = existing.people.get(no, [])
         if no in existing.all_employee_nos and not matches:
             errors.append(
-                RowError(
+                _row_error(
                     row.sheet,
                     row.number,
                     P["employee_no"].header,
@@ -559,7 +550,7 @@ def validate(sheets: dict[str, list[Row]], existing: Existing) -> tuple[Plan, li
             continue
         if len(matches) > 1:
             errors.append(
-                RowError(
+                _row_error(
                     row.sheet,
                     row.number,
                     P["employee_no"].header,
@@ -570,7 +561,7 @@ def validate(sheets: dict[str, list[Row]], existing: Existing) -> tuple[Plan, li
             continue
         if v["unit"] not in known_units:
             errors.append(
-                RowError(
+                _row_error(
                     row.sheet,
                     row.number,
                     P["unit"].header,
@@ -595,7 +586,7 @@ def validate(sheets: dict[str, list[Row]], existing: Existing) -> tuple[Plan, li
             for name in names:
                 if (v["unit"], name) not in known_depts:
                     errors.append(
-                        RowError(
+                        _row_error(
                             row.sheet,
                             row.number,
                             P["departments"].header,
@@ -630,7 +621,7 @@ def validate(sheets: dict[str, list[Row]], existing: Existing) -> tuple[Plan, li
         else:
             return
         errors.append(
-            RowError(row.sheet, row.number, column.header, msg % {"no": no, "code": unit_code})
+            _row_error(row.sheet, row.number, column.header, msg % {"no": no, "code": unit_code})
         )
 
     for row, data in plan.units:
@@ -801,7 +792,7 @@ def import_org(*, actor, data: bytes | io.IOBase, check: bool = True) -> ImportR
         messages = [f"{k}: {m}" for k, ms in (exc.errors or {}).items() for m in ms] or [exc.detail]
         return ImportResult(
             errors=[
-                RowError(row.sheet if row else "", row.number if row else None, "", m)
+                _row_error(row.sheet if row else "", row.number if row else None, "", m)
                 for m in messages
             ]
         )
@@ -843,69 +834,66 @@ EXAMPLE_ROWS = {
 }
 
 
-def build_workbook(rows_by_sheet: dict[str, list[list[Any]]], *, instructions: bool = False):
-    from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
-
-    wb = Workbook()
-    wb.remove(wb.active)
-    bold = Font(bold=True)
-    required_fill = PatternFill("solid", fgColor="FFF2CC")
-    for sheet in SHEETS:
-        if sheet not in rows_by_sheet:
+def org_sheets(
+    rows_by_sheet: dict[str, list[list[Any]]], *, instructions: bool = False
+) -> list[Sheet]:
+    """The sheets of an organisation workbook (the import layout): required headers are marked
+    with ``*`` and highlighted; codes and employee numbers are text cells (leading zeros kept)."""
+    sheets = []
+    for name in SHEETS:
+        if name not in rows_by_sheet:
             continue
-        ws = wb.create_sheet(sheet)
-        columns = COLUMNS[sheet]
-        ws.append([f"{c.header}*" if c.required else c.header for c in columns])
-        for i, col in enumerate(columns, start=1):
-            cell = ws.cell(row=1, column=i)
-            cell.font = bold
-            if col.required:
-                cell.fill = required_fill
-            ws.column_dimensions[cell.column_letter].width = max(12, len(col.header) * 2 + 4)
-            # Codes and employee numbers are text: keep leading zeros.
-            if col.key in {
-                "code",
-                "parent",
-                "unit",
-                "employee_no",
-                "principal",
-                "head",
-                "leader_in_charge",
-                "phone",
-            }:
-                for r in range(2, 1002):
-                    ws.cell(row=r, column=i).number_format = "@"
-        for row in rows_by_sheet[sheet]:
-            ws.append(row)
-        ws.freeze_panes = "A2"
-    if instructions:
-        ws = wb.create_sheet("说明")
-        ws.append(["工作表", "列", "必填", "说明"])
-        for cell in ws[1]:
-            cell.font = bold
-        for sheet in SHEETS:
-            for col in COLUMNS[sheet]:
-                ws.append([sheet, col.header, "是" if col.required else "", col.note])
-        ws.append([])
-        ws.append(["", "整个文件先校验；任何一行有误则整个文件不导入，并列出工作表、行号和列。"])
-        ws.append(
-            ["", "已有记录按编码 / (单位编码, 科室名称) / 工号更新；空白单元格不修改已有值。"]
+        columns = COLUMNS[name]
+        sheets.append(
+            Sheet(
+                name,
+                header=[f"{c.header}*" if c.required else c.header for c in columns],
+                rows=(
+                    [_text_cell(v, c) for v, c in zip(row, columns, strict=False)]
+                    for row in rows_by_sheet[name]
+                ),
+                widths=[max(12, len(c.header) * 2 + 4) for c in columns],
+                required=[i for i, c in enumerate(columns) if c.required],
+                freeze=True,
+            )
         )
-        for letter, width in zip("ABCD", (10, 16, 8, 60), strict=True):
-            ws.column_dimensions[letter].width = width
-    return wb
+    if instructions:
+        rows: list[list[Any]] = [
+            [sheet, col.header, "是" if col.required else "", col.note]
+            for sheet in SHEETS
+            for col in COLUMNS[sheet]
+        ]
+        rows += [
+            [],
+            ["", "整个文件先校验；任何一行有误则整个文件不导入，并列出工作表、行号和列。"],
+            ["", "已有记录按编码 / (单位编码, 科室名称) / 工号更新；空白单元格不修改已有值。"],
+        ]
+        sheets.append(Sheet("说明", ["工作表", "列", "必填", "说明"], rows, widths=(10, 16, 8, 60)))
+    return sheets
 
 
-def workbook_bytes(wb) -> bytes:
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+TEXT_KEYS = {
+    "code",
+    "parent",
+    "unit",
+    "employee_no",
+    "principal",
+    "head",
+    "leader_in_charge",
+    "phone",
+}
+
+
+def _text_cell(value: Any, column: Column) -> Any:
+    """Codes, employee numbers and phone numbers are text, never numbers."""
+    if column.key in TEXT_KEYS and value is not None and not isinstance(value, str):
+        return str(value)
+    return value
 
 
 def build_template() -> bytes:
     """The downloadable template: the three sheets with headers, example rows and a 说明 sheet."""
-    return workbook_bytes(build_workbook(EXAMPLE_ROWS, instructions=True))
+    return write_workbook(org_sheets(EXAMPLE_ROWS, instructions=True))[0]
 
 
 def unit_row(unit: Unit) -> list[Any]:

@@ -1,5 +1,9 @@
+import contextlib
+import ipaddress
 import uuid
+from functools import lru_cache
 
+from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -7,9 +11,77 @@ from django.utils.translation import gettext as _
 
 from .context import RequestContext, request_context
 
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@lru_cache(maxsize=8)
+def _networks(entries: tuple[str, ...]) -> tuple[Network, ...]:
+    return tuple(ipaddress.ip_network(entry, strict=False) for entry in entries)
+
+
+def trusted_proxies() -> tuple[Network, ...]:
+    """``XIAONENG_TRUSTED_PROXIES``: addresses or networks of the reverse proxies (nginx)."""
+    return _networks(tuple(getattr(settings, "XIAONENG_TRUSTED_PROXIES", ()) or ()))
+
+
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    text = text.strip()
+    if text.startswith("[") and "]" in text:  # [v6]:port
+        text = text[1 : text.index("]")]
+    elif text.count(":") == 1:  # v4:port
+        text = text.split(":", 1)[0]
+    try:
+        return ipaddress.ip_address(text)
+    except ValueError:
+        return None
+
+
+def is_trusted_proxy(address: str | None) -> bool:
+    parsed = _address(address or "")
+    return parsed is not None and any(parsed in net for net in trusted_proxies())
+
 
 def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    """The address of the client, for rate limits, the login log and audit records.
+
+    ``REMOTE_ADDR`` unless it is one of ``XIAONENG_TRUSTED_PROXIES``: then the
+    ``X-Forwarded-For`` chain is read from the right, skipping trusted proxies, and the first
+    address not among them is the client. A client cannot choose its bucket by sending the
+    header itself: the part it wrote is left of what the proxies appended and never reached.
+    """
+    cached = getattr(request, "_xiaoneng_client_ip", False)
+    if cached is not False:
+        return cached
+    remote = request.META.get("REMOTE_ADDR") or None
+    found = remote
+    if remote and is_trusted_proxy(remote):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        for hop in reversed([h for h in forwarded.split(",") if h.strip()]):
+            parsed = _address(hop)
+            if parsed is None:
+                break  # garbage: keep the last proxy we trust
+            found = str(parsed)
+            if not any(parsed in net for net in trusted_proxies()):
+                break
+    with contextlib.suppress(AttributeError):
+        request._xiaoneng_client_ip = found
+    return found
+
+
+class TrustedProxyMiddleware:
+    """First in the chain: ``X-Forwarded-*`` headers count only when a trusted proxy sent
+    them, so ``SECURE_PROXY_SSL_HEADER`` (https behind nginx) cannot be spoofed by a client."""
+
+    headers = ("HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_HOST")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not is_trusted_proxy(request.META.get("REMOTE_ADDR")):
+            for name in self.headers:
+                request.META.pop(name, None)
+        return self.get_response(request)
 
 
 class RequestContextMiddleware:

@@ -294,7 +294,8 @@ def deliver_due(*, now=None, limit: int = 200) -> dict[str, int]:
         row = Notification.objects.select_related("recipient").get(pk=pk)
         try:
             send(row)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001  any channel failure: recorded on the row, retried
+            log.warning("notification %s failed: %s: %s", pk, type(exc).__name__, exc)
             dead = row.attempts >= MAX_ATTEMPTS or isinstance(exc, PermanentFailure)
             Notification.objects.filter(pk=pk, claim_token=token).update(
                 status=Notification.Status.DEAD if dead else Notification.Status.PENDING,
@@ -318,7 +319,7 @@ def send(row: Notification) -> None:
     """Hand one row to its channel. Every channel is idempotent on row.dedup_key."""
     if row.channel == NotificationChannel.INBOX:
         inbox_deliver(
-            recipients=[row.recipient],
+            recipients=[row.recipient] if row.recipient is not None else [],
             title=row.subject,
             body=row.body,
             link=row.link,

@@ -5,9 +5,13 @@ Permissions are plain codes a role bundles; a view or service checks one with
 """
 
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
-PERMISSIONS: dict[str, str] = {
+PERMISSIONS: dict[str, StrOrPromise] = {
     "org.manage": _("Manage units, departments and people"),
+    "org.structure": _(
+        "Change the organisation structure: add top-level units, move, activate or deactivate units"
+    ),
     "org.import": _("Import the organisation from Excel"),
     "users.manage": _("Manage user accounts and roles"),
     "audit.view": _("View audit records"),
@@ -23,10 +27,25 @@ PERMISSIONS: dict[str, str] = {
     "campaign.manage": _("Configure campaigns"),
     "campaign.submit": _("Submit campaign deliverables"),
     "supervision.report": _("Report observations as a supervisor"),
+    "accountability.view": _("See accountability cases"),
+    "accountability.manage": _("Register and investigate accountability cases"),
+    "accountability.approve": _("Approve accountability decisions"),
+    "assessment.manage": _("Run the annual assessment"),
+    "award.nominate": _("Nominate for awards"),
+    "award.decide": _("Confirm award nominations"),
+    "stats.view": _("View the statistics dashboards (within the data scope)"),
+    "inspection.manage": _("Plan inspections, publish visits, issue orders and compose bulletins"),
+    "inspection.inspect": _("Record inspection visits and findings"),
+    "bulletin.approve": _("Approve exposure bulletins"),
+    "evaluation.manage": _("Run satisfaction surveys and evaluation rounds, confirm consequences"),
+    "survey.distribute": _("Issue survey links and QR codes for the own unit"),
+    "ethics.evaluate": _("Write department and unit evaluations in medical-ethics files"),
+    "ethics.grade": _("Grade medical-ethics files"),
 }
 
 OFFICE_PERMS = [
     "org.manage",
+    "org.structure",
     "org.import",
     "audit.view",
     "loginlog.view",
@@ -38,6 +57,17 @@ OFFICE_PERMS = [
     "rectification.manage",
     "rectification.verify",
     "campaign.manage",
+    "accountability.view",
+    "accountability.manage",
+    "assessment.manage",
+    "award.nominate",
+    "award.decide",
+    "stats.view",
+    "inspection.manage",
+    "inspection.inspect",
+    "evaluation.manage",
+    "survey.distribute",
+    "ethics.grade",
 ]
 
 # code: (name, data scope, permissions, read_only)
@@ -47,10 +77,23 @@ BUILTIN_ROLES: dict[str, tuple[str, str, list[str], bool]] = {
     "discipline": (
         "纪检监察室",
         "all",
-        ["complainant.view", "audit.view", "complaint.verify"],
+        [
+            "complainant.view",
+            "audit.view",
+            "complaint.verify",
+            "stats.view",
+            "accountability.view",
+            "accountability.manage",
+        ],
         False,
     ),
-    "leader": ("局领导", "all", [], True),
+    # Read-only, except that a leader approves bulletins and accountability decisions.
+    "leader": (
+        "局领导",
+        "all",
+        ["stats.view", "accountability.view", "accountability.approve", "bulletin.approve"],
+        True,
+    ),
     "unit_admin": (
         "单位管理员",
         "unit_and_below",
@@ -60,10 +103,21 @@ BUILTIN_ROLES: dict[str, tuple[str, str, list[str], bool]] = {
             "rectification.manage",
             "campaign.submit",
             "org.manage",
+            "award.nominate",
+            "stats.view",
+            "survey.distribute",
+            "ethics.evaluate",
+            "ethics.grade",
         ],
         False,
     ),
-    "dept_head": ("部门负责人", "department", ["complaint.handle", "rectification.manage"], False),
+    "dept_head": (
+        "部门负责人",
+        "department",
+        ["complaint.handle", "rectification.manage", "ethics.evaluate"],
+        False,
+    ),
     "staff": ("职工", "self", ["complaint.register"], False),
     "supervisor": ("社会监督员", "self", ["supervision.report"], False),
+    "inspector": ("督查员", "self", ["inspection.inspect"], False),
 }

@@ -54,6 +54,12 @@ DEFAULT_RATES = {
     "public_track": "30/m",
     # Rating / redo requests on the public site.
     "public_feedback": "10/m",
+    # Failed logins per client address, form and API together (core.auth, issue #21).
+    "login_ip": "20/10m",
+    # Requests to POST /api/v1/auth/token per client address, whatever their outcome.
+    "auth_token": "30/m",
+    # Survey answers and ballots through public links (the open link is shared by many).
+    "public_survey": "30/m",
 }
 FALLBACK_RATE = "60/m"
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}

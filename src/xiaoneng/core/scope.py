@@ -12,12 +12,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
+from typing import TypeVar
 
+from django.core.exceptions import (
+    FieldDoesNotExist,
+    MultipleObjectsReturned,
+    ObjectDoesNotExist,
+    ValidationError,
+)
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from .models import DataScope
 from .scopefields import ScopeFields
+
+M = TypeVar("M", bound=Model)
 
 
 @dataclass(frozen=True)
@@ -138,9 +147,9 @@ def scope_fields(model: type[Model]) -> ScopeFields:
     return fields
 
 
-def scoped(user, source: type[Model] | QuerySet) -> QuerySet:
+def scoped(user, source: type[M] | QuerySet[M]) -> QuerySet[M]:
     """Restrict a model or queryset to the user's data scope."""
-    qs = source.objects.all() if isinstance(source, type) else source
+    qs = source._default_manager.all() if isinstance(source, type) else source
     q = scope_for(user).q(scope_fields(qs.model))
     if q is None:
         return qs
@@ -156,18 +165,20 @@ def _is_m2m(model: type[Model], name: str | None) -> bool:
     if not name:
         return False
     try:
-        return model._meta.get_field(name).many_to_many
-    except Exception:
+        return bool(model._meta.get_field(name).many_to_many)
+    except FieldDoesNotExist:  # a path through a relation ("unit__parent"): not a field here
         return False
 
 
-def get_scoped_or_404(user, source: type[Model] | QuerySet, **lookup) -> Model:
+def get_scoped_or_404(user, source: type[M] | QuerySet[M], **lookup) -> M:
     """Missing and out-of-scope objects are the same 404, so ids cannot be probed."""
     try:
         return scoped(user, source).get(**lookup)
-    except (ValueError, TypeError) as exc:
+    except (
+        ValueError,
+        TypeError,
+        ObjectDoesNotExist,
+        MultipleObjectsReturned,
+        ValidationError,
+    ) as exc:
         raise Http404 from exc
-    except Exception as exc:
-        if exc.__class__.__name__ in {"DoesNotExist", "MultipleObjectsReturned", "ValidationError"}:
-            raise Http404 from exc
-        raise

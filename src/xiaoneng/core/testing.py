@@ -96,8 +96,10 @@ def build_org() -> OrgFixture:
 
 def reseed_reference_data() -> bool:
     """Put back what the data migrations seed (roles, calendar, rules, templates, channels…)
-    after a transactional test flushed every table. Runs each xiaoneng RunPython migration
-    again against the current models; returns False (and does nothing) when nothing is missing.
+    after a transactional test flushed every table. Runs each xiaoneng seed migration (one made
+    of RunPython operations only) again against the current models; a migration that also changes
+    the schema transforms existing rows and is not replayed. Returns False (and does nothing)
+    when nothing is missing.
 
     The sentinel is the roles table: every data migration's rows go with it in a flush.
     """
@@ -122,7 +124,11 @@ def reseed_reference_data() -> bool:
             migration = loader.graph.nodes[(app_label, name)]
             if not migration.__module__.startswith("xiaoneng."):
                 continue
+            if not all(isinstance(op, RunPython) for op in migration.operations):
+                continue
             for operation in migration.operations:
                 if isinstance(operation, RunPython):
-                    operation.code(global_apps, editor)
+                    # the seeds run against the live registry here (a test database built
+                    # without migrations), not a migration state
+                    operation.code(global_apps, editor)  # type: ignore[arg-type]
     return True

@@ -115,6 +115,11 @@ def permitted(*who: str, status: int | str = 200, denied: int = 403, **over) -> 
     return {u: (status if u in who else denied) for u in LOGGED_IN} | over
 
 
+def pk(getter: Callable[[World], Any]) -> Callable[[World], dict]:
+    """URL kwargs ``{"pk": …}`` of the object ``getter`` builds (``kwargs=m.pk(item_a)``)."""
+    return lambda w: {"pk": getter(w).pk}
+
+
 def _value(value: Value, world: World):
     if value is None:
         return {}
@@ -226,7 +231,7 @@ def assert_complete(app: str, rows: list[Row]) -> None:
     patterns = app_patterns(app)
     assert None not in patterns, f"unnamed URL pattern in {app}: {patterns.get(None)}"
     covered = {row.name for row in rows}
-    missing = sorted(set(patterns) - covered)
+    missing = sorted(str(name) for name in set(patterns) - covered)
     assert not missing, f"URL patterns of {app} without a permission-matrix row: {missing}"
     known = {name for name, _, _ in iter_patterns()}
     stale = sorted(covered - known)

@@ -33,7 +33,8 @@ def kind_label(kind: str) -> str:
 @require_GET
 def inbox(request):
     mine = Message.objects.filter(recipient=request.user)
-    show = request.GET.get("show", "")
+    # ?unread=1: the work home's "unread notices" link
+    show = request.GET.get("show") or ("unread" if request.GET.get("unread") == "1" else "")
     kind = request.GET.get("kind", "")
     q = request.GET.get("q", "").strip()
     qs = mine

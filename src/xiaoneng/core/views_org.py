@@ -13,7 +13,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Model, QuerySet
 from django.http import HttpResponse
@@ -25,7 +25,7 @@ from django.views.decorators.http import require_http_methods
 
 from . import audit, clock, importing, selectors
 from . import calendar as work_calendar
-from .errors import ValidationFailed
+from .errors import Forbidden, ValidationFailed
 from .forms_org import (
     CalendarDayForm,
     DepartmentFilterForm,
@@ -35,13 +35,14 @@ from .forms_org import (
     UnitForm,
 )
 from .models import AuditRecord, CalendarDay, CalendarYear, Department, Person, Unit
+from .params import ParamError, query_with, sort_list, to_int
 from .scope import get_scoped_or_404, scope_for
 from .services import org as org_services
 from .services.base import require_writable
 from .services.calendar import calendar_day_remove, calendar_day_set, calendar_year_mark
+from .spreadsheet import xlsx_response
 
 PAGE_SIZE = 20
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # --- list-page helpers ---------------------------------------------------------------------------
@@ -53,41 +54,12 @@ class Col:
 
 
 def _query(request, **changes) -> str:
-    params = request.GET.copy()
-    for key, value in changes.items():
-        if value is None:
-            params.pop(key, None)
-        else:
-            params[key] = value
-    encoded = params.urlencode()
-    return f"?{encoded}" if encoded else "?"
+    return query_with(request, **changes)
 
 
 def _sorted(request, qs: QuerySet, columns: list[Col], default: tuple[str, ...]):
-    """Order by ?sort=key / -key (only declared columns); return qs and the header cells."""
-    raw = request.GET.get("sort", "")
-    key, desc = raw.lstrip("-"), raw.startswith("-")
-    by_key = {c.key: c for c in columns if c.order_by}
-    if key in by_key:
-        order = [f"-{f}" if desc else f for f in by_key[key].order_by]
-        qs = qs.order_by(*order, "pk")
-    else:
-        key, desc = "", False
-        qs = qs.order_by(*default)
-    headers = []
-    for col in columns:
-        cell = {"label": col.label, "sortable": bool(col.order_by), "key": col.key}
-        if col.order_by:
-            active = col.key == key
-            cell |= {
-                "active": active,
-                "desc": active and desc,
-                "url": _query(
-                    request, sort=f"-{col.key}" if active and not desc else col.key, page=None
-                ),
-            }
-        headers.append(cell)
-    return qs, headers
+    """Order by ?sort=key / -key (declared columns only); return qs and the header cells."""
+    return sort_list(request, qs, columns, default)
 
 
 def _page(request, qs: QuerySet):
@@ -95,10 +67,7 @@ def _page(request, qs: QuerySet):
 
 
 def _xlsx(filename: str, rows_by_sheet: dict[str, list[list]]) -> HttpResponse:
-    data = importing.workbook_bytes(importing.build_workbook(rows_by_sheet))
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return xlsx_response(filename, importing.org_sheets(rows_by_sheet))
 
 
 def _list_context(request, *, title, page, headers, filters, export_url, **extra) -> dict:
@@ -158,7 +127,7 @@ def history_rows(obj: Model) -> list[dict]:
             return "、".join(names.get(model, {}).get(i, f"#{i}") for i in ids)
         try:
             field = meta.get_field(name)
-        except Exception:
+        except FieldDoesNotExist:
             return str(value)
         if field.choices:
             return str(dict(field.flatchoices).get(value, value))
@@ -169,7 +138,7 @@ def history_rows(obj: Model) -> list[dict]:
     def label(name: str) -> str:
         try:
             return str(meta.get_field(name).verbose_name)
-        except Exception:
+        except FieldDoesNotExist:
             return _("departments") if name == "departments" else name
 
     rows = []
@@ -281,7 +250,7 @@ def unit_edit(request, pk: int):
         try:
             require_writable(request.user)
             org_services.unit_update(actor=request.user, unit=unit, **form.changes())
-        except ValidationFailed as exc:
+        except (ValidationFailed, Forbidden) as exc:
             for field, errors in exc.errors.items():
                 for error in errors:
                     form.add_error(field if field in form.fields else None, error)
@@ -438,9 +407,7 @@ def org_import(request):
     if not request.user.has_permission("org.import"):
         raise PermissionDenied
     if request.GET.get("template"):
-        response = HttpResponse(importing.build_template(), content_type=XLSX)
-        response["Content-Disposition"] = 'attachment; filename="org-import-template.xlsx"'
-        return response
+        return xlsx_response("org-import-template.xlsx", importing.build_template())
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
@@ -487,9 +454,10 @@ def _month_grid(year: int, month: int, days: dict[date, CalendarDay]) -> dict:
 @require_http_methods(["GET", "POST"])
 def calendar_view(request):
     today = clock.now().date()
+    raw_year = request.GET.get("year") or request.POST.get("year")
     try:
-        year = int(request.GET.get("year") or request.POST.get("year") or today.year)
-    except ValueError:
+        year = to_int(raw_year) if raw_year else today.year
+    except ParamError:
         year = today.year
     year = min(max(year, work_calendar.FIRST_YEAR), work_calendar.LAST_YEAR)
     can_manage = request.user.has_permission("calendar.manage")

@@ -9,7 +9,6 @@ other permission-gated system pages (import, unit edit).
 from __future__ import annotations
 
 import json
-from io import BytesIO
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -22,7 +21,8 @@ from django.views.decorators.http import require_GET
 
 from .forms_security import AuditFilterForm, LoginLogFilterForm
 from .models import AuditRecord, LoginLog
-from .views_org import XLSX, _page, _query
+from .spreadsheet import Sheet, xlsx_response
+from .views_org import _page, _query
 from .vocabulary import action_label, field_label, object_label, value_label
 
 EXPORT_MAX_ROWS = 10_000
@@ -45,21 +45,7 @@ def _local(value) -> str:
 
 
 def _xlsx(filename: str, header: list[str], rows) -> HttpResponse:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    wb = Workbook()
-    ws = wb.active
-    ws.append(header)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        ws.append(row)
-    buffer = BytesIO()
-    wb.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return xlsx_response(filename, [Sheet(filename.removesuffix(".xlsx"), header, rows)])
 
 
 def _context(request, *, title: str, page, filters, **extra) -> dict:

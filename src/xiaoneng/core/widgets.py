@@ -35,7 +35,8 @@ class FastOptionsMixin:
         def option(raw, label) -> None:
             nonlocal taken
             text = "" if raw is None else str(raw)
-            selected = (self.allow_multiple_selected or not taken) and text in wanted
+            multiple = getattr(self, "allow_multiple_selected", False)  # Select / SelectMultiple
+            selected = (multiple or not taken) and text in wanted
             taken = taken or selected
             mark = " selected" if selected else ""
             parts.append(f'<option value="{escape(text)}"{mark}>{escape(str(label))}</option>')

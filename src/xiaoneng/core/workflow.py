@@ -8,7 +8,8 @@ This works the same on PostgreSQL and SQLite and across processes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 
 from django.db.models import Model
 from django.utils.translation import gettext as _
@@ -26,7 +27,7 @@ class Transition:
 @dataclass
 class StateMachine:
     field: str
-    transitions: dict[str, Transition] = field(default_factory=dict)
+    transitions: dict[str, Transition] = dataclasses.field(default_factory=dict)
 
     @classmethod
     def define(cls, field_name: str, *rows: tuple[str, tuple[str, ...] | str, str]) -> StateMachine:

@@ -14,6 +14,8 @@ Each app that has waiting work adds a ``home.py`` module that registers provider
 
 A provider returns a list (usually of one item, empty when the user has nothing of this
 kind or may not see it) and runs a bounded number of queries whatever the data size.
+``rows`` (with ``rows_title``) lists the most urgent few under the cards, e.g. the cases with
+the earliest deadlines; fetch them with one LIMIT query.
 ``collect(user)`` imports every installed app's ``home`` module once (like the admin's
 autodiscovery) and calls the providers in order.
 """
@@ -35,6 +37,7 @@ class Waiting:
     url: str  # the filtered list that shows exactly these
     tone: str = "primary"  # primary / warning / danger (near / past a deadline)
     rows: list[dict] = field(default_factory=list)  # optional first few: {"title", "url", "due"}
+    rows_title: Any = ""  # the heading of those rows when it is not the label
 
 
 Provider = Callable[[Any], list[Waiting]]

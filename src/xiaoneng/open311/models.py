@@ -53,6 +53,9 @@ class Open311Request(models.Model):
         "complaints.Complaint", models.CASCADE, related_name="open311_request"
     )
     token = models.CharField(max_length=32, unique=True)
+    # The GeoReport service_request_id: random, so the public GETs cannot be walked through by
+    # counting (the case number TS… is sequential and stays internal).
+    public_id = models.CharField(_("service request id"), max_length=20, unique=True)
     idempotency_key = models.CharField(max_length=200, blank=True)
     request_hash = models.CharField(max_length=64, blank=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
@@ -74,4 +77,4 @@ class Open311Request(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.token
+        return self.public_id or self.token

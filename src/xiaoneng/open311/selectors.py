@@ -2,7 +2,10 @@
 
 Only cases that came in through Open311 are served (GET needs no key under the spec, so the
 rest of the complaint register is not exposed). The complainant's identity never appears;
-the description and location appear only when the complainant consented to publication.
+the description, location and the text of the reply (``status_notes``) appear only when the
+complainant consented to publication — otherwise ``status_notes`` is the status in public words.
+``service_request_id`` is a random public id (``Open311Request.public_id``), not the sequential
+case number, so requests cannot be enumerated.
 A merged duplicate shows the status, reply, deadline and agency of the case that carries it.
 """
 
@@ -15,8 +18,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xiaoneng.complaints import selectors as complaint_selectors
 from xiaoneng.complaints.models import Category, Complaint
-from xiaoneng.complaints.vocab import Status, Type
+from xiaoneng.complaints.vocab import PublicStatus, Status, Type
 from xiaoneng.core.models import Unit
 
 from .models import Open311Request
@@ -109,23 +113,34 @@ def requests_qs() -> QuerySet[Open311Request]:
     )
 
 
-def find_request(number: str) -> Open311Request | None:
-    return requests_qs().filter(complaint__number=number).first()
+def find_request(public_id: str) -> Open311Request | None:
+    return requests_qs().filter(public_id=(public_id or "").strip().upper()).first()
+
+
+def status_words(carrier: Complaint) -> str:
+    """The state of the case that carries the request, in the complainant's public words
+    (已受理 / 办理中 / 已答复 / 已办结 / 不予受理)."""
+    return str(PublicStatus(complaint_selectors.public_status(carrier.status)).label)
 
 
 def request_payload(request: Open311Request) -> dict[str, Any]:
     complaint: Complaint = request.complaint
     carrier: Complaint = getattr(complaint, "parent", None) or complaint
     closed = carrier.status in CLOSED_STATUSES
-    if carrier.reply:
+    public = complaint.consent_publish
+    if not (public and carrier.consent_publish):
+        # No consent to publication (of this case, or of the case whose reply it follows): the
+        # status in public words, never the reply's text (the complainant reads it on the public
+        # site with the tracking code).
+        notes = status_words(carrier)
+    elif carrier.reply:
         notes = carrier.reply
     elif carrier.status == Status.REJECTED:
         notes = carrier.reject_reason
     else:
         notes = None
-    public = complaint.consent_publish
     return {
-        "service_request_id": complaint.number,
+        "service_request_id": request.public_id,
         "status": "closed" if closed else "open",
         "status_notes": notes or None,
         "service_name": complaint.category.name,

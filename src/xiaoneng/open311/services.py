@@ -29,6 +29,15 @@ from xiaoneng.core.services.base import require_permission
 from .models import Open311Key, Open311Request
 
 KEY_PREFIX = "o311_"
+PUBLIC_ID_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L
+PUBLIC_ID_LENGTH = 12  # 31^12 ≈ 7.9e17: not enumerable
+
+
+def new_public_id() -> str:
+    """A random, unguessable service_request_id (GeoReport v2 only asks for a unique string)."""
+    return "".join(secrets.choice(PUBLIC_ID_ALPHABET) for _ in range(PUBLIC_ID_LENGTH))
+
+
 DESCRIPTION_LIMIT = 4000  # GeoReport v2: "free form text limited to 4,000 characters"
 
 
@@ -226,6 +235,7 @@ def _create(*, key: Open311Key, data, idempotency_key: str, digest: str) -> Open
             title=title,
             content=content,
             consent_publish=publish == "true",
+            sms_receipt=True,
             complainant={
                 "name": _person_name(_text(data, "first_name"), _text(data, "last_name")),
                 "phone": _text(data, "phone"),
@@ -240,6 +250,7 @@ def _create(*, key: Open311Key, data, idempotency_key: str, digest: str) -> Open
         key=key,
         complaint=complaint,
         token=secrets.token_hex(16),
+        public_id=new_public_id(),
         idempotency_key=idempotency_key,
         request_hash=digest,
         address=address,
@@ -252,6 +263,11 @@ def _create(*, key: Open311Key, data, idempotency_key: str, digest: str) -> Open
     audit.record(
         "open311_submit",
         complaint,
-        after={"key": key.pk, "key_name": key.name, "token": request.token},
+        after={
+            "key": key.pk,
+            "key_name": key.name,
+            "token": request.token,
+            "service_request_id": request.public_id,
+        },
     )
     return request

@@ -16,5 +16,5 @@ urlpatterns = [
     re_path(rf"^requests\.{FMT}$", views.requests_view, name="requests"),
     re_path(rf"^requests/(?P<number>[^/]+?)\.{FMT}$", views.request_detail, name="request"),
     re_path(rf"^tokens/(?P<token>[^/]+?)\.{FMT}$", views.token_detail, name="token"),
-    re_path(r"^(?P<rest>.*)$", views.unknown),
+    re_path(r"^(?P<rest>.*)$", views.unknown, name="unknown"),
 ]

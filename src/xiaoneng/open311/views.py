@@ -9,8 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from xiaoneng.complaints.vocab import Channel
 from xiaoneng.core import clock, ratelimit
 from xiaoneng.core.errors import ApplicationError
+from xiaoneng.core.params import ParamError, to_instant
 
 from . import formats, selectors, services
 from .models import Open311Key
@@ -80,17 +79,18 @@ def _split(value: str | None) -> list[str]:
 
 
 def _instant(value: str) -> datetime | None:
-    parsed = parse_datetime(value.replace(" ", "+"))  # an unencoded "+08:00" arrives as a space
-    if parsed is not None and timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed)
-    return parsed
+    """A w3 date-time (years 1900–2999, a real offset); None when it is not one."""
+    try:
+        return to_instant(value.replace(" ", "+"))  # an unencoded "+08:00" arrives as a space
+    except ParamError:
+        return None
 
 
 def _list(request, fmt: str):
     qs = selectors.requests_qs()
     ids = _split(request.GET.get("service_request_id"))
     if ids:  # "This overrides all other arguments."
-        qs = qs.filter(complaint__number__in=ids[: selectors.MAX_RESULTS])
+        qs = qs.filter(public_id__in=[i.upper() for i in ids[: selectors.MAX_RESULTS]])
     else:
         problems = []
         codes = _split(request.GET.get("service_code"))
@@ -156,9 +156,11 @@ def _post(request, fmt: str):
     except ApplicationError as exc:
         return formats.errors(fmt, exc.status, [exc.detail])
     complaint = result.complaint
+    # No complainant secret goes back to the integrator (it may be an app of the very unit
+    # complained about): a named complainant gets the tracking code by SMS (docs/SECURITY.md).
     data = [
         {
-            "service_request_id": complaint.number,
+            "service_request_id": result.public_id,
             "service_notice": selectors.service_notice(complaint),
             "account_id": result.account_id or None,
         }
@@ -192,7 +194,7 @@ def token_detail(request, token: str, fmt: str):
     found = selectors.requests_qs().filter(token=token).first()
     if found is None:
         return _not_found(fmt, _("token %(token)s was not found") % {"token": token})
-    data = [{"service_request_id": found.complaint.number, "token": found.token}]
+    data = [{"service_request_id": found.public_id, "token": found.token}]
     return formats.respond(fmt, data, root="service_requests", item="request")
 
 

@@ -35,6 +35,7 @@ from xiaoneng.complaints.vocab import PublicStatus
 from xiaoneng.core import clock
 from xiaoneng.core.errors import Conflict, ValidationFailed
 from xiaoneng.core.models import Department, Unit
+from xiaoneng.core.params import api_params
 from xiaoneng.core.ratelimit import scoped_throttle
 
 from . import selectors, services
@@ -127,6 +128,10 @@ class PublicComplaintCreateSerializer(serializers.Serializer):
 class PublicComplaintReceiptSerializer(serializers.Serializer):
     number = serializers.CharField()
     tracking_code = serializers.CharField()
+    rating_key = serializers.CharField(
+        help_text="A second complainant secret, returned only here: with the tracking code it "
+        "lets the complainant rate the answer of an anonymous case or ask for a redo. Keep it."
+    )
     status = public_status_field()
     status_label = serializers.CharField()
     time_limit = serializers.CharField(help_text="The time limit in plain words.")
@@ -227,7 +232,7 @@ def receipt(complaint, *, named: bool | None = None) -> dict:
     data = PublicComplaintReceiptSerializer(
         {
             "number": complaint.number,
-            "tracking_code": complaint.tracking_code,
+            **engine.receipt_secrets(complaint),
             "status": state.value,
             "status_label": str(state.label),
             "time_limit": selectors.time_limit_text(complaint),
@@ -379,13 +384,11 @@ class PublicDepartmentList(PublicAPIView):
     )
     def get(self, request):
         qs = selectors.active_departments()
-        unit = request.query_params.get("unit", "")
+        params = api_params(request)
+        unit = params.id("unit")
+        params.check()
         if unit:
-            if not unit.isdigit():
-                raise ValidationFailed(
-                    _("Invalid input"), errors={"unit": [_("A valid integer is required.")]}
-                )
-            qs = qs.filter(unit_id=int(unit))
+            qs = qs.filter(unit_id=unit)
         return Response(PublicDepartmentSerializer(qs, many=True).data)
 
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.complaints.vocab import Satisfaction, Type
 from xiaoneng.core.files import PUBLIC_ALLOWED, max_bytes, sniff
-from xiaoneng.core.formtools import polish
+from xiaoneng.core.formkit import bootstrap
 from xiaoneng.core.models import Department, Unit
 from xiaoneng.core.widgets import FastSelect
 
@@ -17,23 +17,6 @@ from .services import MAX_FILES
 
 MAX_CONTENT = 10000
 SNIFF_BYTES = 8192
-
-
-def bootstrap(form: forms.BaseForm) -> forms.BaseForm:
-    for name, field in form.fields.items():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
-            css = "form-check-input"
-        elif isinstance(widget, forms.Select):
-            css = "form-select"
-        else:
-            css = "form-control"
-        if form.is_bound and name in form.errors:
-            css += " is-invalid"
-        if not isinstance(widget, forms.RadioSelect):
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-    polish(form)
-    return form
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -245,7 +228,20 @@ class RateForm(forms.Form):
     redo = forms.BooleanField(
         label=_("I am not satisfied: please handle my case again"), required=False
     )
+    rating_key = forms.CharField(
+        label=_("Rating key"),
+        max_length=20,
+        required=False,
+        help_text=_("The 8-character rating key printed on your receipt under the tracking code."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, needs_key: bool = False, **kwargs):
+        """``needs_key``: this visitor has not shown a second complainant secret yet (the
+        rating key, or the phone digits of a named case), so the form asks for the key."""
         super().__init__(*args, **kwargs)
+        if needs_key:
+            self.fields["rating_key"].required = True
+        else:
+            del self.fields["rating_key"]
         bootstrap(self)

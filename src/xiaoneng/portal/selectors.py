@@ -17,6 +17,7 @@ from xiaoneng.complaints import selectors as complaint_selectors
 from xiaoneng.complaints.models import Category, ComplainantIdentity, Complaint
 from xiaoneng.complaints.vocab import LimitUnit, PublicStatus, Satisfaction, Status
 from xiaoneng.core.models import Department, Unit
+from xiaoneng.selfcheck.selectors import public_commitments
 
 from .models import PublicFeedback, ServiceStandard, SupervisionChannel
 
@@ -86,10 +87,6 @@ def standards() -> list[ServiceStandard]:
 
 def commitments(limit: int = 20) -> list:
     """Public commitments (公开承诺) with their unit; the person only where they consented."""
-    try:
-        from xiaoneng.selfcheck.selectors import public_commitments
-    except ImportError:  # the self-inspection app is optional for the public site
-        return []
     return public_commitments(limit=limit)
 
 

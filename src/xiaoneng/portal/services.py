@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from xiaoneng.complaints import services as engine
 from xiaoneng.complaints.models import Category, Complaint
+from xiaoneng.complaints.policies import PUBLIC_SITE_ROLE
 from xiaoneng.complaints.vocab import Channel, Satisfaction, Status, Type
 from xiaoneng.core import audit, clock
 from xiaoneng.core.errors import Conflict, ValidationFailed
@@ -25,7 +26,7 @@ from xiaoneng.core.notify import outbox_deliver
 from .models import PublicFeedback
 
 SYSTEM_USERNAME = "public-site"
-SYSTEM_ROLE = "public_site"
+SYSTEM_ROLE = PUBLIC_SITE_ROLE  # complaints.policies grants it the complainant's two actions
 SYSTEM_PERMISSIONS = ["complaint.verify", "complaint.dispatch"]
 PUBLIC_TYPES = (Type.COMPLAINT, Type.REPORT, Type.SUGGESTION)
 MAX_FILES = 5
@@ -192,9 +193,26 @@ def _mark_applied(feedback: PublicFeedback, how: str) -> None:
     feedback.applied_as = how
 
 
+def complainant_proved(
+    complaint: Complaint, *, rating_key: str = "", phone_last4: str = ""
+) -> bool:
+    """The visitor holds a complainant secret beyond the tracking code: the rating key from the
+    receipt, or for a named case the last four digits of the phone given (docs/SECURITY.md).
+    The tracking code alone never changes a case: the unit handling it may have seen it."""
+    if rating_key and engine.rating_key_matches(complaint, rating_key):
+        return True
+    return bool(phone_last4) and engine.tracking_matches(complaint, phone_last4)
+
+
 @transaction.atomic
 def public_rate(
-    *, complaint: Complaint, satisfaction: str, comment: str = "", redo: bool = False
+    *,
+    complaint: Complaint,
+    satisfaction: str,
+    comment: str = "",
+    redo: bool = False,
+    rating_key: str = "",
+    phone_last4: str = "",
 ) -> PublicFeedback:
     """The complainant rates the answer once (满意 / 基本满意 / 不满意) and, when unsatisfied, may
     ask for a redo (重办). It feeds the engine:
@@ -204,8 +222,14 @@ def public_rate(
     - an already visited or closed case asked to be redone is reopened (``complaint_reopen``);
     - a case only replied to (the office has not verified it yet) keeps the rating, which becomes
       its return visit when the office verifies it (``apply_pending_rating``).
-    The office is told of every rating.
+    The office is told of every rating. The visitor must hold a second complainant secret
+    (``complainant_proved``): the rating key from the receipt, or the phone's last four digits.
     """
+    if not complainant_proved(complaint, rating_key=rating_key, phone_last4=phone_last4):
+        raise ValidationFailed(
+            _("The rating key does not match this case."),
+            errors={"rating_key": [_("Enter the rating key printed on your receipt.")]},
+        )
     if satisfaction not in Satisfaction.values:
         raise ValidationFailed(
             _("Please correct the errors below."),

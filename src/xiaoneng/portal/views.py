@@ -24,6 +24,9 @@ from .forms import RateForm, SubmitForm, TrackForm
 
 TRACKED_KEY = "portal_tracked"
 SUBMITTED_KEY = "portal_submitted"
+# Second complainant secrets this visitor has shown, by tracking code: {"key": rating key} after
+# submitting or typing it, {"last4": digits} after tracking a named case (docs/SECURITY.md).
+PROOFS_KEY = "portal_proofs"
 MAX_TRACKED = 20
 
 
@@ -82,13 +85,16 @@ def submit(request):
                     for error in errors:
                         form.add_error(target, error)
             else:
+                secrets = engine.receipt_secrets(complaint)
                 request.session[SUBMITTED_KEY] = {
                     "number": complaint.number,
                     "tracking_code": complaint.tracking_code,
+                    "rating_key": secrets["rating_key"],
                     "time_limit": selectors.time_limit_text(complaint),
                     "anonymous": complaint.anonymous,
                 }
                 _remember(request, complaint.tracking_code)
+                _prove(request, complaint.tracking_code, key=secrets["rating_key"])
                 return redirect("portal:submitted")
     else:
         form = SubmitForm(request=request, initial={"type": request.GET.get("type") or "complaint"})
@@ -112,6 +118,17 @@ def _tracked(request, code: str) -> bool:
     return code in request.session.get(TRACKED_KEY, [])
 
 
+def _prove(request, code: str, **proof: str) -> None:
+    proofs = dict(request.session.get(PROOFS_KEY, {}))
+    proofs.pop(code, None)
+    proofs[code] = {**proof}
+    request.session[PROOFS_KEY] = dict(list(proofs.items())[-MAX_TRACKED:])
+
+
+def _proof(request, code: str) -> dict:
+    return request.session.get(PROOFS_KEY, {}).get(code) or {}
+
+
 @require_http_methods(["GET", "POST"])
 def track(request):
     """The lookup form: code (+ phone digits for named cases). Wrong code and wrong digits get
@@ -124,11 +141,12 @@ def track(request):
         if form.is_valid():
             code = form.cleaned_data["code"]
             complaint = selectors.find_case(code)
-            if complaint is not None and (
-                not selectors.needs_phone(complaint)
-                or engine.tracking_matches(complaint, form.cleaned_data["phone_last4"])
-            ):
+            digits = form.cleaned_data["phone_last4"]
+            named = complaint is not None and selectors.needs_phone(complaint)
+            if complaint is not None and (not named or engine.tracking_matches(complaint, digits)):
                 _remember(request, complaint.tracking_code)
+                if named:
+                    _prove(request, complaint.tracking_code, last4=digits)
                 return redirect("portal:case", code=complaint.tracking_code)
             form.add_error(
                 None,
@@ -149,10 +167,11 @@ def case(request, code: str):
     if complaint is None:
         return redirect(reverse("portal:track") + f"?code={code}")
     view = selectors.public_case(complaint)
+    needs_key = not _proof(request, code)
     return render(
         request,
         "portal/case.html",
-        {"case": view, "rate_form": RateForm() if view.rateable else None},
+        {"case": view, "rate_form": RateForm(needs_key=needs_key) if view.rateable else None},
     )
 
 
@@ -165,19 +184,29 @@ def rate(request, code: str):
     decision = ratelimit.hit("public_feedback", ratelimit.request_key(request))
     if not decision.allowed:
         return ratelimit.too_many_requests(decision)
-    form = RateForm(request.POST)
+    proof = _proof(request, code)
+    form = RateForm(request.POST, needs_key=not proof)
     if form.is_valid():
+        typed = form.cleaned_data.get("rating_key", "")
         try:
             services.public_rate(
                 complaint=complaint,
                 satisfaction=form.cleaned_data["satisfaction"],
                 comment=form.cleaned_data["comment"],
                 redo=form.cleaned_data["redo"],
+                rating_key=typed or proof.get("key", ""),
+                phone_last4=proof.get("last4", ""),
             )
+        except ValidationFailed as exc:
+            for error in (exc.errors or {}).get("rating_key", [exc.detail]):
+                form.add_error("rating_key" if "rating_key" in form.fields else None, error)
         except ApplicationError as exc:
             messages.error(request, exc.detail)
+            return redirect("portal:case", code=code)
         else:
+            if typed:
+                _prove(request, code, key=typed)
             messages.success(request, _("Thank you. Your rating has been recorded."))
-        return redirect("portal:case", code=code)
+            return redirect("portal:case", code=code)
     view = selectors.public_case(complaint)
     return render(request, "portal/case.html", {"case": view, "rate_form": form}, status=400)

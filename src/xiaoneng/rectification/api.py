@@ -19,6 +19,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from xiaoneng.campaigns.models import Campaign
 from xiaoneng.complaints.models import Category
 from xiaoneng.core import clock
 from xiaoneng.core.api.fields import (
@@ -31,6 +32,7 @@ from xiaoneng.core.api.fields import (
 from xiaoneng.core.api.files import JobSerializer
 from xiaoneng.core.errors import Forbidden, ValidationFailed
 from xiaoneng.core.files import store_upload
+from xiaoneng.core.params import api_params
 
 from . import deadlines, excel, selectors, services, spotchecks
 from .filters import ORDERING_FIELDS, ItemFilter
@@ -222,14 +224,14 @@ class LedgerIssueCreateSerializer(serializers.Serializer):
     severity = severity_field(default=Severity.GENERAL)
     source = source_field()
     source_ref = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    campaign = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    campaign = serializers.PrimaryKeyRelatedField(
+        queryset=Campaign.objects.all(), required=False, allow_null=True, default=None
+    )
     people = ScopedPersonField(many=True, required=False, default=list)
     files = files_field()
 
     def service_kwargs(self) -> dict:
-        data = dict(self.validated_data)
-        data["campaign_id"] = data.pop("campaign", None)
-        return data
+        return dict(self.validated_data)
 
 
 class RectificationItemCreateSerializer(serializers.Serializer):
@@ -321,12 +323,11 @@ class IssueListCreate(generics.ListCreateAPIView):
 
     def get_queryset(self):
         qs = selectors.issues_for(self.request.user).prefetch_related("people", "files", "items")
-        params = self.request.query_params
-        for key, lookup in (("source", "source"), ("unit", "unit_id"), ("campaign", "campaign_id"),
-                            ("number", "number"), ("severity", "severity")):  # fmt: skip
-            if params.get(key):
-                qs = qs.filter(**{lookup: params[key]})
-        return qs
+        params = api_params(self.request)
+        ids = {"unit_id": params.id("unit"), "campaign_id": params.id("campaign")}
+        params.check()
+        texts = {key: params.raw(key) for key in ("source", "number", "severity")}
+        return qs.filter(**{k: v for k, v in (ids | texts).items() if v})
 
     @extend_schema(request=LedgerIssueCreateSerializer, responses={201: LedgerIssueSerializer})
     def post(self, request, *args, **kwargs):

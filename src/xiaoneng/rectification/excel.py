@@ -33,6 +33,7 @@ from xiaoneng.core import spreadsheet as xlsx
 from xiaoneng.core.files import store_bytes
 from xiaoneng.core.models import Job, Person, StoredFile, Unit, User
 from xiaoneng.core.scope import scope_for, scoped
+from xiaoneng.core.spreadsheet import RowError
 
 from . import deadlines, selectors, services
 from .models import Issue, ItemEvent, ProgressUpdate, RectificationItem
@@ -58,7 +59,7 @@ REQUIRED_HEADERS = HEADERS[:13]
 SHEET_TITLE = "整改台账"
 BATCH = 2000
 PROGRESS_EVERY = 5000
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX = xlsx.CONTENT_TYPE
 EXPORT_KIND = "rectification.export"
 IMPORT_KIND = "rectification.import"
 
@@ -159,9 +160,8 @@ WIDTHS = (6, 10, 40, 10, 30, 24, 12, 20, 10, 10, 30, 10, 12, 16)
 
 def build_workbook_bytes(rows, *, on_progress=None) -> tuple[bytes, int]:
     """The ledger workbook (streamed; see core/spreadsheet.py for why not openpyxl's writer)."""
-    return xlsx.write_xlsx(
-        rows, header=HEADERS, sheet=SHEET_TITLE, widths=WIDTHS, on_row=on_progress
-    )
+    sheet = xlsx.Sheet(SHEET_TITLE, HEADERS, rows, widths=WIDTHS, freeze=True)
+    return xlsx.write_workbook([sheet], on_row=on_progress)
 
 
 def export_items(*, actor: User, params: dict | None = None) -> tuple[bytes, int]:
@@ -170,16 +170,6 @@ def export_items(*, actor: User, params: dict | None = None) -> tuple[bytes, int
 
 
 # --- import ------------------------------------------------------------------------------------
-@dataclass
-class RowError:
-    row: int
-    column: str
-    message: str
-
-    def as_dict(self) -> dict:
-        return {"row": self.row, "column": self.column, "message": self.message}
-
-
 @dataclass
 class Plan:
     new_rows: list[dict] = field(default_factory=list)
@@ -254,8 +244,9 @@ def validate(actor: User, data: bytes, *, on_progress=None) -> tuple[Plan, list[
     plan = Plan()
     try:
         header, rows = read_rows(data)
-    except Exception:
-        return plan, [RowError(1, "", _("The file is not an Excel workbook (.xlsx)."))], 0
+    except xlsx.XlsxError as exc:
+        message = xlsx.problem_text(exc, _("The file is not an Excel workbook (.xlsx)."))
+        return plan, [RowError(1, "", message)], 0
     header_text = [_text(h) for h in (header or ())]
     if header_text[:13] != REQUIRED_HEADERS:
         msg = _("The first row must be the standard ledger header: %(headers)s") % {

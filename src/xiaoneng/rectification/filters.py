@@ -13,6 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from xiaoneng.core import clock
 from xiaoneng.core.models import Unit
+from xiaoneng.core.params import DateFilter, IdFilter
 from xiaoneng.core.widgets import FastSelect
 
 from . import selectors
@@ -31,7 +32,7 @@ class ItemFilter(django_filters.FilterSet):
         method="_apply",
         widget=FastSelect,
     )
-    campaign = django_filters.NumberFilter(label=_("Campaign"), method="_apply")
+    campaign = IdFilter(label=_("Campaign"), method="_apply")
     source = django_filters.ChoiceFilter(
         label=_("Source"), choices=IssueSource.choices, method="_apply"
     )
@@ -41,9 +42,9 @@ class ItemFilter(django_filters.FilterSet):
     type = django_filters.ChoiceFilter(label=_("Type"), choices=ItemType.choices, method="_apply")
     light = django_filters.ChoiceFilter(label=_("Light"), choices=Light.choices, method="_apply")
     overdue = django_filters.BooleanFilter(label=_("Overdue"), method="_apply")
-    deadline_after = django_filters.DateFilter(label=_("Deadline from"), method="_apply")
-    deadline_before = django_filters.DateFilter(label=_("Deadline to"), method="_apply")
-    issue = django_filters.NumberFilter(label=_("Issue"), method="_apply")
+    deadline_after = DateFilter(label=_("Deadline from"), method="_apply")
+    deadline_before = DateFilter(label=_("Deadline to"), method="_apply")
+    issue = IdFilter(label=_("Issue"), method="_apply")
     number = django_filters.CharFilter(label=_("Item number"), method="_apply")
     q = django_filters.CharFilter(label=_("Search"), method="_apply")
 

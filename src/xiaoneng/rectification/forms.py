@@ -6,33 +6,18 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from xiaoneng.campaigns.fields import CampaignIdField
-from xiaoneng.complaints.forms import bootstrap  # noqa: F401  (the house Bootstrap helper)
+from xiaoneng.campaigns.models import Campaign
 from xiaoneng.complaints.models import Category
+from xiaoneng.core.formkit import (  # noqa: F401  (forms.* in the views)
+    MultipleFileField,
+    add_service_errors,
+    bootstrap,
+)
 from xiaoneng.core.models import Department, Person, Unit
 from xiaoneng.core.scope import scoped
 from xiaoneng.core.widgets import FastSelect
 
 from .vocab import Decision, IssueSource, ItemType, Severity, SpotResult
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input; each is checked by ``core.files.store_upload`` on save."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data if d]
-        return [single(data, initial)] if data else []
 
 
 class ScopedForm(forms.Form):
@@ -142,7 +127,9 @@ class SpotCheckForm(ScopedForm):
     type = forms.ChoiceField(
         label=_("Type"), choices=[("", "—"), *ItemType.choices], required=False
     )
-    campaign = CampaignIdField(empty_label=_("All campaigns"))
+    campaign = forms.ModelChoiceField(
+        Campaign.objects.order_by("-starts_on", "-id"), label=_("Campaign"), required=False
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,7 +1,5 @@
 """Problem list and rectification ledger (问题清单/整改台账): issues from every source, their
 rectification items, progress, verified close-out (销号), spot checks (抽查核实) and referrals.
-
-Campaigns live in another app built in parallel, so the link is a plain ``campaign_id``.
 """
 
 from __future__ import annotations
@@ -73,7 +71,14 @@ class Issue(models.Model):
         related_name="ledger_issues",
         verbose_name=_("complaint"),
     )
-    campaign_id = models.PositiveIntegerField(_("campaign"), null=True, blank=True, db_index=True)
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="ledger_issues",
+        verbose_name=_("campaign"),
+    )
     unit = models.ForeignKey(
         "core.Unit", models.PROTECT, related_name="ledger_issues", verbose_name=_("unit")
     )
@@ -243,6 +248,8 @@ class Milestone(models.Model):
 
 
 class ProgressUpdate(models.Model):
+    FILES_VIA = "item"  # its evidence files are seen by whoever sees the item
+
     item = models.ForeignKey(RectificationItem, models.CASCADE, related_name="progress_updates")
     text = models.TextField(_("progress"))
     percent = models.PositiveSmallIntegerField(_("progress (%)"))
@@ -264,6 +271,8 @@ class ProgressUpdate(models.Model):
 
 class CloseRequest(models.Model):
     """申请销号 and its verification (核对销号): accepted closes the item, rejected returns it."""
+
+    FILES_VIA = "item"  # its evidence files are seen by whoever sees the item
 
     item = models.ForeignKey(RectificationItem, models.CASCADE, related_name="close_requests")
     summary = models.TextField(_("summary"))

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from xiaoneng.core.models import Unit
+from xiaoneng.core.params import page_params
 
 from . import selectors
 
@@ -20,9 +21,9 @@ PAGE_SIZE = 100
 @require_GET
 def progress(request):
     qs = selectors.public_items()
-    unit_id = request.GET.get("unit", "")
-    if unit_id.isdigit():
-        qs = qs.filter(responsible_unit_id=int(unit_id))
+    unit_id = page_params(request).id("unit")
+    if unit_id:
+        qs = qs.filter(responsible_unit_id=unit_id)
     summary = selectors.summary(qs)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     items = list(page.object_list)

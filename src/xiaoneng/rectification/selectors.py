@@ -47,31 +47,30 @@ def get_item(user, pk) -> RectificationItem:
     return get_scoped_or_404(user, RectificationItem.objects.select_related(*ITEM_RELATED), pk=pk)
 
 
+# Plain equality filters: parameter → lookup.
+EQUAL_FILTERS = {
+    "campaign": "issue__campaign_id",
+    "source": "issue__source",
+    "status": "status",
+    "type": "type",
+    "deadline_after": "deadline__date__gte",
+    "deadline_before": "deadline__date__lte",
+}
+
+
 def filter_items(qs: QuerySet, params: dict, *, now: datetime | None = None) -> QuerySet:
     """The list filters shared by the ledger page, the export and the API: unit (and below),
     campaign, source, status, type, light, overdue, deadline range, issue, number, text."""
     now = now or clock.now()
+    qs = qs.filter(**{lookup: params[k] for k, lookup in EQUAL_FILTERS.items() if params.get(k)})
     if params.get("unit"):
-        unit = params["unit"]
-        qs = qs.filter(responsible_unit__path__startswith=unit.path)
-    if params.get("campaign"):
-        qs = qs.filter(issue__campaign_id=params["campaign"])
-    if params.get("source"):
-        qs = qs.filter(issue__source=params["source"])
-    if params.get("status"):
-        qs = qs.filter(status=params["status"])
-    if params.get("type"):
-        qs = qs.filter(type=params["type"])
+        qs = qs.filter(responsible_unit__path__startswith=params["unit"].path)
     if params.get("light"):
         qs = qs.filter(deadlines.light_q(params["light"], now))
     if params.get("overdue") is True:
         qs = qs.filter(deadlines.overdue_q(now))
     elif params.get("overdue") is False:
         qs = qs.exclude(deadlines.overdue_q(now))
-    if params.get("deadline_after"):
-        qs = qs.filter(deadline__date__gte=params["deadline_after"])
-    if params.get("deadline_before"):
-        qs = qs.filter(deadline__date__lte=params["deadline_before"])
     if params.get("issue"):
         qs = qs.filter(issue_id=getattr(params["issue"], "pk", params["issue"]))
     if params.get("number"):
@@ -106,7 +105,7 @@ def summary(qs: QuerySet, *, now: datetime | None = None) -> dict:
 
 GROUPS = {
     "unit": ("responsible_unit_id", "responsible_unit__name"),
-    "campaign": ("issue__campaign_id", None),
+    "campaign": ("issue__campaign_id", "issue__campaign__name"),
     "source": ("issue__source", None),
 }
 

@@ -12,19 +12,28 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xiaoneng.campaigns.models import Campaign
 from xiaoneng.core import audit, clock
-from xiaoneng.core.errors import Conflict, Forbidden, ValidationFailed
+from xiaoneng.core.errors import Conflict, Forbidden
 from xiaoneng.core.models import Department, Person, StoredFile, Unit, User
 from xiaoneng.core.notify import notify
 from xiaoneng.core.scope import scope_for
-from xiaoneng.core.services.base import require_permission, require_writable
+from xiaoneng.core.services.base import (
+    actor_name,
+    fail,
+    require,
+    transition,
+    unit_admins,
+    user_of,
+)
 
 from . import deadlines
 from .models import (
@@ -69,27 +78,16 @@ def next_number(prefix: str, year: int | None = None) -> str:
     return format_number(prefix, year, allocate_numbers(prefix, year))
 
 
-def actor_name(actor: User | None) -> str:
-    if actor is None:
-        return "系统"
-    return actor.display_name if actor.person_id else actor.username
-
-
 def item_link(item: RectificationItem) -> str:
     try:
         return reverse("rectification:item", args=[item.pk])
-    except Exception:  # a link must never block a write
+    except NoReverseMatch:  # a link must never block a write
         return f"/rectification/items/{item.pk}/"
 
 
-def _fail(errors: dict[str, list[str]]) -> None:
-    if errors:
-        raise ValidationFailed(_("Please correct the errors below."), errors=errors)
-
-
-def _require(actor: User | None, code: str) -> None:
-    require_permission(actor, code)
-    require_writable(actor)
+# TODO(issue #12): rectification/excel.py (being moved onto core/spreadsheet.py) still calls
+# services._require; it should import core.services.base.require.
+_require = require
 
 
 def _in_scope(actor: User, unit: Unit, *, department_id=None, person_id=None) -> bool:
@@ -103,7 +101,7 @@ def _in_scope(actor: User, unit: Unit, *, department_id=None, person_id=None) ->
 
 def _require_item_access(actor: User, item: RectificationItem) -> None:
     """rectification.manage and the item's unit (or department / person) in the actor's scope."""
-    _require(actor, "rectification.manage")
+    require(actor, "rectification.manage")
     if not _in_scope(
         actor,
         item.responsible_unit,
@@ -140,16 +138,14 @@ def _event(
 def _transition(
     item: RectificationItem, name: str, actor: User | None, *, note: str = "", links=None, **changes
 ) -> RectificationItem:
-    """MACHINE.apply (conditional UPDATE → Conflict on a lost race) + timeline event + audit."""
+    """``core.services.base.transition`` (conditional UPDATE → Conflict on a lost race, audit)
+    plus the item's timeline event."""
     now = clock.now()
-    before = audit.snapshot(item)
     source = item.status
-    target = MACHINE.apply(item, name, updated_at=now, **changes)
+    target = transition(MACHINE, item, name, actor=actor, reason=note, updated_at=now, **changes)
     _event(
         item, actor, name, from_status=source, to_status=target, note=note, at=now, **(links or {})
     )
-    b, a = audit.diff(before, audit.snapshot(item))
-    audit.record(name, item, before=b, after=a, actor=actor, reason=note[:500])
     return item
 
 
@@ -166,27 +162,14 @@ def _text(value, field: str, errors: dict, *, required: bool = True, limit: int 
     return text
 
 
-def unit_admins(unit: Unit):
-    return User.objects.filter(
-        is_active=True, roles__code="unit_admin", person__unit=unit
-    ).distinct()
-
-
 def verifiers():
     """Users who may verify close-out requests (the office)."""
     users = User.objects.filter(is_active=True, roles__isnull=False).prefetch_related("roles")
     return [u for u in users.distinct() if u.has_permission("rectification.verify")]
 
 
-def user_of(person: Person | None) -> User | None:
-    if person is None:
-        return None
-    user = User.objects.filter(person=person, is_active=True).first()
-    return user
-
-
 def responsible_users(item: RectificationItem) -> list[User]:
-    users = list(unit_admins(item.responsible_unit))
+    users = unit_admins(item.responsible_unit, permission="rectification.manage")
     person_user = user_of(item.responsible_person)
     if person_user is not None:
         users.append(person_user)
@@ -207,7 +190,7 @@ def issue_create(
     department: Department | None = None,
     people: Sequence[Person] = (),
     source_ref: str = "",
-    campaign_id: int | None = None,
+    campaign: Campaign | None = None,
     files: Sequence[StoredFile] = (),
     found_at: datetime | None = None,
     found_by: User | None = None,
@@ -217,7 +200,7 @@ def issue_create(
     """Record a problem in the list (问题清单). Staff need rectification.manage and the unit in
     their scope; ``actor=None`` is the system (e.g. a verified complaint)."""
     if actor is not None:
-        _require(actor, "rectification.manage")
+        require(actor, "rectification.manage")
     now = clock.now()
     errors: dict[str, list[str]] = {}
     title = _text(title, "title", errors, limit=200)
@@ -238,13 +221,13 @@ def issue_create(
     found_at = found_at or now
     if found_at > now:
         errors["found_at"] = [_("The time cannot be in the future.")]
-    _fail(errors)
+    fail(errors)
     issue = Issue.objects.create(
         number=next_number(ISSUE_PREFIX, timezone.localtime(now).year),
         source=source,
         source_ref=(source_ref or "")[:100],
         complaint=complaint,
-        campaign_id=campaign_id,
+        campaign=campaign,
         unit=unit,
         department=department,
         category=category,
@@ -303,7 +286,7 @@ def issue_from_complaint(*, complaint, actor: User | None = None) -> Issue:
 @transaction.atomic
 def issue_set_public(*, issue: Issue, actor: User, public: bool) -> Issue:
     """The office decides what is published (公示)."""
-    _require(actor, "rectification.verify")
+    require(actor, "rectification.verify")
     before = audit.snapshot(issue)
     Issue.objects.filter(pk=issue.pk).update(is_public=public, updated_at=clock.now())
     issue.is_public = public
@@ -325,6 +308,24 @@ def _deadline_of(value: datetime | date | None, item_type: str, start: datetime)
     if isinstance(value, datetime):
         return (timezone.make_aware(value) if timezone.is_naive(value) else value), False
     return deadlines.end_of_day(value), False
+
+
+def _responsible_people_errors(
+    unit: Unit | None, person: Person | None, leader: Person | None
+) -> dict[str, list[str]]:
+    """The responsible person works in the unit (or below); the leader may also sit above it."""
+    errors: dict[str, list[str]] = {}
+    if unit is None:
+        return errors
+    if person is not None and not person.unit.path.startswith(unit.path):
+        errors["responsible_person"] = [_("This person does not work in the unit.")]
+    if (
+        leader is not None
+        and not leader.unit.path.startswith(unit.path)
+        and not unit.path.startswith(leader.unit.path)
+    ):
+        errors["responsible_leader"] = [_("This person does not work in the unit.")]
+    return errors
 
 
 @transaction.atomic
@@ -349,7 +350,7 @@ def item_create(
     applies (``ItemTypeRule`` through the calendar service); responsible unit, person and leader
     are recorded (领导负责制)."""
     if actor is not None:
-        _require(actor, "rectification.manage")
+        require(actor, "rectification.manage")
     now = clock.now()
     unit = responsible_unit or issue.unit
     errors: dict[str, list[str]] = {}
@@ -366,29 +367,20 @@ def item_create(
     if (
         responsible_department is None
         and unit is not None
-        and issue.department_id
+        and issue.department is not None
         and issue.department.unit_id == unit.pk
     ):
         responsible_department = issue.department
     if responsible_department is not None and unit and responsible_department.unit_id != unit.pk:
         errors["responsible_department"] = [_("This department does not belong to the unit.")]
-    for field, person in (
-        ("responsible_person", responsible_person),
-        ("responsible_leader", responsible_leader),
-    ):
-        # The person works in the unit (or below); a leader may also sit above it.
-        inside = person is None or unit is None or person.unit.path.startswith(unit.path)
-        if inside:
-            continue
-        if not (field == "responsible_leader" and unit.path.startswith(person.unit.path)):
-            errors[field] = [_("This person does not work in the unit.")]
+    errors |= _responsible_people_errors(unit, responsible_person, responsible_leader)
     if type in ItemType.values:
         at, uncertain = _deadline_of(deadline, type, now)
         if at <= now:
             errors["deadline"] = [_("The deadline must be in the future.")]
     if type != ItemType.LONG_TERM and milestones:
         errors["milestones"] = [_("Only long-term items have milestones.")]
-    _fail(errors)
+    fail(errors)
     year = timezone.localtime(now).year
     item = RectificationItem.objects.create(
         number=next_number(ITEM_PREFIX, year),
@@ -466,7 +458,7 @@ def progress_add(
         percent = -1
     if not 0 <= percent <= 100:
         errors["percent"] = [_("Enter a whole number from 0 to 100.")]
-    _fail(errors)
+    fail(errors)
     now = at or clock.now()
     update = ProgressUpdate.objects.create(
         item=item, text=text, percent=percent, at=now, author=actor, author_name=actor_name(actor)
@@ -499,7 +491,7 @@ def close_request(
     files = _files(files)
     if not files:
         errors["files"] = [_("Attach at least one piece of evidence.")]
-    _fail(errors)
+    fail(errors)
     now = clock.now()
     request = CloseRequest.objects.create(
         item=item, summary=summary, requested_at=now, requested_by=actor
@@ -529,7 +521,7 @@ def can_verify(actor: User, item: RectificationItem) -> bool:
     """rectification.verify, the item in scope, and not the verifier's own unit."""
     if actor is None or not actor.has_permission("rectification.verify"):
         return False
-    if actor.person_id and actor.person.unit_id == item.responsible_unit_id:
+    if actor.person is not None and actor.person.unit_id == item.responsible_unit_id:
         return False
     return _in_scope(actor, item.responsible_unit)
 
@@ -540,8 +532,8 @@ def verify(
 ) -> RectificationItem:
     """核对销号: accept → 已销号 with verifier and date; reject → back to 整改中 with the reason.
     Only ``rectification.verify``, and nobody verifies their own unit's item."""
-    _require(actor, "rectification.verify")
-    if actor.person_id and actor.person.unit_id == item.responsible_unit_id:
+    require(actor, "rectification.verify")
+    if actor.person is not None and actor.person.unit_id == item.responsible_unit_id:
         raise Forbidden(_("Nobody verifies their own unit's item."))
     if not _in_scope(actor, item.responsible_unit):
         raise Forbidden(_("This item is not in your data scope."))
@@ -551,7 +543,7 @@ def verify(
     reason = (reason or "").strip()
     if decision == Decision.REJECT and not reason:
         errors["reason"] = [_("Give the reason for returning it.")]
-    _fail(errors)
+    fail(errors)
     name = "accept" if decision == Decision.ACCEPT else "reject"
     MACHINE.target(item, name)
     now = clock.now()
@@ -599,16 +591,16 @@ def reopen(
     *, item: RectificationItem, actor: User, reason: str, flag: bool = False
 ) -> RectificationItem:
     """重新打开 a closed item (after a failed spot check, or by the office), with the reason."""
-    _require(actor, "rectification.verify")
+    require(actor, "rectification.verify")
     if not _in_scope(actor, item.responsible_unit):
         raise Forbidden(_("This item is not in your data scope."))
     errors: dict[str, list[str]] = {}
     reason = _text(reason, "reason", errors, limit=2000)
-    _fail(errors)
+    fail(errors)
     MACHINE.target(item, "reopen")
     now = clock.now()
     new_deadline = max(item.deadline, deadlines.default_deadline(ItemType.IMMEDIATE, now).at)
-    changes = {
+    changes: dict[str, Any] = {
         "closed_at": None,
         "closed_by": None,
         "close_requested_at": None,
@@ -634,7 +626,7 @@ def reopen(
 @transaction.atomic
 def item_set_public(*, item: RectificationItem, actor: User, public: bool) -> RectificationItem:
     """The office marks an item public (公示) or withdraws it."""
-    _require(actor, "rectification.verify")
+    require(actor, "rectification.verify")
     before = audit.snapshot(item)
     RectificationItem.objects.filter(pk=item.pk).update(is_public=public, updated_at=clock.now())
     item.is_public = public
@@ -671,7 +663,9 @@ def send_reminders(*, now: datetime | None = None) -> dict[str, int]:
             if item.last_reminder == key:
                 continue
             if item.responsible_unit_id not in admins_by_unit:
-                admins_by_unit[item.responsible_unit_id] = list(unit_admins(item.responsible_unit))
+                admins_by_unit[item.responsible_unit_id] = unit_admins(
+                    item.responsible_unit, permission="rectification.manage"
+                )
             recipients = list(admins_by_unit[item.responsible_unit_id])
             person_user = user_of(item.responsible_person)
             if person_user is not None:

@@ -21,9 +21,11 @@ from xiaoneng.core import audit, clock
 from xiaoneng.core.errors import Conflict, ValidationFailed
 from xiaoneng.core.models import Unit, User
 from xiaoneng.core.scope import scoped
+from xiaoneng.core.services.base import fail, require
 
 from . import services
 from .models import AccountabilityReferral, RectificationItem, SpotCheck, SpotCheckResult
+from .signals import spot_check_failed
 from .vocab import FAILED_RESULTS, ItemStatus, ItemType, SpotResult
 
 MAX_SEED = 2**53
@@ -54,7 +56,7 @@ def spot_check_draw(
     note: str = "",
 ) -> SpotCheck:
     """Draw n items (or a percentage, rounded up) of the closed items in scope."""
-    services._require(actor, "rectification.verify")
+    require(actor, "rectification.verify")
     errors: dict[str, list[str]] = {}
     if (count is None) == (percent is None):
         errors["count"] = [_("Give either a number of items or a percentage.")]
@@ -66,7 +68,7 @@ def spot_check_draw(
         errors["type"] = [_("Select a valid choice.")]
     if seed is not None and not 0 <= seed < MAX_SEED:
         errors["seed"] = [_("Enter a whole number from 0 to %(max)s.") % {"max": MAX_SEED - 1}]
-    services._fail(errors)
+    fail(errors)
     ids = list(
         population(actor, campaign_id=campaign_id, unit=unit, type=type).values_list(
             "pk", flat=True
@@ -123,7 +125,7 @@ def spot_check_result(
     note: str = "",
 ) -> SpotCheckResult:
     """Record the result for one sampled item; a failure reopens it, flags it and refers it."""
-    services._require(actor, "rectification.verify")
+    require(actor, "rectification.verify")
     if result not in SpotResult.values:
         raise ValidationFailed(
             _("Please correct the errors below."), errors={"result": [_("Select a valid choice.")]}
@@ -163,7 +165,7 @@ def spot_check_result(
             RectificationItem.objects.filter(pk=item.pk).update(
                 flagged=True, flag_reason=reason[:500]
             )
-        AccountabilityReferral.objects.create(
+        referral = AccountabilityReferral.objects.create(
             unit=item.responsible_unit,
             item=item,
             spot_check_result=row,
@@ -172,4 +174,5 @@ def spot_check_result(
             created_by=actor,
             created_at=now,
         )
+        spot_check_failed.send(sender=AccountabilityReferral, referral=referral, actor=actor)
     return row

@@ -20,10 +20,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from xiaoneng.campaigns.fields import campaign_select
-from xiaoneng.campaigns.models import Campaign
 from xiaoneng.core import audit, clock
 from xiaoneng.core.errors import Conflict, Forbidden, ValidationFailed
 from xiaoneng.core.files import store_upload
+from xiaoneng.core.htmlerrors import service_call
 from xiaoneng.core.models import Job
 from xiaoneng.core.vocabulary import action_label
 
@@ -81,7 +81,7 @@ def ledger(request):
             g["label"] = labels.get(g["key"], g["key"])
     elif by == "campaign":
         for g in groups:
-            g["label"] = _campaign_name(g["key"])
+            g["label"] = g["label"] or _("No campaign")
     qs = qs.order_by("deadline", "id")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     _decorate(page, now)
@@ -108,22 +108,7 @@ def ledger(request):
     )
 
 
-def _campaign_name(campaign_id) -> str:
-    if not campaign_id:
-        return _("No campaign")
-    found = Campaign.objects.filter(pk=campaign_id).values_list("name", flat=True).first()
-    return found or _("Campaign #%(id)s") % {"id": campaign_id}
-
-
 # --- issues ------------------------------------------------------------------------------------
-def _form_errors(form, exc: ValidationFailed) -> None:
-    if not exc.errors:
-        form.add_error(None, exc.detail)
-    for name, errors in exc.errors.items():
-        for error in errors:
-            form.add_error(name if name in form.fields else None, error)
-
-
 @login_required
 def issue_new(request):
     user = request.user
@@ -133,12 +118,10 @@ def issue_new(request):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         uploads = data.pop("files")
-        try:
+        with service_call(request, form=form) as outcome:
             files = _store_files(request, uploads)
             issue = services.issue_create(actor=user, **data, files=files)
-        except ValidationFailed as exc:
-            _form_errors(form, exc)
-        else:
+        if outcome.ok:
             messages.success(request, _("Issue %(number)s recorded.") % {"number": issue.number})
             return redirect("rectification:issue", pk=issue.pk)
     forms.bootstrap(form)
@@ -165,11 +148,9 @@ def issue_detail(request, pk: int):
             request.POST or None, user=user, initial={"responsible_unit": issue.unit}
         )
         if request.method == "POST" and item_form.is_valid():
-            try:
+            with service_call(request, form=item_form) as outcome:
                 created = services.item_create(actor=user, issue=issue, **item_form.cleaned_data)
-            except ValidationFailed as exc:
-                _form_errors(item_form, exc)
-            else:
+            if outcome.ok:
                 messages.success(request, _("Item %(number)s added.") % {"number": created.number})
                 return redirect("rectification:item", pk=created.pk)
         forms.bootstrap(item_form, small=True)
@@ -343,7 +324,7 @@ def item_action(request, pk: int, segment: str):
             messages.error(request, _("Not allowed: %(reason)s") % {"reason": exc.detail})
             return redirect("rectification:item", pk=pk)
         except ValidationFailed as exc:
-            _form_errors(form, exc)
+            forms.add_service_errors(form, exc)
         else:
             messages.success(request, _("Done: %(action)s.") % {"action": spec.label})
             return redirect("rectification:item", pk=pk)
@@ -392,12 +373,11 @@ def spot_checks(request):
     form = forms.SpotCheckForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        data["campaign_id"] = data.pop("campaign")
-        try:
+        campaign = data.pop("campaign")
+        data["campaign_id"] = campaign.pk if campaign else None
+        with service_call(request, form=form) as outcome:
             check = spotchecks.spot_check_draw(actor=user, **data)
-        except ValidationFailed as exc:
-            _form_errors(form, exc)
-        else:
+        if outcome.ok:
             messages.success(request, _("Sample %(number)s drawn.") % {"number": check.number})
             return redirect("rectification:spot-check", pk=check.pk)
     forms.bootstrap(form, small=True)
@@ -474,13 +454,11 @@ def import_ledger(request):
         raise PermissionDenied
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_call(request, form=form) as outcome:
             stored = store_upload(
                 upload=form.cleaned_data["file"], actor=user, allowed={excel.XLSX}
             )
-        except ValidationFailed as exc:
-            _form_errors(form, exc)
-        else:
+        if outcome.ok:
             job = excel.start_import(actor=user, upload=stored)
             return redirect("rectification:job", pk=job.pk)
     forms.bootstrap(form)

@@ -24,6 +24,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from xiaoneng.campaigns.models import Campaign
 from xiaoneng.core.api.fields import (
     OwnFileField,
     ScopedPersonField,
@@ -32,6 +33,7 @@ from xiaoneng.core.api.fields import (
 )
 from xiaoneng.core.errors import ValidationFailed
 from xiaoneng.core.models import Unit
+from xiaoneng.core.params import api_params
 from xiaoneng.core.scope import scoped
 
 from . import periods, selectors, services
@@ -63,6 +65,17 @@ class NamedChoiceField(serializers.ChoiceField):
     def __init__(self, choices, *, enum_name: str, **kwargs):
         self.enum_name = enum_name
         super().__init__(choices, **kwargs)
+
+
+def campaign_field() -> serializers.PrimaryKeyRelatedField:
+    """The campaign a record belongs to, by id (``campaign_id`` on the wire)."""
+    return serializers.PrimaryKeyRelatedField(
+        source="campaign",
+        queryset=Campaign.objects.all(),
+        required=False,
+        allow_null=True,
+        default=None,
+    )
 
 
 class NamedChoiceFieldExtension(OpenApiSerializerFieldExtension):
@@ -143,6 +156,7 @@ class AnswerSerializer(serializers.ModelSerializer):
 
 
 class AssignmentSerializer(serializers.ModelSerializer):
+    campaign_id = campaign_field()
     template = serializers.PrimaryKeyRelatedField(
         queryset=ChecklistTemplate.objects.filter(is_active=True)
     )
@@ -287,16 +301,10 @@ class AssignmentViewSet(
     def completion(self, request):
         """Completion per unit in the caller's scope: unit and personal checklists, completed,
         overdue (open past the due date) and the rate in percent."""
-        params = request.query_params
-        errors, values = {}, {}
-        for name in ("campaign_id", "template"):
-            if params.get(name):
-                try:
-                    values[name] = int(params[name])
-                except ValueError:
-                    errors[name] = [_("A whole number is required.")]
-        if errors:
-            raise ValidationFailed(_("Invalid input"), errors=errors)
+        params = api_params(request)
+        values = {name: params.id(name) for name in ("campaign_id", "template")}
+        values = {name: value for name, value in values.items() if value}
+        params.check()
         template = None
         if "template" in values:
             template = ChecklistTemplate.objects.filter(pk=values["template"]).first()
@@ -323,6 +331,7 @@ class AssignmentViewSet(
 
 # --- commitments ------------------------------------------------------------------------------------------
 class CommitmentSerializer(serializers.ModelSerializer):
+    campaign_id = campaign_field()
     unit = ScopedUnitField(required=False, allow_null=True)
     person = ScopedPersonField(required=False, allow_null=True)
     review_evidence = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
@@ -402,6 +411,7 @@ class CommitmentViewSet(
 
 # --- learning ------------------------------------------------------------------------------------------------
 class RequirementSerializer(serializers.ModelSerializer):
+    campaign_id = campaign_field()
     measure = NamedChoiceField(LearningRequirement.Measure.choices, enum_name="LearningMeasureEnum")
 
     class Meta:
@@ -443,6 +453,7 @@ class RequirementViewSet(
 
 
 class LearningRecordSerializer(serializers.ModelSerializer):
+    campaign_id = campaign_field()
     person = ScopedPersonField()
     essays = files_field()
     person_name = serializers.CharField(source="person.name", read_only=True)
@@ -476,7 +487,7 @@ class GroupSessionSerializer(serializers.Serializer):
     kind = learning_kind_field(default=LearningKind.GROUP)
     topic = serializers.CharField(max_length=200)
     notes = serializers.CharField(required=False, allow_blank=True, default="")
-    campaign_id = serializers.IntegerField(required=False, allow_null=True, default=None)
+    campaign_id = campaign_field()
 
 
 class GroupSessionResultSerializer(serializers.Serializer):
@@ -559,10 +570,12 @@ class LearningRecordViewSet(
         """Each person in scope against each active requirement; ``?by=unit`` sums per unit
         (people, compliant people, rate)."""
         unit = None
-        if request.query_params.get("unit"):
-            try:
-                unit = scoped(request.user, Unit).get(pk=int(request.query_params["unit"]))
-            except (ValueError, Unit.DoesNotExist):
+        params = api_params(request)
+        unit_id = params.id("unit")
+        params.check()
+        if unit_id:
+            unit = scoped(request.user, Unit).filter(pk=unit_id).first()
+            if unit is None:
                 raise ValidationFailed(_("Invalid input"), errors={"unit": [_("Unknown unit.")]})
         rows = selectors.compliance(request.user, unit=unit)
         if request.query_params.get("by") == "unit":
@@ -573,6 +586,7 @@ class LearningRecordViewSet(
 
 # --- recurring activities (五个一) -------------------------------------------------------------------------
 class ActivitySerializer(serializers.ModelSerializer):
+    campaign_id = campaign_field()
     frequency = NamedChoiceField(
         RecurringActivity.Frequency.choices, enum_name="ActivityFrequencyEnum"
     )

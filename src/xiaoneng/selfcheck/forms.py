@@ -5,10 +5,15 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from xiaoneng.campaigns.fields import CampaignIdField
+from xiaoneng.campaigns.models import Campaign
+from xiaoneng.core.formkit import (  # noqa: F401  (the views use them as forms.*)
+    MultipleFileField,
+    MultipleFileInput,
+    add_service_errors,
+    bootstrap,
+)
 from xiaoneng.core.forms_org import UnitChoiceField as UnitField
 from xiaoneng.core.forms_org import UnitMultipleChoiceField as UnitsField
-from xiaoneng.core.formtools import polish
 from xiaoneng.core.models import Person, Unit
 from xiaoneng.core.scope import scoped
 
@@ -22,52 +27,6 @@ from .models import (
 )
 
 DATE = forms.DateInput(attrs={"type": "date"})
-
-
-def bootstrap(form: forms.BaseForm) -> forms.BaseForm:
-    for name, field in form.fields.items():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            css = "form-check-input"
-        elif isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
-            css = ""
-        elif isinstance(widget, forms.Select | forms.SelectMultiple):
-            css = "form-select form-select-sm"
-        else:
-            css = "form-control form-control-sm"
-        if form.is_bound and name in form.errors:
-            css += " is-invalid"
-        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-    polish(form)
-    return form
-
-
-class MultipleFileInput(forms.FileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input; cleaned to a list of uploads (stored by the view through
-    ``core.files.store_upload``, which checks the content type and size)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data if item]
-        return [single(data, initial)] if data else []
-
-
-def add_service_errors(form: forms.BaseForm, exc) -> None:
-    if not exc.errors:
-        form.add_error(None, exc.detail)
-    for name, errors in exc.errors.items():
-        for error in errors:
-            form.add_error(name if name in form.fields else None, error)
 
 
 def _units(user):
@@ -92,7 +51,7 @@ class AssignForm(forms.Form):
         Person.objects.none(), required=False, label=_("People")
     )
     due_on = forms.DateField(label=_("Due date"), widget=DATE)
-    campaign_id = CampaignIdField()
+    campaign = forms.ModelChoiceField(Campaign.objects.all(), required=False, label=_("Campaign"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -140,7 +99,7 @@ class CommitmentForm(forms.Form):
     person_consents = forms.BooleanField(
         required=False, label=_("The person agrees to be named publicly")
     )
-    campaign_id = CampaignIdField()
+    campaign = forms.ModelChoiceField(Campaign.objects.all(), required=False, label=_("Campaign"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,10 +1,8 @@
 """Self-inspection (自查), public commitments (公开承诺), learning records (学习教育), recurring
 activities (五个一) and the institution register (建章立制, 十项制度).
 
-Campaigns and ledger issues live in other apps (``campaigns``, ``rectification``) that are built
-in parallel; until their migrations exist the links are plain integer columns
-(``campaign_id``, ``issue_id``) so this app migrates on its own. Switching them to foreign keys
-later is a column-preserving ``AlterField``.
+Campaigns and ledger issues live in other apps (``campaigns``, ``rectification``); the links are
+foreign keys (``campaign``, ``issue``).
 """
 
 from __future__ import annotations
@@ -77,7 +75,14 @@ class ChecklistAssignment(models.Model):
     template = models.ForeignKey(
         ChecklistTemplate, models.PROTECT, related_name="assignments", verbose_name=_("template")
     )
-    campaign_id = models.PositiveIntegerField(_("campaign"), null=True, blank=True, db_index=True)
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("campaign"),
+    )
     unit = models.ForeignKey("core.Unit", models.PROTECT, related_name="+", verbose_name=_("unit"))
     person = models.ForeignKey(
         "core.Person",
@@ -131,7 +136,14 @@ class ChecklistAnswer(models.Model):
     )
     # The ledger issue this "problem" answer opened (rectification.Issue; integer until its
     # migration exists).
-    issue_id = models.PositiveIntegerField(_("ledger issue"), null=True, blank=True)
+    issue = models.ForeignKey(
+        "rectification.Issue",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ledger issue"),
+    )
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -173,7 +185,14 @@ class Commitment(models.Model):
         related_name="+",
         verbose_name=_("person"),
     )
-    campaign_id = models.PositiveIntegerField(_("campaign"), null=True, blank=True, db_index=True)
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("campaign"),
+    )
     content = models.TextField(_("content"))
     committed_on = models.DateField(_("date"))
     audience = models.CharField(_("made to"), max_length=20, choices=Audience.choices)
@@ -232,7 +251,14 @@ class LearningRequirement(models.Model):
         TOTAL = "total", _("Hours of any kind")
         ESSAYS = "essays", _("Reflection essays")
 
-    campaign_id = models.PositiveIntegerField(_("campaign"), null=True, blank=True, db_index=True)
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("campaign"),
+    )
     name = models.CharField(_("name"), max_length=100)
     measure = models.CharField(_("measure"), max_length=20, choices=Measure.choices)
     minimum = models.DecimalField(_("minimum"), max_digits=7, decimal_places=1)
@@ -256,7 +282,14 @@ class LearningSession(models.Model):
     """One group session entered once for all its attendees (each gets a LearningRecord)."""
 
     unit = models.ForeignKey("core.Unit", models.PROTECT, related_name="+", verbose_name=_("unit"))
-    campaign_id = models.PositiveIntegerField(_("campaign"), null=True, blank=True)
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("campaign"),
+    )
     date = models.DateField(_("date"))
     hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1)
     kind = models.CharField(_("kind"), max_length=20, choices=LearningKind.choices)
@@ -284,7 +317,14 @@ class LearningRecord(models.Model):
     )
     # The person's unit when recorded: the data scope of the record.
     unit = models.ForeignKey("core.Unit", models.PROTECT, related_name="+", verbose_name=_("unit"))
-    campaign_id = models.PositiveIntegerField(_("campaign"), null=True, blank=True, db_index=True)
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("campaign"),
+    )
     session = models.ForeignKey(
         LearningSession,
         models.CASCADE,
@@ -333,7 +373,14 @@ class RecurringActivity(models.Model):
     units = models.ManyToManyField(
         "core.Unit", blank=True, related_name="+", verbose_name=_("owing units")
     )
-    campaign_id = models.PositiveIntegerField(_("campaign"), null=True, blank=True)
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("campaign"),
+    )
     active_from = models.DateField(_("owed from"))
     active_until = models.DateField(_("owed until"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)

@@ -117,7 +117,20 @@ def completion_by_unit(user, *, campaign_id=None, template=None) -> list[Complet
         person_completed=Count("pk", filter=done & Q(person__isnull=False)),
     )
     units = Unit.objects.in_bulk([r["unit"] for r in rows])
-    result = [Completion(unit=units[r.pop("unit")], **r) for r in rows if r["unit"] in units]
+    result = [
+        Completion(
+            unit=units[r["unit"]],
+            total=r["total"],
+            completed=r["completed"],
+            overdue=r["overdue"],
+            unit_total=r["unit_total"],
+            unit_completed=r["unit_completed"],
+            person_total=r["person_total"],
+            person_completed=r["person_completed"],
+        )
+        for r in rows
+        if r["unit"] in units
+    ]
     return sorted(result, key=lambda c: c.unit.path)
 
 
@@ -156,7 +169,7 @@ def public_commitments(*, unit=None, campaign_id=None, limit: int | None = None)
         PublicCommitment(
             id=c.pk,
             unit_name=c.unit.name,
-            person_name=c.person.name if c.person_id and c.person_consents else "",
+            person_name=c.person.name if c.person_consents and c.person is not None else "",
             content=c.content,
             committed_on=c.committed_on,
             audience=c.get_audience_display(),
@@ -230,17 +243,17 @@ def _measure(requirement: LearningRequirement, people_ids: list[int]) -> dict[in
         )
     else:
         if measure != LearningRequirement.Measure.TOTAL:
-            records = records.filter(kind=MEASURE_KIND[measure])
+            records = records.filter(kind=MEASURE_KIND[LearningRequirement.Measure(measure)])
         rows = records.values("person_id").annotate(value=Sum("hours"))
     return {r["person_id"]: Decimal(r["value"] or 0) for r in rows}
 
 
 def compliance(user, *, unit=None, requirements=None) -> list[PersonCompliance]:
     """Each person in scope against each active requirement (≥ minimum is compliant)."""
-    people = scoped(user, Person).filter(is_active=True).select_related("unit")
+    in_scope = scoped(user, Person).filter(is_active=True).select_related("unit")
     if unit is not None:
-        people = people.filter(unit=unit)
-    people = list(people.order_by("unit__path", "id"))
+        in_scope = in_scope.filter(unit=unit)
+    people = list(in_scope.order_by("unit__path", "id"))
     if requirements is None:
         requirements = list(LearningRequirement.objects.filter(is_active=True))
     ids = [p.pk for p in people]
@@ -255,6 +268,17 @@ def compliance(user, *, unit=None, requirements=None) -> list[PersonCompliance]:
             )
         result.append(row)
     return result
+
+
+def requirements_short(person_id: int, *, on: dt.date) -> int:
+    """How many learning requirements in force on ``on`` the person has not met yet (one query
+    for the requirements, one per requirement in force)."""
+    requirements = LearningRequirement.objects.filter(
+        is_active=True, starts_on__lte=on, ends_on__gte=on
+    )
+    return sum(
+        1 for r in requirements if _measure(r, [person_id]).get(person_id, Decimal(0)) < r.minimum
+    )
 
 
 def compliance_by_unit(rows: list[PersonCompliance]) -> list[UnitCompliance]:

@@ -22,11 +22,12 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from xiaoneng.campaigns.models import Campaign
 from xiaoneng.core import audit, clock
-from xiaoneng.core.errors import Conflict, Forbidden, ValidationFailed
+from xiaoneng.core.errors import Conflict, Forbidden
 from xiaoneng.core.models import Person, StoredFile, Unit, User
 from xiaoneng.core.scope import scope_for
-from xiaoneng.core.services.base import require_permission, require_writable
+from xiaoneng.core.services.base import fail, require_permission, require_writable
 
 from . import ledger, periods
 from .models import (
@@ -45,12 +46,9 @@ from .models import (
     RuleType,
 )
 from .selectors import today
-
+from .workflow import ASSIGNMENT
 
 # --- helpers ---------------------------------------------------------------------------------------
-def _fail(errors: dict[str, list[str]]) -> None:
-    if errors:
-        raise ValidationFailed(_("Please correct the errors below."), errors=errors)
 
 
 def _manage(actor: User | None) -> None:
@@ -113,7 +111,7 @@ def template_create(
             errors[f"items[{i}].text"] = [_("This field is required.")]
     if ChecklistTemplate.objects.filter(code=code).exists():
         errors["code"] = [_("This code is already used.")]
-    _fail(errors)
+    fail(errors)
     template = ChecklistTemplate.objects.create(
         code=code,
         name=name,
@@ -142,7 +140,7 @@ def template_update(
     _manage(actor)
     allowed = {"name", "description", "source", "target", "is_active", "sort_order"}
     unknown = set(changes) - allowed
-    _fail({k: [_("This field cannot be changed here.")] for k in sorted(unknown)})
+    fail({k: [_("This field cannot be changed here.")] for k in sorted(unknown)})
     before = audit.snapshot(template)
     for key, value in changes.items():
         setattr(template, key, value)
@@ -160,7 +158,7 @@ def assignment_create(
     due_on: dt.date,
     unit: Unit | None = None,
     person: Person | None = None,
-    campaign_id: int | None = None,
+    campaign: Campaign | None = None,
 ) -> ChecklistAssignment:
     """Hand a checklist to a unit or to a person (of their unit) with a due date.
 
@@ -176,8 +174,8 @@ def assignment_create(
         errors["person"] = [_("This checklist is answered by individuals.")]
     if person is not None and template.target == ChecklistTemplate.Target.UNIT:
         errors["person"] = [_("This checklist is answered by units.")]
-    _fail(errors)
-    unit = unit or person.unit
+    fail(errors)
+    unit = _unit_of(unit, person)
     if actor is None or not actor.has_permission("campaign.manage"):
         if person is None:
             raise Forbidden(_("Only the office assigns checklists to units."))
@@ -186,7 +184,7 @@ def assignment_create(
         require_writable(actor)
     assignment = ChecklistAssignment.objects.create(
         template=template,
-        campaign_id=campaign_id,
+        campaign=campaign,
         unit=unit,
         person=person,
         due_on=due_on,
@@ -204,19 +202,19 @@ def assignments_create(
     due_on: dt.date,
     units: Iterable[Unit] = (),
     people: Iterable[Person] = (),
-    campaign_id: int | None = None,
+    campaign: Campaign | None = None,
 ) -> list[ChecklistAssignment]:
     """Assign one checklist to several units and people at once (all or nothing)."""
     with transaction.atomic():
         made = [
             assignment_create(
-                actor=actor, template=template, due_on=due_on, unit=u, campaign_id=campaign_id
+                actor=actor, template=template, due_on=due_on, unit=u, campaign=campaign
             )
             for u in units
         ]
         made += [
             assignment_create(
-                actor=actor, template=template, due_on=due_on, person=p, campaign_id=campaign_id
+                actor=actor, template=template, due_on=due_on, person=p, campaign=campaign
             )
             for p in people
         ]
@@ -227,6 +225,52 @@ def can_answer(actor: User | None, assignment: ChecklistAssignment) -> bool:
     if assignment.person_id and _is_self(actor, assignment.person):
         return True
     return can_record_for(actor, assignment.unit)
+
+
+def _unit_of(unit: Unit | None, person: Person | None) -> Unit:
+    """The unit given, else the person's (validation made sure one of the two is given)."""
+    if unit is not None:
+        return unit
+    assert person is not None
+    return person.unit
+
+
+def _item_id(item: ChecklistItem | int | None) -> int | None:
+    return item.pk if isinstance(item, ChecklistItem) else item
+
+
+def _answer_errors(
+    answers: Sequence[dict[str, Any]],
+    items: dict[int, ChecklistItem],
+    existing: dict[int, ChecklistAnswer],
+) -> dict[str, list[str]]:
+    """Each answer names an item of the checklist once, says ok or problem (a problem is
+    described), and does not change an answer that is already in the ledger."""
+    errors: dict[str, list[str]] = {}
+    seen: set[int | None] = set()
+    if not answers:
+        errors["answers"] = [_("Give at least one answer.")]
+    for i, entry in enumerate(answers):
+        item_id = _item_id(entry.get("item"))
+        result = entry.get("result")
+        if item_id is None or item_id not in items:
+            errors[f"answers.{i}.item"] = [_("This item is not part of the checklist.")]
+        elif item_id in seen:
+            errors[f"answers.{i}.item"] = [_("This item is answered twice.")]
+        seen.add(item_id)
+        if result not in ChecklistAnswer.Result.values:
+            errors[f"answers.{i}.result"] = [_("Choose “ok” or “problem”.")]
+        if (
+            result == ChecklistAnswer.Result.PROBLEM
+            and not (entry.get("description") or "").strip()
+        ):
+            errors[f"answers.{i}.description"] = [_("Describe the problem.")]
+        old = existing.get(item_id) if item_id is not None else None
+        if old is not None and old.issue_id:
+            errors[f"answers.{i}.item"] = [
+                _("This answer is already in the rectification ledger; update the issue there.")
+            ]
+    return errors
 
 
 @transaction.atomic
@@ -248,32 +292,7 @@ def assignment_answer(
         raise Conflict(_("This checklist is already completed."))
     items = {i.pk: i for i in assignment.template.items.all()}
     existing = {a.item_id: a for a in assignment.answers.all()}
-    errors: dict[str, list[str]] = {}
-    seen: set[int] = set()
-    if not answers:
-        errors["answers"] = [_("Give at least one answer.")]
-    for i, entry in enumerate(answers):
-        item = entry.get("item")
-        item_id = item.pk if isinstance(item, ChecklistItem) else item
-        result = entry.get("result")
-        if item_id not in items:
-            errors[f"answers.{i}.item"] = [_("This item is not part of the checklist.")]
-        elif item_id in seen:
-            errors[f"answers.{i}.item"] = [_("This item is answered twice.")]
-        seen.add(item_id)
-        if result not in ChecklistAnswer.Result.values:
-            errors[f"answers.{i}.result"] = [_("Choose “ok” or “problem”.")]
-        if (
-            result == ChecklistAnswer.Result.PROBLEM
-            and not (entry.get("description") or "").strip()
-        ):
-            errors[f"answers.{i}.description"] = [_("Describe the problem.")]
-        old = existing.get(item_id)
-        if old is not None and old.issue_id:
-            errors[f"answers.{i}.item"] = [
-                _("This answer is already in the rectification ledger; update the issue there.")
-            ]
-    _fail(errors)
+    fail(_answer_errors(answers, items, existing))
     opens_issues = any(e["result"] == ChecklistAnswer.Result.PROBLEM for e in answers)
     if opens_issues and not (
         (assignment.person_id and _is_self(actor, assignment.person))
@@ -282,7 +301,8 @@ def assignment_answer(
         raise Forbidden(_("Recording problems in the ledger needs the rectification permission."))
     now = _now()
     for entry in answers:
-        item_id = entry["item"].pk if isinstance(entry["item"], ChecklistItem) else entry["item"]
+        item_id = _item_id(entry["item"])
+        assert item_id is not None  # validated above
         answer = existing.get(item_id)
         before = audit.snapshot(answer) if answer else None
         if answer is None:
@@ -294,9 +314,8 @@ def assignment_answer(
         answer.save()
         answer.files.set(_files(entry.get("files")))
         if answer.result == ChecklistAnswer.Result.PROBLEM:
-            answer.issue_id = ledger.open_issue(answer, actor=actor)
-            if answer.issue_id:
-                answer.save(update_fields=["issue_id"])
+            answer.issue = ledger.open_issue(answer, actor=actor)
+            answer.save(update_fields=["issue"])
         audit.record(
             "update" if before else "create",
             answer,
@@ -306,9 +325,7 @@ def assignment_answer(
         )
     if assignment.answers.count() >= len(items):
         before = audit.snapshot(assignment)
-        assignment.status = ChecklistAssignment.Status.COMPLETED
-        assignment.completed_at = now
-        assignment.save(update_fields=["status", "completed_at"])
+        ASSIGNMENT.apply(assignment, "complete", completed_at=now)
         audit.record(
             "complete", assignment, before=before, after=audit.snapshot(assignment), actor=actor
         )
@@ -328,7 +345,7 @@ def assignment_attach_material(
         raise Forbidden(_("You may not answer this checklist."))
     require_writable(actor)
     files = _files(files)
-    _fail({} if text.strip() or files else {"text": [_("Write the material or attach a file.")]})
+    fail({} if text.strip() or files else {"text": [_("Write the material or attach a file.")]})
     before = audit.snapshot(assignment)
     if text.strip():
         assignment.material_text = text.strip()
@@ -349,7 +366,7 @@ def commitment_create(
     audience: str,
     unit: Unit | None = None,
     person: Person | None = None,
-    campaign_id: int | None = None,
+    campaign: Campaign | None = None,
     is_public: bool = False,
     person_consents: bool = False,
 ) -> Commitment:
@@ -364,14 +381,14 @@ def commitment_create(
         errors["unit"] = [_("Choose a unit or a person.")]
     if person is not None and unit is not None and person.unit_id != unit.pk:
         errors["person"] = [_("The person does not belong to that unit.")]
-    _fail(errors)
-    unit = unit or person.unit
+    fail(errors)
+    unit = _unit_of(unit, person)
     if not _is_self(actor, person):
         _record_for(actor, unit)
     commitment = Commitment.objects.create(
         unit=unit,
         person=person,
-        campaign_id=campaign_id,
+        campaign=campaign,
         content=content.strip(),
         committed_on=committed_on,
         audience=audience,
@@ -414,7 +431,7 @@ def commitment_review(
         errors["fulfilment"] = [_("Choose fulfilled, partly fulfilled or not fulfilled.")]
     if fulfilment != Commitment.Fulfilment.FULFILLED and not note.strip():
         errors["note"] = [_("Say what was not kept.")]
-    _fail(errors)
+    fail(errors)
     before = audit.snapshot(commitment)
     commitment.fulfilment = fulfilment
     commitment.review_note = note.strip()
@@ -437,7 +454,7 @@ def requirement_create(
     starts_on: dt.date,
     ends_on: dt.date,
     maximum: Decimal | None = None,
-    campaign_id: int | None = None,
+    campaign: Campaign | None = None,
     check: bool = True,
 ) -> LearningRequirement:
     """A learning minimum per person (seed 003: 个人自学不少于40学时，集中学习不少于10学时)."""
@@ -452,7 +469,7 @@ def requirement_create(
         errors["maximum"] = [_("Must not be below the minimum.")]
     if ends_on < starts_on:
         errors["ends_on"] = [_("Must not be before the start.")]
-    _fail(errors)
+    fail(errors)
     requirement = LearningRequirement.objects.create(
         name=name,
         measure=measure,
@@ -460,7 +477,7 @@ def requirement_create(
         maximum=maximum,
         starts_on=starts_on,
         ends_on=ends_on,
-        campaign_id=campaign_id,
+        campaign=campaign,
     )
     _created(requirement, actor)
     return requirement
@@ -488,16 +505,16 @@ def learning_record_create(
     topic: str,
     notes: str = "",
     essays: Iterable[StoredFile] = (),
-    campaign_id: int | None = None,
+    campaign: Campaign | None = None,
 ) -> LearningRecord:
     """One person's learning (学习教育): their own, or entered by their unit."""
-    _fail(_learning_errors(hours, kind, topic))
+    fail(_learning_errors(hours, kind, topic))
     if not _is_self(actor, person):
         _record_for(actor, person.unit)
     record = LearningRecord.objects.create(
         person=person,
         unit=person.unit,
-        campaign_id=campaign_id,
+        campaign=campaign,
         date=date,
         hours=hours,
         kind=kind,
@@ -522,7 +539,7 @@ def group_session_record(
     topic: str,
     kind: str = LearningKind.GROUP,
     notes: str = "",
-    campaign_id: int | None = None,
+    campaign: Campaign | None = None,
 ) -> LearningSession:
     """A group session entered once: each attendee gets a learning record of its hours."""
     _record_for(actor, unit)
@@ -533,11 +550,11 @@ def group_session_record(
     outside = [p.name for p in attendees if not scope.contains_unit(p.unit)]
     if outside:
         errors["attendees"] = [_("Outside your data scope: %s") % "、".join(outside)]
-    _fail(errors)
+    fail(errors)
     now = _now()
     session = LearningSession.objects.create(
         unit=unit,
-        campaign_id=campaign_id,
+        campaign=campaign,
         date=date,
         hours=hours,
         kind=kind,
@@ -552,7 +569,7 @@ def group_session_record(
             LearningRecord(
                 person=p,
                 unit=p.unit,
-                campaign_id=campaign_id,
+                campaign=campaign,
                 session=session,
                 date=date,
                 hours=hours,
@@ -586,7 +603,7 @@ def activity_create(
     description: str = "",
     all_units: bool = True,
     units: Iterable[Unit] = (),
-    campaign_id: int | None = None,
+    campaign: Campaign | None = None,
     active_until: dt.date | None = None,
 ) -> RecurringActivity:
     """Define a recurring activity and the units that owe it (office)."""
@@ -599,14 +616,14 @@ def activity_create(
         errors["code"] = [_("This code is already used.")]
     if not all_units and not units:
         errors["units"] = [_("Choose the units that owe the activity.")]
-    _fail(errors)
+    fail(errors)
     activity = RecurringActivity.objects.create(
         code=code,
         name=name,
         description=description,
         frequency=frequency,
         all_units=all_units,
-        campaign_id=campaign_id,
+        campaign=campaign,
         active_from=active_from,
         active_until=active_until,
     )
@@ -634,7 +651,7 @@ def activity_record_create(
         errors["activity"] = [_("This activity is no longer owed.")]
     if held_on > today():
         errors["held_on"] = [_("Must not be in the future.")]
-    _fail(errors)
+    fail(errors)
     record = ActivityRecord.objects.create(
         activity=activity,
         unit=unit,
@@ -676,11 +693,11 @@ def rule_create(
         errors["owner"] = [_("The person does not belong to that unit.")]
     if next_review_on is not None and next_review_on < adopted_on:
         errors["next_review_on"] = [_("Must not be before the adoption date.")]
-    _fail(errors)
+    fail(errors)
     rule = InstitutionRule.objects.create(
         unit=unit,
         rule_type=rule_type,
-        name=name.strip() or RuleType(rule_type).label,
+        name=name.strip() or str(RuleType(rule_type).label),
         document=document,
         owner=owner,
         adopted_on=adopted_on,
@@ -701,10 +718,10 @@ def rule_update(*, actor: User | None, rule: InstitutionRule, **changes) -> Inst
     """Revise a rule (a review moves next_review_on on; retiring sets is_active=False)."""
     _record_for(actor, rule.unit)
     unknown = set(changes) - RULE_FIELDS
-    _fail({k: [_("This field cannot be changed here.")] for k in sorted(unknown)})
+    fail({k: [_("This field cannot be changed here.")] for k in sorted(unknown)})
     owner = changes.get("owner")
     if owner is not None and owner.unit_id != rule.unit_id:
-        _fail({"owner": [_("The person does not belong to that unit.")]})
+        fail({"owner": [_("The person does not belong to that unit.")]})
     before = audit.snapshot(rule)
     for key, value in changes.items():
         setattr(rule, key, value)
@@ -729,7 +746,7 @@ def rule_review(
     if not rule.is_active:
         raise Conflict(_("This rule is no longer in force."))
     if next_review_on <= today():
-        _fail({"next_review_on": [_("Must be in the future.")]})
+        fail({"next_review_on": [_("Must be in the future.")]})
     before = audit.snapshot(rule)
     rule.next_review_on = next_review_on
     if document is not None:

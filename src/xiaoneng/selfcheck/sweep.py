@@ -17,8 +17,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from xiaoneng.core import clock
-from xiaoneng.core.models import User
 from xiaoneng.core.notify import notify
+from xiaoneng.core.services.base import unit_admins, user_of
 
 from . import ledger, selectors
 from .models import ChecklistAnswer
@@ -50,27 +50,16 @@ def _link(name: str) -> str:
         return ""
 
 
-def unit_admins(unit) -> list[User]:
-    users = User.objects.filter(is_active=True, person__unit=unit).select_related("person")
-    return [u for u in users if u.has_permission("campaign.submit")]
-
-
-def user_of(person) -> User | None:
-    return User.objects.filter(person=person, is_active=True).first() if person else None
-
-
 def link_pending(result: SweepResult) -> None:
-    if not ledger.available():
-        return
+    """Problem answers without their ledger issue (recorded before the link existed) get one."""
     pending = ChecklistAnswer.objects.filter(
         result=ChecklistAnswer.Result.PROBLEM, issue_id__isnull=True
     ).select_related("assignment__template", "assignment__unit", "assignment__person", "item")
     for answer in pending:
         with transaction.atomic():
-            answer.issue_id = ledger.open_issue(answer, actor=answer.answered_by)
-            if answer.issue_id:
-                answer.save(update_fields=["issue_id"])
-                result.issues += 1
+            answer.issue = ledger.open_issue(answer, actor=answer.answered_by)
+            answer.save(update_fields=["issue"])
+            result.issues += 1
 
 
 def sweep(now=None) -> SweepResult:
@@ -83,14 +72,16 @@ def sweep(now=None) -> SweepResult:
             result.queued += notify(
                 event="selfcheck.activity_missing",
                 dedup_key=f"selfcheck:activity:{m.activity.pk}:{m.unit.pk}:{m.period}",
-                recipients=unit_admins(m.unit),
+                recipients=unit_admins(m.unit, permission="campaign.submit"),
                 subject=f"【五个一】{m.unit.name} 未记录 {m.period}「{m.activity.name}」",
                 body=f"请补充登记 {m.period} 的「{m.activity.name}」开展情况。",
                 link=_link("selfcheck:activities"),
             )
         for rule in selectors.rules_due_for_review(on=day, within_days=REVIEW_NOTICE_DAYS):
             result.reviews += 1
-            recipients = unit_admins(rule.unit) + [u for u in [user_of(rule.owner)] if u]
+            recipients = unit_admins(rule.unit, permission="campaign.submit") + [
+                u for u in [user_of(rule.owner)] if u
+            ]
             result.queued += notify(
                 event="selfcheck.rule_review",
                 dedup_key=f"selfcheck:rule-review:{rule.pk}:{rule.next_review_on.isoformat()}",
@@ -104,7 +95,11 @@ def sweep(now=None) -> SweepResult:
         ):
             result.overdue += 1
             person_user = user_of(assignment.person)
-            recipients = [person_user] if person_user else unit_admins(assignment.unit)
+            recipients = (
+                [person_user]
+                if person_user
+                else unit_admins(assignment.unit, permission="campaign.submit")
+            )
             result.queued += notify(
                 event="selfcheck.checklist_overdue",
                 dedup_key=f"selfcheck:checklist-overdue:{assignment.pk}",

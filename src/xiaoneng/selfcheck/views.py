@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from xiaoneng.core.errors import Conflict, Forbidden, ValidationFailed
 from xiaoneng.core.files import IMAGE_TYPES, store_upload
+from xiaoneng.core.htmlerrors import service_call
 from xiaoneng.core.scope import get_scoped_or_404
 
 from . import forms, selectors, services
@@ -79,20 +80,16 @@ def assignments(request):
             raise PermissionDenied
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            with service_call(request, form=form) as outcome:
                 made = services.assignments_create(
                     actor=user,
                     template=data["template"],
                     due_on=data["due_on"],
                     units=data["units"],
                     people=data["people"],
-                    campaign_id=data["campaign_id"],
+                    campaign=data["campaign"],
                 )
-            except ValidationFailed as exc:
-                forms.add_service_errors(form, exc)
-            except Forbidden as exc:
-                raise PermissionDenied(str(exc.detail))
-            else:
+            if outcome.ok:
                 messages.success(request, _("%(n)d checklists assigned.") % {"n": len(made)})
                 return redirect("selfcheck:assignments")
     qs = selectors.assignments_for(user).order_by("due_on", "id")
@@ -106,7 +103,7 @@ def assignments(request):
     for row in page.object_list:
         row.is_overdue = selectors.is_overdue(row, today)
     if form is not None:
-        forms.bootstrap(form)
+        forms.bootstrap(form, small=True)
     title = _("Checklist assignments")
     return _render(
         request,
@@ -210,7 +207,7 @@ def assignment(request, pk: int):
                 ],
             }
         )
-    forms.bootstrap(material)
+    forms.bootstrap(material, small=True)
     title = str(obj)
     return _render(
         request,
@@ -251,19 +248,15 @@ def commitments(request):
     form = forms.CommitmentForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with service_call(request, form=form) as outcome:
             services.commitment_create(actor=user, **data)
-        except ValidationFailed as exc:
-            forms.add_service_errors(form, exc)
-        except Forbidden as exc:
-            raise PermissionDenied(str(exc.detail))
-        else:
+        if outcome.ok:
             messages.success(request, _("Commitment recorded."))
             return redirect("selfcheck:commitments")
     page = _page(request, selectors.commitments_for(user).prefetch_related("review_evidence"))
     for row in page.object_list:
         row.may_review = services.can_review(user, row)
-    forms.bootstrap(form)
+    forms.bootstrap(form, small=True)
     title = _("Public commitments")
     return _render(
         request,
@@ -272,7 +265,7 @@ def commitments(request):
             "title": title,
             "page": page,
             "form": form,
-            "review_form": forms.bootstrap(forms.ReviewForm()),
+            "review_form": forms.bootstrap(forms.ReviewForm(), small=True),
             "breadcrumbs": _crumbs((title, None)),
         },
         form_errors=form.is_bound and bool(form.errors),
@@ -289,15 +282,10 @@ def commitment_review(request, pk: int):
         messages.error(request, _("Choose fulfilled, partly fulfilled or not fulfilled."))
         return redirect("selfcheck:commitments")
     data = dict(form.cleaned_data)
-    try:
-        with transaction.atomic():
-            data["evidence"] = _stored("evidence", data["evidence"], user)
-            services.commitment_review(actor=user, commitment=commitment, **data)
-    except ValidationFailed as exc:
-        messages.error(request, "; ".join(m for msgs in exc.errors.values() for m in msgs))
-    except Forbidden as exc:
-        raise PermissionDenied(str(exc.detail))
-    else:
+    with service_call(request) as outcome, transaction.atomic():
+        data["evidence"] = _stored("evidence", data["evidence"], user)
+        services.commitment_review(actor=user, commitment=commitment, **data)
+    if outcome.ok:
         messages.success(request, _("Review recorded."))
     return redirect("selfcheck:commitments")
 
@@ -322,7 +310,7 @@ def learning(request):
         raise PermissionDenied
     form = record_form if which == "record" else group_form
     if form is not None and form.is_bound and form.is_valid():
-        try:
+        with service_call(request, form=form) as outcome:
             if which == "record":
                 data = dict(form.cleaned_data)
                 with transaction.atomic():
@@ -336,15 +324,11 @@ def learning(request):
                     _("Group session recorded for %(n)d attendees.")
                     % {"n": session.records.count()},
                 )
-        except ValidationFailed as exc:
-            forms.add_service_errors(form, exc)
-        except Forbidden as exc:
-            raise PermissionDenied(str(exc.detail))
-        else:
+        if outcome.ok:
             return redirect("selfcheck:learning")
-    forms.bootstrap(record_form)
+    forms.bootstrap(record_form, small=True)
     if group_form is not None:
-        forms.bootstrap(group_form)
+        forms.bootstrap(group_form, small=True)
     title = _("Learning records")
     return _render(
         request,
@@ -397,16 +381,12 @@ def activities(request):
         if form is None:
             raise PermissionDenied
         if form.is_valid():
-            try:
+            with service_call(request, form=form) as outcome:
                 data = dict(form.cleaned_data)
                 with transaction.atomic():
                     data["photos"] = _stored("photos", data["photos"], user, allowed=IMAGE_TYPES)
                     services.activity_record_create(actor=user, **data)
-            except ValidationFailed as exc:
-                forms.add_service_errors(form, exc)
-            except Forbidden as exc:
-                raise PermissionDenied(str(exc.detail))
-            else:
+            if outcome.ok:
                 messages.success(request, _("Activity recorded."))
                 return redirect("selfcheck:activities")
     matrices = []
@@ -418,7 +398,7 @@ def activities(request):
         matrices.append({"activity": activity, "columns": columns, "rows": page.object_list})
     missing = selectors.missing_occurrences(user=user)
     if form is not None:
-        forms.bootstrap(form)
+        forms.bootstrap(form, small=True)
     title = _("Recurring activities (五个一)")
     return _render(
         request,
@@ -450,21 +430,17 @@ def register(request):
         if form is None:
             raise PermissionDenied
         if form.is_valid():
-            try:
+            with service_call(request, form=form) as outcome:
                 data = dict(form.cleaned_data)
                 with transaction.atomic():
                     upload = data.pop("document")
                     data["document"] = (_stored("document", [upload], user) or [None])[0]
                     services.rule_create(actor=user, **data)
-            except ValidationFailed as exc:
-                forms.add_service_errors(form, exc)
-            except Forbidden as exc:
-                raise PermissionDenied(str(exc.detail))
-            else:
+            if outcome.ok:
                 messages.success(request, _("Rule registered."))
                 return redirect("selfcheck:register")
     if form is not None:
-        forms.bootstrap(form)
+        forms.bootstrap(form, small=True)
     title = _("Institution register (十项制度)")
     today = selectors.today()
     page = _page(request, selectors.rules_for(user).filter(is_active=True))
@@ -483,7 +459,7 @@ def register(request):
             "rows": selectors.register(user),
             "rule_list": rules,
             "page": page,
-            "review_form": forms.bootstrap(forms.RuleReviewForm()),
+            "review_form": forms.bootstrap(forms.RuleReviewForm(), small=True),
             "form": form,
             "breadcrumbs": _crumbs((title, None)),
         },
@@ -502,22 +478,15 @@ def rule_review(request, pk: int):
         messages.error(request, "; ".join(m for msgs in form.errors.values() for m in msgs))
         return redirect("selfcheck:register")
     data = form.cleaned_data
-    try:
-        with transaction.atomic():
-            document = _stored("document", [data["document"]], user)
-            services.rule_review(
-                actor=user,
-                rule=rule,
-                next_review_on=data["next_review_on"],
-                document=document[0] if document else None,
-                notes=data["notes"],
-            )
-    except ValidationFailed as exc:
-        messages.error(request, "; ".join(m for msgs in exc.errors.values() for m in msgs))
-    except Conflict as exc:
-        messages.error(request, exc.detail)
-    except Forbidden as exc:
-        raise PermissionDenied(str(exc.detail))
-    else:
+    with service_call(request) as outcome, transaction.atomic():
+        document = _stored("document", [data["document"]], user)
+        services.rule_review(
+            actor=user,
+            rule=rule,
+            next_review_on=data["next_review_on"],
+            document=document[0] if document else None,
+            notes=data["notes"],
+        )
+    if outcome.ok:
         messages.success(request, _("Review recorded."))
     return redirect("selfcheck:register")

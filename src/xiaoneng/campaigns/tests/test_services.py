@@ -212,7 +212,7 @@ def test_drafts_are_not_reminded_and_cannot_be_submitted(org, zuofeng):
 
 
 @pytest.mark.parametrize(
-    "text, comparator, value, unit",
+    ("text", "comparator", "value", "unit"),
     [
         ("≥95%", "ge", Decimal("95"), "%"),
         ("≤10分钟", "le", Decimal("10"), "分钟"),
@@ -318,7 +318,7 @@ def test_ledger_issues_found_for_the_campaign_are_counted(org, campaign):
         source="self_inspection",
         title="导诊服务流于形式",
         description="门诊大厅无人导诊。",
-        campaign_id=campaign.pk,
+        campaign=campaign,
     )
     ledger.issue_create(
         actor=org.bob, unit=org.unit_a, source="other", title="别的问题", description="无关。"

@@ -216,7 +216,7 @@ def test_a_bad_target_file_is_rejected_whole_with_rows_and_columns(org, city):
     buffer = io.BytesIO()
     wb.save(buffer)
     result = excel.targets_import(actor=org.alice, campaign=city, data=buffer.getvalue())
-    found = {(e["row"], e["column"]) for e in result.errors}
+    found = {(e.row, e.column) for e in result.errors}
     assert found == {(4, "测评方法"), (5, "责任单位"), (6, "项目内容"), (10, "序号")}
     assert city.targets.get(number="1").standard == "≤15分钟"  # nothing was written
 

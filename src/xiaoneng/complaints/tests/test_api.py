@@ -202,7 +202,6 @@ def test_the_detail_carries_number_deadlines_and_light(api_as, org, case_a):
     data = api_as(org.alice).get(f"/api/v1/complaints/{case_a.pk}").json()
     for field in (
         "number",
-        "tracking_code",
         "status",
         "sla_policy",
         "sign_by",

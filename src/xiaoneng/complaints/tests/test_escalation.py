@@ -257,7 +257,7 @@ def test_two_sweeps_at_once_record_each_step_once(org, leaders):
             barrier.wait()
             with frozen_now(when):
                 escalation.sweep(when)
-        except BaseException as exc:  # pragma: no cover
+        except BaseException as exc:  # noqa: BLE001  pragma: no cover - re-raised by the test
             errors.append(exc)
         finally:
             connections.close_all()

@@ -252,6 +252,24 @@ def test_the_registration_form_creates_a_case(client, org, category):
     assert complaint.subject_department == org.dept_a1 and complaint.matter == "medical"
 
 
+def test_the_registration_receipt_is_shown_once_to_identity_readers_only(client, org, category):
+    """Issue 21 item 1: the office hands the complainant the secrets; a unit's own desk never
+    sees them (the named complainant gets the tracking code by SMS)."""
+    client.force_login(org.alice)
+    page = client.post(reverse("complaints:new"), form_data(org, category), follow=True)
+    complaint = Complaint.objects.get()
+    html = page.content.decode()
+    assert complaint.tracking_code in html
+    assert services.receipt_secrets(complaint)["rating_key"] in html
+    again = client.get(reverse("complaints:detail", args=[complaint.pk])).content.decode()
+    assert complaint.tracking_code not in again
+
+    client.force_login(org.bob)
+    page = client.post(reverse("complaints:new"), form_data(org, category), follow=True)
+    mine = Complaint.objects.exclude(pk=complaint.pk).get()
+    assert page.status_code == 200 and mine.tracking_code not in page.content.decode()
+
+
 def test_the_registration_form_keeps_values_and_names_every_error(client, org, category):
     client.force_login(org.alice)
     data = form_data(

@@ -52,8 +52,14 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         now = clock.now()
         if token is None or token.revoked_at is not None or token.expires_at <= now:
             raise exceptions.AuthenticationFailed("Invalid, expired or revoked token.")
-        if not token.user.is_active:
+        user = token.user
+        if not user.is_active:
             raise exceptions.AuthenticationFailed("User inactive.")
+        if user.locked_until is not None and user.locked_until > now:
+            raise exceptions.AuthenticationFailed("Account locked.")
+        if user.password_changed_at is not None and token.created_at < user.password_changed_at:
+            # Revoked on the change already; this also covers a password set behind save().
+            raise exceptions.AuthenticationFailed("Invalid, expired or revoked token.")
         if token.user.must_change_password:
             raise exceptions.AuthenticationFailed("Change your password before using the API.")
         if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 300:

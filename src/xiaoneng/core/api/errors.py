@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -85,3 +86,22 @@ def problem_exception_handler(exc, context):
         429: _("Too many requests"),
     }.get(response.status_code, _("Request could not be processed"))
     return problem(response.status_code, title, detail, headers=headers)
+
+
+def server_error(request, *args, **kwargs):
+    """``handler500``: an unexpected error in the API answers problem+json (the pages keep
+    Django's plain page). Django has already logged the exception with its traceback."""
+    if not request.path.startswith("/api/"):
+        return defaults.server_error(request, *args, **kwargs)
+    body = {
+        "type": PROBLEM_TYPE,
+        "title": str(_("Server error")),
+        "status": 500,
+        "detail": str(_("Something went wrong on our side; the error has been logged.")),
+    }
+    return JsonResponse(
+        body,
+        status=500,
+        content_type="application/problem+json",
+        json_dumps_params={"ensure_ascii": False},
+    )

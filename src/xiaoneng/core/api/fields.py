@@ -1,5 +1,6 @@
 """Serializer fields every app's API shares: scoped foreign keys and the caller's own files."""
 
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -47,6 +48,11 @@ class ScopedPersonField(serializers.PrimaryKeyRelatedField):
 
 
 class StoredFileSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(help_text="Download (GET, same authorisation).")
+
     class Meta:
         model = StoredFile
-        fields = ["id", "name", "size", "content_type"]
+        fields = ["id", "name", "size", "content_type", "url"]
+
+    def get_url(self, obj) -> str:
+        return reverse("api-file", args=[obj.pk])

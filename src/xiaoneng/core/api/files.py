@@ -1,4 +1,5 @@
-"""POST /api/v1/files (upload first, reference by id) and GET /api/v1/jobs/{id} (progress)."""
+"""POST /api/v1/files (upload first, reference by id), GET /api/v1/files/{id} (download, for
+whoever may see an object the file belongs to) and GET /api/v1/jobs/{id} (progress)."""
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -8,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..errors import NotFound, ValidationFailed
-from ..files import store_upload
+from ..files import download_response, readable_file_or_404, store_upload
 from ..models import Job
 from .fields import StoredFileSerializer
 
@@ -31,6 +32,17 @@ class FileUpload(APIView):
             raise ValidationFailed(msg, errors={"file": [msg]})
         stored = store_upload(upload=upload, actor=request.user)
         return Response(StoredFileSerializer(stored).data, status=status.HTTP_201_CREATED)
+
+
+class FileDownload(APIView):
+    """The file's bytes as an attachment (nosniff); 404 unless the caller uploaded it or may see
+    an object it belongs to (the same rule as the pages' /files/{id}/)."""
+
+    @extend_schema(
+        responses={(200, "application/octet-stream"): bytes},
+    )
+    def get(self, request, pk: int):
+        return download_response(readable_file_or_404(request.user, pk))
 
 
 class JobSerializer(serializers.ModelSerializer):

@@ -1,6 +1,6 @@
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
 
 from ..models import Department, Person, Unit, User
 from .fields import ScopedDepartmentField, ScopedPersonField, ScopedUnitField
@@ -17,8 +17,11 @@ class TokenRequestSerializer(serializers.Serializer):
         )
         if user is None:
             outcome = getattr(request._request, "login_outcome", "")
+            if outcome == "throttled":
+                wait = getattr(request._request, "login_retry_after", 60)
+                raise exceptions.Throttled(wait=wait, detail=_("Too many failed attempts."))
             if outcome == "locked":
-                msg = _("Too many failed attempts: the account is locked for a while.")
+                msg = _("This account has been locked by an administrator.")
             else:
                 msg = _("Wrong user name or password.")
             raise serializers.ValidationError({"password": [msg]})

@@ -6,80 +6,167 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0002_seed_reference_data'),
+        ("core", "0002_seed_reference_data"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DeliveryReceipt',
+            name="DeliveryReceipt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('dedup_key', models.CharField(max_length=255, unique=True)),
-                ('channel', models.CharField(choices=[('inbox', 'In-app inbox'), ('email', 'E-mail'), ('sms', 'SMS')], max_length=10)),
-                ('address', models.CharField(blank=True, max_length=255)),
-                ('body', models.TextField(blank=True)),
-                ('at', models.DateTimeField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("dedup_key", models.CharField(max_length=255, unique=True)),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[("inbox", "In-app inbox"), ("email", "E-mail"), ("sms", "SMS")],
+                        max_length=10,
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=255)),
+                ("body", models.TextField(blank=True)),
+                ("at", models.DateTimeField()),
             ],
         ),
         migrations.CreateModel(
-            name='NotificationTemplate',
+            name="NotificationTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('event', models.SlugField(verbose_name='event')),
-                ('channel', models.CharField(choices=[('inbox', 'In-app inbox'), ('email', 'E-mail'), ('sms', 'SMS')], max_length=10, verbose_name='channel')),
-                ('subject', models.CharField(max_length=200, verbose_name='subject')),
-                ('body', models.TextField(verbose_name='body')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("event", models.SlugField(verbose_name="event")),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[("inbox", "In-app inbox"), ("email", "E-mail"), ("sms", "SMS")],
+                        max_length=10,
+                        verbose_name="channel",
+                    ),
+                ),
+                ("subject", models.CharField(max_length=200, verbose_name="subject")),
+                ("body", models.TextField(verbose_name="body")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
             ],
             options={
-                'verbose_name': 'notification template',
-                'verbose_name_plural': 'notification templates',
-                'constraints': [models.UniqueConstraint(fields=('event', 'channel'), name='template_per_event_channel')],
+                "verbose_name": "notification template",
+                "verbose_name_plural": "notification templates",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("event", "channel"), name="template_per_event_channel"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('event', models.SlugField(verbose_name='event')),
-                ('channel', models.CharField(choices=[('inbox', 'In-app inbox'), ('email', 'E-mail'), ('sms', 'SMS')], max_length=10, verbose_name='channel')),
-                ('dedup_key', models.CharField(max_length=255, unique=True)),
-                ('address', models.CharField(blank=True, max_length=255, verbose_name='address')),
-                ('subject', models.CharField(max_length=200, verbose_name='subject')),
-                ('body', models.TextField(blank=True, verbose_name='body')),
-                ('link', models.CharField(blank=True, max_length=300)),
-                ('status', models.CharField(choices=[('pending', 'Waiting'), ('sending', 'Sending'), ('sent', 'Sent'), ('dead', 'Gave up'), ('skipped', 'Skipped')], default='pending', max_length=10, verbose_name='status')),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('created_at', models.DateTimeField(verbose_name='created at')),
-                ('next_attempt_at', models.DateTimeField(db_index=True)),
-                ('lease_until', models.DateTimeField(blank=True, null=True)),
-                ('claim_token', models.CharField(blank=True, max_length=32)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('last_error', models.TextField(blank=True)),
-                ('recipient', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("event", models.SlugField(verbose_name="event")),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[("inbox", "In-app inbox"), ("email", "E-mail"), ("sms", "SMS")],
+                        max_length=10,
+                        verbose_name="channel",
+                    ),
+                ),
+                ("dedup_key", models.CharField(max_length=255, unique=True)),
+                ("address", models.CharField(blank=True, max_length=255, verbose_name="address")),
+                ("subject", models.CharField(max_length=200, verbose_name="subject")),
+                ("body", models.TextField(blank=True, verbose_name="body")),
+                ("link", models.CharField(blank=True, max_length=300)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting"),
+                            ("sending", "Sending"),
+                            ("sent", "Sent"),
+                            ("dead", "Gave up"),
+                            ("skipped", "Skipped"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("created_at", models.DateTimeField(verbose_name="created at")),
+                ("next_attempt_at", models.DateTimeField(db_index=True)),
+                ("lease_until", models.DateTimeField(blank=True, null=True)),
+                ("claim_token", models.CharField(blank=True, max_length=32)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                ("last_error", models.TextField(blank=True)),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'notification',
-                'verbose_name_plural': 'notifications',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['status', 'next_attempt_at'], name='notification_due_idx')],
+                "verbose_name": "notification",
+                "verbose_name_plural": "notifications",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["status", "next_attempt_at"], name="notification_due_idx")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='NotificationPreference',
+            name="NotificationPreference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('event', models.SlugField(verbose_name='event')),
-                ('channel', models.CharField(choices=[('inbox', 'In-app inbox'), ('email', 'E-mail'), ('sms', 'SMS')], max_length=10, verbose_name='channel')),
-                ('enabled', models.BooleanField(default=True, verbose_name='enabled')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notification_preferences', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("event", models.SlugField(verbose_name="event")),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[("inbox", "In-app inbox"), ("email", "E-mail"), ("sms", "SMS")],
+                        max_length=10,
+                        verbose_name="channel",
+                    ),
+                ),
+                ("enabled", models.BooleanField(default=True, verbose_name="enabled")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notification_preferences",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'notification preference',
-                'verbose_name_plural': 'notification preferences',
-                'constraints': [models.UniqueConstraint(fields=('user', 'event', 'channel'), name='preference_per_user_event_channel')],
+                "verbose_name": "notification preference",
+                "verbose_name_plural": "notification preferences",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "event", "channel"),
+                        name="preference_per_user_event_channel",
+                    )
+                ],
             },
         ),
     ]

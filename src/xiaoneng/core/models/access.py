@@ -55,13 +55,32 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
-        if self.person_id:
+        if self.person is not None:
             return self.person.name
         return self.get_full_name() or self.username
 
     @property
     def unit(self):
         return self.person.unit if self.person_id else None
+
+    def save(self, *args, **kwargs):
+        """An account that can no longer log in keeps no API token alive (issue #21 item 5):
+        a password change on any path (form, admin, ``changepassword``, services — they all
+        go through ``set_password`` + ``save``), deactivation and a lock revoke them all."""
+        from .. import clock
+        from .tokens import revoke_user_tokens
+
+        now = clock.now()
+        password_changed = self._password is not None
+        if password_changed:
+            self.password_changed_at = now
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None and "password_changed_at" not in update_fields:
+                kwargs["update_fields"] = [*update_fields, "password_changed_at"]
+        super().save(*args, **kwargs)
+        locked = self.locked_until is not None and self.locked_until > now
+        if password_changed or not self.is_active or locked:
+            revoke_user_tokens(self, at=now)
 
     def permission_codes(self) -> frozenset[str]:
         cached = getattr(self, "_permission_codes", None)

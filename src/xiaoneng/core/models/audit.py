@@ -60,6 +60,8 @@ class LoginLog(AppendOnlyModel):
         SUCCESS = "success", _("Success")
         BAD_PASSWORD = "bad_password", _("Wrong user name or password")
         LOCKED = "locked", _("Account locked")
+        THROTTLED = "throttled", _("Too many attempts: wait before trying again")
+        CAPTCHA = "captcha", _("Verification code missing or wrong")
         INACTIVE = "inactive", _("Account disabled")
         DEMO_PASSWORD = "demo_password", _("Demo password refused outside demo mode")
         LOGOUT = "logout", _("Logged out")

@@ -6,6 +6,9 @@ from django.utils.translation import gettext_lazy as _
 class Job(models.Model):
     """A long-running piece of work (import, export) done by the task worker; polled for progress."""
 
+    # Its input and output files are readable by whoever started it (core.files.can_read).
+    FILES_OWNER = "created_by"
+
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Running")

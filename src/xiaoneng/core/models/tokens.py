@@ -21,3 +21,12 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+
+def revoke_user_tokens(user, *, at=None) -> int:
+    """Revoke every live token of ``user``; returns how many were live."""
+    from .. import clock
+
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=at or clock.now()
+    )

@@ -1,4 +1,5 @@
-"""Helpers every service uses: permission checks, audited saves."""
+"""Helpers every service uses: permission checks, validation failures, who acted, who to tell,
+and state transitions with their audit record. Apps use these instead of writing their own."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from django.utils.translation import gettext as _
 
 from .. import audit
 from ..errors import Forbidden, ValidationFailed
+from ..models import Person, Unit, User
+from ..workflow import StateMachine
 
 
 def require_permission(actor, code: str) -> None:
@@ -20,6 +23,57 @@ def require_permission(actor, code: str) -> None:
 def require_writable(actor) -> None:
     if actor is not None and not actor.is_superuser and all(r.read_only for r in actor.roles.all()):
         raise Forbidden(_("Your role is read-only."))
+
+
+def require(actor, code: str) -> None:
+    """The actor holds ``code`` and a role that may write (a read-only role may not)."""
+    require_permission(actor, code)
+    require_writable(actor)
+
+
+def fail(errors: dict[str, list[str]]) -> None:
+    """Raise the collected field errors at once (nothing to raise when there are none)."""
+    if errors:
+        raise ValidationFailed(_("Please correct the errors below."), errors=errors)
+
+
+def actor_name(actor: User | None) -> str:
+    """How timelines name who acted: the person's name, else the user name; 系统 for the system."""
+    if actor is None:
+        return "系统"
+    return actor.display_name if actor.person_id else actor.username
+
+
+def user_of(person: Person | None) -> User | None:
+    """The active user account of a person (None: no account, or it is disabled)."""
+    if person is None:
+        return None
+    return User.objects.filter(person=person, is_active=True).first()
+
+
+def unit_admins(unit: Unit, *, permission: str) -> list[User]:
+    """The active users attached to ``unit`` (their person works there) whose roles grant
+    ``permission`` — who is told about the unit's work of that kind."""
+    users = (
+        User.objects.filter(is_active=True, person__unit=unit)
+        .select_related("person")
+        .prefetch_related("roles")
+        .order_by("id")
+    )
+    return [u for u in users if u.has_permission(permission)]
+
+
+def transition(
+    machine: StateMachine, obj: models.Model, name: str, *, actor, reason: str = "", **changes
+) -> str:
+    """Move ``obj`` through the machine's transition ``name`` (conditional UPDATE: a lost race
+    or an illegal transition is ``Conflict``) and audit it; returns the new state. Apps add their
+    own timeline entry around it."""
+    before = audit.snapshot(obj)
+    target = machine.apply(obj, name, **changes)
+    b, a = audit.diff(before, audit.snapshot(obj))
+    audit.record(name, obj, before=b, after=a, actor=actor, reason=reason[:500])
+    return target
 
 
 def validation_errors(exc: ValidationError) -> dict[str, list[str]]:
@@ -48,7 +102,7 @@ def apply_changes(obj: models.Model, changes: dict[str, Any], *, allowed: set[st
     changed = []
     for name, value in changes.items():
         field = obj._meta.get_field(name)
-        if field.many_to_one or field.one_to_one:
+        if isinstance(field, models.Field) and (field.many_to_one or field.one_to_one):
             # Compare ids: reading an unset relation raises.
             new_id = value.pk if isinstance(value, models.Model) else value
             if getattr(obj, field.attname) != new_id or (
@@ -60,16 +114,3 @@ def apply_changes(obj: models.Model, changes: dict[str, Any], *, allowed: set[st
             setattr(obj, name, value)
             changed.append(name)
     return changed
-
-
-def save_audited(
-    obj: models.Model, *, actor, creating: bool, before: dict | None = None, exclude=()
-) -> None:
-    obj.save()
-    audit.record(
-        "create" if creating else "update",
-        obj,
-        before=before,
-        after=audit.snapshot(obj),
-        actor=actor,
-    )

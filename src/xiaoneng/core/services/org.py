@@ -1,4 +1,18 @@
-"""Organisation writes: units, departments, people. Every change is audited."""
+"""Organisation writes: units, departments, people. Every change is audited.
+
+Who may change what (issue #21), checked here and nowhere else so every path (API, pages,
+future callers) obeys the same rule:
+
+- writing needs ``org.manage`` and a writable role;
+- the unit, department or person written, and every unit it is attached to before and after
+  the change, must lie inside the writer's data scope (a unit admin's own unit and below);
+- the *structure* — a unit's parent, activation, code, type and level, and creating a unit
+  outside the writer's subtree (a top-level unit) — needs ``org.structure`` (the office and
+  system administrators). A unit admin edits the descriptive fields of units in their scope.
+
+``check=False`` is for trusted callers only (the office's Excel import after its own checks,
+the demo and test builders, the Django admin for superusers).
+"""
 
 from __future__ import annotations
 
@@ -8,9 +22,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .. import audit
-from ..errors import ValidationFailed
+from ..errors import Forbidden, ValidationFailed
 from ..models import Department, Person, Unit
-from .base import apply_changes, full_clean, require_permission
+from ..scope import scope_for
+from .base import apply_changes, full_clean, require_permission, require_writable
 
 UNIT_FIELDS = {
     "name",
@@ -26,6 +41,9 @@ UNIT_FIELDS = {
     "sort_order",
     "is_active",
 }
+# Fields that shape the organisation (what the public form lists, how units nest and are
+# matched on import): changing them needs ``org.structure``.
+UNIT_STRUCTURE_FIELDS = frozenset({"parent", "is_active", "code", "kind", "level"})
 DEPARTMENT_FIELDS = {
     "unit",
     "name",
@@ -49,6 +67,40 @@ PERSON_FIELDS = {
 }
 
 
+# --- the rule ---------------------------------------------------------------------------------
+def may_change_structure(actor) -> bool:
+    return actor is not None and actor.has_permission("org.structure")
+
+
+def _require_writer(actor) -> None:
+    require_permission(actor, "org.manage")
+    require_writable(actor)
+
+
+def _require_unit_in_scope(actor, unit: Unit | None, field: str) -> None:
+    """Out of scope is refused the same way whatever the unit (no probing of other units)."""
+    if unit is None:
+        return
+    if not scope_for(actor).contains_unit(unit):
+        msg = _("That unit is outside your data scope.")
+        raise Forbidden(msg, errors={field: [msg]})
+
+
+def _require_person_in_scope(actor, person: Person | None, field: str) -> None:
+    if person is not None:
+        _require_unit_in_scope(actor, Unit.objects.get(pk=person.unit_id), field)
+
+
+def _require_structure(actor, fields) -> None:
+    fields = sorted(fields)
+    if fields and not may_change_structure(actor):
+        msg = _("Only the efficiency office can change this.")
+        raise Forbidden(
+            _("Only the efficiency office can change the structure of the organisation."),
+            errors={name: [msg] for name in fields},
+        )
+
+
 def _set_path(unit: Unit) -> None:
     parent = unit.parent
     unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
@@ -64,8 +116,16 @@ def _rebuild_subtree_paths(unit: Unit) -> None:
 
 @transaction.atomic
 def unit_create(*, actor, check: bool = True, **fields: Any) -> Unit:
+    """A new unit. Inside the writer's subtree with ``org.manage``; a top-level unit or one
+    under a unit outside the subtree needs ``org.structure``."""
     if check:
-        require_permission(actor, "org.manage")
+        _require_writer(actor)
+        parent = fields.get("parent")
+        if not may_change_structure(actor):
+            if parent is None:
+                _require_structure(actor, ["parent"])
+            _require_unit_in_scope(actor, parent, "parent")
+        _require_person_in_scope(actor, fields.get("principal"), "principal")
     unit = Unit()
     apply_changes(unit, fields, allowed=UNIT_FIELDS)
     full_clean(unit, exclude=["path"])
@@ -78,14 +138,23 @@ def unit_create(*, actor, check: bool = True, **fields: Any) -> Unit:
 
 @transaction.atomic
 def unit_update(*, actor, unit: Unit, check: bool = True, **changes: Any) -> Unit:
+    """Edit a unit in the writer's scope; structural fields need ``org.structure``."""
     if check:
-        require_permission(actor, "org.manage")
+        _require_writer(actor)
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    if check:
+        _require_unit_in_scope(actor, unit, "unit")
     before = audit.snapshot(unit)
     old_parent = unit.parent_id
     changed = apply_changes(unit, changes, allowed=UNIT_FIELDS)
     if not changed:
         return unit
+    if check:
+        _require_structure(actor, UNIT_STRUCTURE_FIELDS.intersection(changed))
+        if "parent" in changed:
+            _require_unit_in_scope(actor, unit.parent, "parent")
+        if "principal" in changed:
+            _require_person_in_scope(actor, unit.principal, "principal")
     if unit.parent_id != old_parent and unit.parent_id is not None:
         ancestor = Unit.objects.get(pk=unit.parent_id)
         if ancestor.path.startswith(unit.path):
@@ -106,9 +175,11 @@ def unit_update(*, actor, unit: Unit, check: bool = True, **changes: Any) -> Uni
 @transaction.atomic
 def department_create(*, actor, check: bool = True, **fields: Any) -> Department:
     if check:
-        require_permission(actor, "org.manage")
+        _require_writer(actor)
     dept = Department()
     apply_changes(dept, fields, allowed=DEPARTMENT_FIELDS)
+    if check:
+        _check_department_scope(actor, dept, ["unit", "head", "leader_in_charge"])
     full_clean(dept)
     dept.save()
     audit.record("create", dept, after=audit.snapshot(dept), actor=actor)
@@ -120,10 +191,15 @@ def department_update(
     *, actor, department: Department, check: bool = True, **changes: Any
 ) -> Department:
     if check:
-        require_permission(actor, "org.manage")
+        _require_writer(actor)
     dept = Department.objects.select_for_update().get(pk=department.pk)
+    if check:
+        _require_unit_in_scope(actor, dept.unit, "unit")  # where it is now
     before = audit.snapshot(dept)
-    if apply_changes(dept, changes, allowed=DEPARTMENT_FIELDS):
+    changed = apply_changes(dept, changes, allowed=DEPARTMENT_FIELDS)
+    if changed:
+        if check:
+            _check_department_scope(actor, dept, changed)  # where it goes
         full_clean(dept)
         dept.save()
         audit.record("update", dept, before=before, after=audit.snapshot(dept), actor=actor)
@@ -133,9 +209,11 @@ def department_update(
 @transaction.atomic
 def person_create(*, actor, departments=(), check: bool = True, **fields: Any) -> Person:
     if check:
-        require_permission(actor, "org.manage")
+        _require_writer(actor)
     person = Person()
     apply_changes(person, fields, allowed=PERSON_FIELDS)
+    if check:
+        _require_unit_in_scope(actor, _unit_of(person), "unit")
     full_clean(person)
     person.save()
     if departments:
@@ -151,12 +229,16 @@ def person_update(
     *, actor, person: Person, departments=None, check: bool = True, **changes: Any
 ) -> Person:
     if check:
-        require_permission(actor, "org.manage")
+        _require_writer(actor)
     person = Person.objects.select_for_update().get(pk=person.pk)
+    if check:
+        _require_unit_in_scope(actor, _unit_of(person), "unit")  # where they are now
     before = audit.snapshot(person) | {
         "departments": sorted(person.departments.values_list("pk", flat=True))
     }
     if apply_changes(person, changes, allowed=PERSON_FIELDS):
+        if check:
+            _require_unit_in_scope(actor, _unit_of(person), "unit")  # where they go
         full_clean(person)
         person.save()
     if departments is not None:
@@ -177,3 +259,15 @@ def _check_departments(person: Person, departments) -> None:
             _("Departments must belong to the person's unit."),
             errors={"departments": [_("Departments must belong to the person's unit.")]},
         )
+
+
+def _unit_of(obj) -> Unit | None:
+    return Unit.objects.filter(pk=obj.unit_id).first() if obj.unit_id else None
+
+
+def _check_department_scope(actor, dept: Department, fields) -> None:
+    if "unit" in fields:
+        _require_unit_in_scope(actor, _unit_of(dept), "unit")
+    for name in ("head", "leader_in_charge"):
+        if name in fields:
+            _require_person_in_scope(actor, getattr(dept, name), name)

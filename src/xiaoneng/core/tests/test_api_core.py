@@ -277,7 +277,7 @@ def test_an_upload_returns_its_id_name_size_and_type(api_as, org):
     response = api_as(org.bob).post(reverse("api-files"), {"file": upload}, format="multipart")
     assert response.status_code == 201
     body = response.json()
-    assert set(body) == {"id", "name", "size", "content_type"}
+    assert set(body) == {"id", "name", "size", "content_type", "url"}
     assert body["name"] == "扫描件.pdf" and body["size"] == len(PDF)
     assert body["content_type"] == "application/pdf"
 

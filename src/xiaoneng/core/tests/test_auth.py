@@ -10,9 +10,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from xiaoneng.core import audit
+from xiaoneng.core import audit, auth, captcha
 from xiaoneng.core.clock import frozen_now
 from xiaoneng.core.models import LoginLog
+from xiaoneng.core.services import accounts
 from xiaoneng.core.testing import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
@@ -20,8 +21,11 @@ pytestmark = pytest.mark.django_db
 NEW_PASSWORD = "Fresh-start-77"
 
 
-def login(client, username, password, **extra):
-    return client.post(reverse("login"), {"username": username, "password": password}, **extra)
+def login(client, username, password, captcha=None, **extra):
+    data = {"username": username, "password": password}
+    if captcha is not None:
+        data["captcha"] = captcha
+    return client.post(reverse("login"), data, **extra)
 
 
 def error_of(response) -> str:
@@ -126,35 +130,68 @@ def test_the_password_form_names_the_broken_rule(client, org):
     assert org.dave.check_password(PASSWORD)
 
 
-# --- lockout -------------------------------------------------------------------------------------
-def test_five_failures_lock_the_account_and_the_sixth_attempt_is_refused(client, org):
-    start = timezone.now()
-    with frozen_now(start):
-        for _ in range(5):
-            assert login(client, "bob", "Wrong-pass-1").status_code == 200
-        org.bob.refresh_from_db()
-        assert org.bob.locked_until == start + timedelta(minutes=10)
-    with frozen_now(start + timedelta(minutes=3)):
-        response = login(client, "bob", PASSWORD)  # the right password, still refused
+# --- failed logins: captcha, progressive delay, per-address throttle (issue #21 item 11) -------
+def captcha_answer(client) -> str:
+    return client.session[captcha.SESSION_KEY]["answer"]
+
+
+def test_five_failures_ask_for_a_captcha_and_the_password_alone_is_refused(client, org):
+    for _ in range(5):
+        assert login(client, "bob", "Wrong-pass-1").status_code == 200
+    response = login(client, "bob", PASSWORD)  # the right password, but no captcha
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
-    message = error_of(response)
-    assert "锁定" in message and "10" in message
-    assert outcomes("bob") == ["bad_password"] * 5 + ["locked"]
+    assert "图片" in error_of(response)
+    assert 'data-testid="captcha-image"' in response.content.decode()
+    assert outcomes("bob") == ["bad_password"] * 5 + ["captcha"]
+    org.bob.refresh_from_db()
+    assert org.bob.locked_until is None  # nobody can lock an account by guessing
 
 
-def test_the_login_log_page_shows_the_locked_attempt(client, org):
-    for _ in range(6):
+def test_the_real_user_gets_in_with_the_captcha_however_many_attacks(client, org):
+    attacker = type(client)()
+    for i in range(40):  # many addresses, so the per-address throttle does not stop them
+        login(attacker, "bob", "Wrong-pass-1", REMOTE_ADDR=f"10.0.{i}.1")
+    first = login(client, "bob", "Wrong-pass-1")
+    assert 'data-testid="captcha-image"' in first.content.decode()
+    response = login(client, "bob", PASSWORD, captcha=captcha_answer(client).lower())
+    assert response.status_code == 302
+    assert outcomes("bob")[-1] == "success"
+
+
+def test_a_wrong_captcha_is_refused_counted_and_replaced(client, org):
+    for _ in range(5):
         login(client, "bob", "Wrong-pass-1")
+    client.get(reverse("login"))
+    login(client, "bob", PASSWORD)
+    old = captcha_answer(client)
+    response = login(client, "bob", PASSWORD, captcha="ZZZZ" if old != "ZZZZ" else "YYYY")
+    assert "验证码" in error_of(response)
+    # The used-up answer does not work a second time.
+    response = login(client, "bob", PASSWORD, captcha=old)
+    assert "_auth_user_id" not in client.session
+    assert outcomes("bob")[-3:] == ["captcha"] * 3
+
+
+def test_an_unknown_user_name_gets_the_same_captcha(client, db):
+    for _ in range(5):
+        login(client, "ghost", "Wrong-pass-1")
+    response = login(client, "ghost", "Wrong-pass-1")
+    assert 'data-testid="captcha-image"' in response.content.decode()
+
+
+def test_an_administrators_lock_refuses_the_right_password_and_shows_in_the_log(client, org):
+    accounts.account_lock(actor=org.alice, user=org.bob, check=False)
+    response = login(client, "bob", PASSWORD)
+    assert "管理员" in error_of(response)
     client.force_login(org.alice)
     response = client.get(reverse("org:loginlog"), {"q": "bob", "outcome": "locked"})
-    assert response.status_code == 200
     rows = list(response.context["page"])
     assert [r.outcome for r in rows] == ["locked"]
     assert 'data-testid="locked"' in response.content.decode()
 
 
-def test_four_failures_do_not_lock(client, org):
+def test_four_failures_do_not_ask_for_a_captcha(client, org):
     for _ in range(4):
         login(client, "bob", "Wrong-pass-1")
     assert login(client, "bob", PASSWORD).status_code == 302
@@ -169,8 +206,7 @@ def test_a_success_resets_the_failure_count(client, org):
         client.post(reverse("logout"))
     with frozen_now(start + timedelta(minutes=1)):
         login(client, "bob", "Wrong-pass-1")
-        org.bob.refresh_from_db()
-        assert org.bob.locked_until is None
+        assert not auth.needs_captcha("bob")
 
 
 def test_failures_older_than_the_window_do_not_count(client, org):
@@ -180,34 +216,54 @@ def test_failures_older_than_the_window_do_not_count(client, org):
             login(client, "bob", "Wrong-pass-1")
     with frozen_now(start + timedelta(minutes=11)):
         login(client, "bob", "Wrong-pass-1")
-        org.bob.refresh_from_db()
-        assert org.bob.locked_until is None
+        assert not auth.needs_captcha("bob")
 
 
-def test_the_lock_expires_after_ten_minutes(client, org):
+def token(api, username, password, **extra):
+    return api.post(reverse("api-token"), {"username": username, "password": password}, **extra)
+
+
+def test_the_api_waits_a_doubling_delay_after_five_failures(api, org):
     start = timezone.now()
     with frozen_now(start):
         for _ in range(5):
-            login(client, "bob", "Wrong-pass-1")
-    with frozen_now(start + timedelta(minutes=9, seconds=59)):
-        assert "锁定" in error_of(login(client, "bob", PASSWORD))
-    with frozen_now(start + timedelta(minutes=10, seconds=1)):
-        # One more failure after the lock does not re-lock: the count starts again.
-        assert error_of(login(client, "bob", "Wrong-pass-1")) == "用户名或密码错误。"
-        response = login(client, "bob", PASSWORD)
-    assert response.status_code == 302
-    org.bob.refresh_from_db()
-    assert org.bob.locked_until is None
-    assert outcomes("bob")[-1] == "success"
+            assert token(api, "bob", "Wrong-pass-1").status_code == 400
+        refused = token(api, "bob", PASSWORD)
+    assert refused.status_code == 429 and refused["Retry-After"] == "1"
+    assert outcomes("bob")[-1] == "throttled"
+    with frozen_now(start + timedelta(seconds=1)):
+        assert token(api, "bob", "Wrong-pass-1").status_code == 400  # the 6th failure
+        assert token(api, "bob", PASSWORD)["Retry-After"] == "2"
+    with frozen_now(start + timedelta(seconds=3)):
+        assert token(api, "bob", PASSWORD).status_code == 201
 
 
-def test_the_api_token_endpoint_obeys_the_same_lock(api, org):
-    for _ in range(5):
-        api.post(reverse("api-token"), {"username": "bob", "password": "Wrong-pass-1"})
-    response = api.post(reverse("api-token"), {"username": "bob", "password": PASSWORD})
-    assert response.status_code == 400
-    assert "锁定" in response.json()["errors"]["password"][0]
-    assert outcomes("bob")[-1] == "locked"
+def test_the_delay_never_exceeds_the_window(org):
+    start = timezone.now()
+    LoginLog.objects.bulk_create(
+        LoginLog(at=start, username="bob", success=False, outcome="bad_password") for _ in range(60)
+    )
+    with frozen_now(start):
+        assert auth.retry_delay(auth.recent_failures("bob")) == settings.LOGIN_LOCK_MINUTES * 60
+
+
+def test_failed_logins_are_throttled_per_address_on_the_form_and_the_api(client, api, org):
+    for i in range(20):  # spraying: one password over many names
+        login(client, f"user{i}", "Spring-2026", REMOTE_ADDR="10.9.9.9")
+    response = login(client, "bob", PASSWORD, REMOTE_ADDR="10.9.9.9")
+    assert response.status_code == 429 and "秒" in error_of(response)
+    refused = token(api, "bob", PASSWORD, REMOTE_ADDR="10.9.9.9")
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert outcomes("bob")[-2:] == ["throttled", "throttled"]
+    # Another address is not affected.
+    assert login(client, "bob", PASSWORD, REMOTE_ADDR="10.9.9.10").status_code == 302
+
+
+def test_the_token_endpoint_limits_every_request_per_address(api, db):
+    for _ in range(30):
+        api.post(reverse("api-token"), {}, REMOTE_ADDR="10.8.8.8")
+    refused = api.post(reverse("api-token"), {}, REMOTE_ADDR="10.8.8.8")
+    assert refused.status_code == 429 and refused["Content-Type"] == "application/problem+json"
 
 
 # --- forced password change ----------------------------------------------------------------------

@@ -154,7 +154,7 @@ def test_lists_paginate(client, org):
 
 
 @pytest.mark.parametrize(
-    "name,sheet", [("org:units", "单位"), ("org:departments", "科室"), ("org:people", "人员")]
+    ("name", "sheet"), [("org:units", "单位"), ("org:departments", "科室"), ("org:people", "人员")]
 )
 def test_lists_export_the_filtered_rows_as_xlsx(client, org, name, sheet):
     client.force_login(org.bob)
@@ -327,10 +327,40 @@ def test_a_unit_cannot_be_moved_under_its_own_child(client, org):
 def test_a_unit_admin_cannot_move_their_unit_under_a_unit_outside_their_scope(client, org):
     client.force_login(org.bob)
     url = reverse("org:unit-edit", args=[org.unit_a.pk])
-    response = client.post(url, edit_data(org.unit_a, parent=org.unit_b.pk))
-    assert "parent" in response.context["form"].errors
+    # The parent is fixed on the form for a unit admin: a posted one is ignored.
+    assert client.post(url, edit_data(org.unit_a, parent=org.unit_b.pk)).status_code == 302
+    org.unit_a.refresh_from_db()
+    assert org.unit_a.parent_id == org.bureau.pk
     # Keeping the current parent (the bureau, outside bob's scope) is fine.
     assert client.post(url, edit_data(org.unit_a)).status_code == 302
+
+
+def test_a_unit_admin_cannot_take_their_unit_off_the_site_through_the_edit_page(client, org):
+    """Issue #21 item 2: is_active=false and parent=null on one's own unit are ignored."""
+    client.force_login(org.bob)
+    url = reverse("org:unit-edit", args=[org.unit_a.pk])
+    page = client.get(url)
+    form = page.context["form"]
+    assert all(form.fields[f].disabled for f in ("parent", "is_active", "code", "kind", "level"))
+    assert not form.fields["phone"].disabled
+    data = edit_data(org.unit_a, parent="", phone="0571-1", code="HACK")
+    data.pop("is_active")
+    assert client.post(url, data).status_code == 302
+    org.unit_a.refresh_from_db()
+    assert org.unit_a.is_active and org.unit_a.parent_id == org.bureau.pk
+    assert org.unit_a.code != "HACK" and org.unit_a.phone == "0571-1"
+
+
+def test_the_office_deactivates_a_unit_through_the_edit_page(client, org):
+    client.force_login(org.alice)
+    url = reverse("org:unit-edit", args=[org.unit_a.pk])
+    data = edit_data(org.unit_a)
+    data.pop("is_active")
+    assert client.post(url, data).status_code == 302
+    org.unit_a.refresh_from_db()
+    assert not org.unit_a.is_active
+    record = audit.history(org.unit_a).first()
+    assert record.actor == org.alice and record.after == {"is_active": False}
 
 
 @pytest.mark.parametrize("user", ["dave", "leader", "erin"])

@@ -86,9 +86,13 @@ def test_a_user_can_opt_out_of_sms_but_not_of_the_inbox(org):
 
 
 def test_notifications_roll_back_with_the_business_change(org):
-    with pytest.raises(RuntimeError), transaction.atomic():
-        notify(event="x", dedup_key="rolled-back", recipients=[org.bob], subject="hello")
-        raise RuntimeError("the change failed")
+    def change_then_fail():
+        with transaction.atomic():
+            notify(event="x", dedup_key="rolled-back", recipients=[org.bob], subject="hello")
+            raise RuntimeError("the change failed")
+
+    with pytest.raises(RuntimeError, match="the change failed"):
+        change_then_fail()
     assert not Notification.objects.exists()
 
 

@@ -48,7 +48,7 @@ def test_it_parses_rates(text, limit, period):
 
 @pytest.mark.parametrize("text", ["", "20", "x/m", "20/w", "20/0m"])
 def test_it_refuses_bad_rates(text):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="invalid rate"):
         ratelimit.parse_rate(text)
 
 

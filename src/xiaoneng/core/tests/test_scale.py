@@ -18,10 +18,11 @@ from xiaoneng.complaints.models import (
     EscalationRule,
     EscalationStep,
 )
+from xiaoneng.complaints.scale import PATHS
 from xiaoneng.complaints.vocab import CLOCK_STATUSES, Status
 from xiaoneng.core import clock, crypto
 from xiaoneng.core.models import Department, Person, Unit, User
-from xiaoneng.core.scale import PATHS, Counts, generate
+from xiaoneng.core.scale import Counts, generate
 
 NOW = timezone.make_aware(datetime(2026, 11, 20, 10, 0))
 pytestmark = pytest.mark.django_db

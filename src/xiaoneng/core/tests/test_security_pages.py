@@ -112,7 +112,7 @@ def test_the_login_log_lists_every_attempt_newest_first(client, org, logins):
 
 
 @pytest.mark.parametrize(
-    "params, expected",
+    ("params", "expected"),
     [
         ({"q": "carol"}, [3, 5]),
         ({"q": "BOB"}, [0, 1, 2]),
@@ -221,7 +221,7 @@ def only(response, records) -> list[int]:
 
 
 @pytest.mark.parametrize(
-    "params, expected",
+    ("params", "expected"),
     [
         ({"q": "alice"}, [0, 2]),
         ({"q": "carol"}, [1]),

@@ -29,4 +29,4 @@ def fresh_rate_limits():
     from django.core.cache import caches
 
     caches["default"].clear()
-    yield
+    return

@@ -32,7 +32,7 @@ def test_the_georeport_client_reads_what_a_post_created(live_server, org, catego
     )
     assert response.status_code == 200, response.text
     number = response.json()[0]["service_request_id"]
-    complaint = Complaint.objects.get(number=number)
+    complaint = Complaint.objects.get(open311_request__public_id=number)
     assert complaint.type == "report" and complaint.subject_unit == org.unit_b
 
     for fmt in ("json", "xml"):

@@ -66,10 +66,17 @@ def as_json(response):
     return json.loads(response.content)
 
 
+def sid(complaint: Complaint) -> str:
+    """The public service_request_id of a case that came in through Open311."""
+    return Open311Request.objects.get(complaint=complaint).public_id
+
+
 def created(client, key, category, org, **over) -> Complaint:
     response = post(client, body(key[1], category, org, **over))
     assert response.status_code == 200, response.content
-    return Complaint.objects.get(number=as_json(response)[0]["service_request_id"])
+    return Complaint.objects.get(
+        open311_request__public_id=as_json(response)[0]["service_request_id"]
+    )
 
 
 # --- discovery and services ----------------------------------------------------------------------
@@ -160,7 +167,9 @@ def test_post_creates_a_case_through_the_engine_with_the_keys_channel(client, or
     assert root.tag == "service_requests"
     request = root.find("request")
     assert [c.tag for c in request] == ["service_request_id", "service_notice", "account_id"]
-    complaint = Complaint.objects.get(number=request.findtext("service_request_id"))
+    complaint = Complaint.objects.get(
+        open311_request__public_id=request.findtext("service_request_id")
+    )
     assert complaint.channel == "hotline_12345"
     assert complaint.subject_unit == org.unit_a and complaint.category == category
     assert complaint.registered_by is None and complaint.status == "registered"
@@ -246,7 +255,7 @@ def test_get_returns_the_deadline_and_status_in_both_formats_without_identity(
     client, org, category, key
 ):
     complaint = created(client, key, category, org)
-    url = f"{BASE}/requests/{complaint.number}"
+    url = f"{BASE}/requests/{sid(complaint)}"
     [data] = as_json(client.get(url + ".json"))
     expected = complaint.resolve_by.astimezone(CST).isoformat(timespec="seconds")
     assert data["expected_datetime"] == expected and expected.endswith("+08:00")
@@ -254,7 +263,8 @@ def test_get_returns_the_deadline_and_status_in_both_formats_without_identity(
         timespec="seconds"
     )
     assert data["updated_datetime"].endswith("+08:00")
-    assert data["status"] == "open" and data["status_notes"] is None
+    # no consent to publication: the status in public words only
+    assert data["status"] == "open" and data["status_notes"] == "已受理"
     assert data["service_code"] == category.code and data["service_name"] == category.name
     assert data["agency_responsible"] is None  # not dispatched yet
     # no consent to publication: neither the description nor the location
@@ -269,6 +279,7 @@ def test_get_returns_the_deadline_and_status_in_both_formats_without_identity(
         for secret in ("李四", "13900139000", "li4@example.com", complaint.tracking_code):
             assert secret not in text
     assert client.get(f"{BASE}/requests/TS0000.json").status_code == 404
+    assert client.get(f"{BASE}/requests/{complaint.number}.json").status_code == 404
 
 
 def test_status_notes_agency_and_closed_follow_the_case(client, org, category, key):
@@ -280,16 +291,16 @@ def test_status_notes_agency_and_closed_follow_the_case(client, org, category, k
     complaint_services.complaint_reply(
         complaint=complaint, actor=org.bob, content="已核实，多收费用已退还。"
     )
-    [data] = as_json(client.get(f"{BASE}/requests/{complaint.number}.json"))
+    [data] = as_json(client.get(f"{BASE}/requests/{sid(complaint)}.json"))
     assert data["status"] == "open"
-    assert data["status_notes"] == "已核实，多收费用已退还。"
+    assert data["status_notes"] == "已核实，多收费用已退还。"  # consented to publication
     assert data["agency_responsible"] == "甲医院"
     assert data["description"].startswith("门诊收费项目不明")  # consented
     assert data["address"] == "人民路 1 号门诊楼" and data["lat"] == 34.7466
     Complaint.objects.filter(pk=complaint.pk).update(
         status="closed", closed_at=complaint.replied_at
     )
-    [data] = as_json(client.get(f"{BASE}/requests/{complaint.number}.json"))
+    [data] = as_json(client.get(f"{BASE}/requests/{sid(complaint)}.json"))
     assert data["status"] == "closed"
 
 
@@ -298,8 +309,9 @@ def test_a_rejected_case_is_closed_with_the_reason(client, org, category, key):
     complaint_services.complaint_reject(
         complaint=complaint, actor=org.alice, reason="不属于受理范围"
     )
-    [data] = as_json(client.get(f"{BASE}/requests/{complaint.number}.json"))
-    assert data["status"] == "closed" and data["status_notes"] == "不属于受理范围"
+    [data] = as_json(client.get(f"{BASE}/requests/{sid(complaint)}.json"))
+    # No consent to publication: the status words, not the reason's text.
+    assert data["status"] == "closed" and data["status_notes"] == "不予受理"
 
 
 def test_list_filters_of_the_spec(client, org, category, key):
@@ -327,20 +339,20 @@ def test_list_filters_of_the_spec(client, org, category, key):
         return {r["service_request_id"] for r in as_json(response)}
 
     with time_machine.travel(datetime(2026, 5, 10, 12, 0, tzinfo=CST), tick=False):
-        assert numbers() == {mid.number, closed.number}  # default: the last 90 days
-        assert numbers(service_request_id=f"{old.number},{mid.number}") == {old.number, mid.number}
-        assert numbers(service_request_id=old.number, status="closed") == {old.number}  # overrides
-        assert numbers(service_code=other.code) == {mid.number}
-        assert numbers(service_code=f"{other.code},{category.code}") == {mid.number, closed.number}
-        assert numbers(status="closed") == {closed.number}
-        assert numbers(status="open") == {mid.number}
-        assert numbers(status="open,closed") == {mid.number, closed.number}
+        assert numbers() == {sid(mid), sid(closed)}  # default: the last 90 days
+        assert numbers(service_request_id=f"{sid(old)},{sid(mid)}") == {sid(old), sid(mid)}
+        assert numbers(service_request_id=sid(old), status="closed") == {sid(old)}  # overrides
+        assert numbers(service_code=other.code) == {sid(mid)}
+        assert numbers(service_code=f"{other.code},{category.code}") == {sid(mid), sid(closed)}
+        assert numbers(status="closed") == {sid(closed)}
+        assert numbers(status="open") == {sid(mid)}
+        assert numbers(status="open,closed") == {sid(mid), sid(closed)}
         assert numbers(start_date="2026-01-01T00:00:00+08:00", end_date="2026-01-31T00:00:00Z") == {
-            old.number
+            sid(old)
         }
-        assert numbers(start_date="2026-03-01T00:00:00Z") == {mid.number, closed.number}
-        assert numbers(start_date="2026-01-01T00:00:00Z") == {old.number}
-        assert numbers(end_date="2026-04-01T00:00:00+08:00") == {old.number}
+        assert numbers(start_date="2026-03-01T00:00:00Z") == {sid(mid), sid(closed)}
+        assert numbers(start_date="2026-01-01T00:00:00Z") == {sid(old)}
+        assert numbers(end_date="2026-04-01T00:00:00+08:00") == {sid(old)}
         too_long = client.get(
             f"{BASE}/requests.xml",
             {"start_date": "2026-01-01T00:00:00Z", "end_date": "2026-05-01T00:00:00Z"},
@@ -357,10 +369,10 @@ def test_token_gives_the_service_request_id(client, org, category, key):
     complaint = created(client, key, category, org)
     token = Open311Request.objects.get(complaint=complaint).token
     assert as_json(client.get(f"{BASE}/tokens/{token}.json")) == [
-        {"service_request_id": complaint.number, "token": token}
+        {"service_request_id": sid(complaint), "token": token}
     ]
     root = xml(client.get(f"{BASE}/tokens/{token}.xml"))
-    assert root.find("request/service_request_id").text == complaint.number
+    assert root.find("request/service_request_id").text == sid(complaint)
     assert client.get(f"{BASE}/tokens/unknown.json").status_code == 404
 
 
@@ -371,9 +383,9 @@ def test_a_merged_duplicate_follows_its_parent(client, org, category, key):
     child = created(client, key, category, org, description="重复投诉收费问题")
     complaint_services.complaint_reject(complaint=parent, actor=org.alice, reason="已另案处理")
     Complaint.objects.filter(pk=child.pk).update(parent=parent)
-    [data] = as_json(client.get(f"{BASE}/requests/{child.number}.json"))
-    assert data["status"] == "closed" and data["status_notes"] == "已另案处理"
-    assert data["service_request_id"] == child.number
+    [data] = as_json(client.get(f"{BASE}/requests/{sid(child)}.json"))
+    assert data["status"] == "closed" and data["status_notes"] == "不予受理"  # no consent
+    assert data["service_request_id"] == sid(child)
 
 
 def test_descriptions_are_escaped_and_xml_stays_well_formed(client, org, category, key):
@@ -385,7 +397,7 @@ def test_descriptions_are_escaped_and_xml_stays_well_formed(client, org, categor
         description='<b>收费</b> & \x07 "引号"',
         **{"attribute[consent_publish]": "true"},
     )
-    root = xml(client.get(f"{BASE}/requests/{complaint.number}.xml"))
+    root = xml(client.get(f"{BASE}/requests/{sid(complaint)}.xml"))
     assert root.find("request/description").text.startswith('<b>收费</b> &  "引号"')
 
 
@@ -395,7 +407,7 @@ def test_the_key_and_dates_in_the_list_are_bounded(client, org, category, key):
     start = (complaint.received_at - timedelta(minutes=1)).astimezone(CST).isoformat()
     # An unencoded "+" in a query string arrives as a space; it is read as the offset sign.
     response = client.get(f"{BASE}/requests.json?start_date={start}")
-    assert {r["service_request_id"] for r in as_json(response)} == {complaint.number}
+    assert {r["service_request_id"] for r in as_json(response)} == {sid(complaint)}
 
 
 def test_posts_are_rate_limited_per_key_and_address(client, org, category, key, settings):
@@ -410,3 +422,45 @@ def test_posts_are_rate_limited_per_key_and_address(client, org, category, key, 
         other_key, raw = services.key_create(actor=None, name="App", channel="web")
         assert post(client, body(raw, category, org)).status_code == 200
     assert Complaint.objects.count() == 3
+
+
+def test_without_consent_the_reply_never_appears_only_the_status_words(client, org, category, key):
+    complaint = created(client, key, category, org)  # consent_publish not given: false
+    complaint_services.complaint_dispatch(complaint=complaint, actor=org.alice, unit=org.unit_a)
+    complaint_services.complaint_sign(complaint=complaint, actor=org.bob)
+    complaint_services.complaint_reply(
+        complaint=complaint, actor=org.bob, content="经查，涉事医生已被停职。"
+    )
+    for url in (f"{BASE}/requests/{sid(complaint)}.json", f"{BASE}/requests.json"):
+        response = client.get(url)
+        assert "经查，涉事医生已被停职。" not in response.content.decode()
+    [data] = as_json(client.get(f"{BASE}/requests/{sid(complaint)}.json"))
+    assert data["status_notes"] == "已答复"
+    assert "经查" not in client.get(f"{BASE}/requests/{sid(complaint)}.xml").content.decode()
+
+
+def test_service_request_ids_are_random_not_the_sequential_case_number(client, org, category, key):
+    first = created(client, key, category, org)
+    second = created(client, key, category, org)
+    ids = [sid(first), sid(second)]
+    assert all(len(i) == 12 and not i.startswith("TS") for i in ids)
+    assert first.number not in ids and second.number not in ids
+    # The sequential numbers are not ids: guessing the next one finds nothing.
+    assert client.get(f"{BASE}/requests/{second.number}.json").status_code == 404
+    assert as_json(client.get(f"{BASE}/requests.json", {"service_request_id": first.number})) == []
+    # Lower case is the same id (people type them).
+    assert client.get(f"{BASE}/requests/{ids[0].lower()}.json").status_code == 200
+
+
+def test_an_integrators_intake_sends_the_named_complainant_an_sms_receipt(
+    client, org, category, key
+):
+    from xiaoneng.core.models import Notification
+
+    response = post(client, body(key[1], category, org))
+    complaint = Complaint.objects.get()
+    sms = Notification.objects.get(event="complaint.receipt")
+    assert complaint.tracking_code in sms.body and sms.recipient is None
+    # The integrator (maybe an app of the unit complained about) never gets the secrets.
+    assert complaint.tracking_code not in response.content.decode()
+    assert "rating_key" not in response.content.decode()

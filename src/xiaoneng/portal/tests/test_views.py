@@ -371,8 +371,12 @@ def test_a_case_not_accepted_shows_the_reason(client, org, category):
 
 
 # --- rating and redo --------------------------------------------------------------------------
-def rate(client, complaint, satisfaction, redo=False, comment=""):
-    data = {"satisfaction": satisfaction, "comment": comment}
+def rate(client, complaint, satisfaction, redo=False, comment="", key=None):
+    """Rate as the complainant: the rating key from the receipt goes with it (an anonymous case
+    tracked by its code alone needs it)."""
+    if key is None:
+        key = engine.receipt_secrets(complaint)["rating_key"]
+    data = {"satisfaction": satisfaction, "comment": comment, "rating_key": key}
     if redo:
         data["redo"] = "on"
     return client.post(reverse("portal:rate", args=[complaint.tracking_code]), data)

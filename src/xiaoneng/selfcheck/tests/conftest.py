@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 
 import pytest
 from django.utils import timezone
@@ -17,25 +16,34 @@ def wucha(db) -> ChecklistTemplate:
 
 
 class FakeLedger:
-    """Stands in for rectification.services.issue_create while that app is not installed."""
+    """Watches the calls this app makes to the ledger's ``issue_create`` (the real service runs);
+    ``ids`` are the issues it opened, in order."""
 
-    def __init__(self):
+    def __init__(self, monkeypatch):
         self.calls: list[dict] = []
-        self._ids = itertools.count(1001)
+        self.ids: list[int] = []
+        real = ledger.issue_create
 
-    def issue_create(self, *, actor, unit, source, title, description, evidence=()):
-        self.calls.append(
-            {"actor": actor, "unit": unit, "source": source, "title": title, "desc": description}
-        )
-        return next(self._ids)
+        def issue_create(**kwargs):
+            self.calls.append(
+                {
+                    "actor": kwargs.get("actor"),
+                    "unit": kwargs["unit"],
+                    "source": kwargs["source"],
+                    "title": kwargs["title"],
+                    "desc": kwargs["description"],
+                }
+            )
+            issue = real(**kwargs)
+            self.ids.append(issue.pk)
+            return issue
+
+        monkeypatch.setattr(ledger, "issue_create", issue_create)
 
 
 @pytest.fixture
 def fake_ledger(monkeypatch) -> FakeLedger:
-    fake = FakeLedger()
-    monkeypatch.setattr(ledger, "available", lambda: True)
-    monkeypatch.setattr(ledger, "_issue_service", lambda: fake.issue_create)
-    return fake
+    return FakeLedger(monkeypatch)
 
 
 @pytest.fixture

@@ -183,10 +183,9 @@ def test_answering_two_problems_over_the_api_opens_two_linked_issues(
     assert response.status_code == 200, response.json()
     data = response.json()
     assert data["answered"] == 3 and data["item_count"] == 5
-    assert sorted(a["issue_id"] for a in data["answers"] if a["result"] == "problem") == [
-        1001,
-        1002,
-    ]
+    assert sorted(a["issue_id"] for a in data["answers"] if a["result"] == "problem") == sorted(
+        fake_ledger.ids
+    )
     assert {c["unit"] for c in fake_ledger.calls} == {org.unit_a}
 
 

@@ -1,4 +1,6 @@
-/* Site behaviour without inline script (the pages are served under a CSP without 'unsafe-inline').
+/* Site behaviour without inline script: the Content-Security-Policy allows none (core.security),
+ * so templates mark elements with data attributes and this file, loaded by both base templates,
+ * acts on them.
  *
  *   data-autosubmit         on a <select>/<input>: submit its form when the value changes
  *   data-confirm="text"     on a <form>: ask before submitting; on a submit button: ask before

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountabilityConfig(AppConfig):
+    name = "xiaoneng.accountability"
+    label = "accountability"
+    verbose_name = _("Accountability")
+
+    def ready(self) -> None:
+        from xiaoneng.rectification.signals import spot_check_failed
+
+        from . import tasks  # noqa: F401  (registers the overdue sweep)
+        from .receivers import on_spot_check_failed
+
+        spot_check_failed.connect(on_spot_check_failed, dispatch_uid="accountability-spot-check")

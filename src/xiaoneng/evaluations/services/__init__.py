@@ -1,0 +1,1 @@
+"""Writes of the evaluations app (surveys, democratic evaluation, ethics files)."""

@@ -1,0 +1,222 @@
+"""Survey pages: list, new, the survey with its rates and link batches, printable QR sheets."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from xiaoneng.core.errors import ValidationFailed
+
+from .. import forms, qr, rates, selectors
+from ..models import SurveyToken
+from ..services import surveys as services
+from ..vocab import SurveyStatus
+from .common import crumbs, form_errors, run
+
+BY = {
+    "unit": gettext_lazy("By unit"),
+    "department": gettext_lazy("By department"),
+    "month": gettext_lazy("By month"),
+}
+
+
+def _link(request, token: str) -> str:
+    return request.build_absolute_uri(reverse("evaluations_public:answer", args=[token]))
+
+
+@login_required
+def survey_list(request):
+    title = _("Satisfaction surveys")
+    return render(
+        request,
+        "evaluations/surveys.html",
+        {
+            "title": title,
+            "rows": selectors.surveys_for(request.user).prefetch_related("units"),
+            "may_manage": selectors.may_manage(request.user),
+            "breadcrumbs": crumbs((title, None)),
+        },
+    )
+
+
+@login_required
+def survey_new(request):
+    user = request.user
+    if not selectors.may_manage(user):
+        raise PermissionDenied
+    start, end = forms.default_window()
+    form = forms.SurveyForm(
+        request.POST or None, user=user, initial={"opens_at": start, "closes_at": end}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            survey = services.survey_create(
+                actor=user,
+                title=data["title"],
+                intro=data["intro"],
+                units=data["units"],
+                opens_at=data["opens_at"],
+                closes_at=data["closes_at"],
+                questions=form.questions(),
+            )
+        except ValidationFailed as exc:
+            form_errors(form, exc)
+        else:
+            return redirect("evaluations:survey", pk=survey.pk)
+    title = _("New satisfaction survey")
+    return render(
+        request,
+        "evaluations/form.html",
+        {
+            "title": title,
+            "form": form,
+            "help": _("The standard question 满意 / 基本满意 / 不满意 is always asked first."),
+            "cancel": reverse("evaluations:surveys"),
+            "breadcrumbs": crumbs(
+                (_("Satisfaction surveys"), reverse("evaluations:surveys")), (title, None)
+            ),
+        },
+    )
+
+
+@login_required
+def survey_detail(request, pk):
+    user = request.user
+    survey = selectors.get_survey(user, pk)
+    by = request.GET.get("by", "unit")
+    if by not in BY:
+        by = "unit"
+    unit_ids = selectors.unit_ids_for(user, survey)
+    rows = selectors.survey_results(user, survey, by=by)
+    visit_units = unit_ids if unit_ids is not None else survey.units.values_list("pk", flat=True)
+    visits = rates.return_visit_rates(
+        unit_ids=visit_units, start=survey.opens_at.date(), end=survey.closes_at.date()
+    )
+    may_distribute = user.has_permission("evaluation.manage") or user.has_permission(
+        "survey.distribute"
+    )
+    return render(
+        request,
+        "evaluations/survey.html",
+        {
+            "title": survey.title,
+            "survey": survey,
+            "questions": survey.questions.all(),
+            "rows": rows,
+            "totals": rates.survey_totals(survey, unit_ids),
+            "visits": visits,
+            "by": by,
+            "by_choices": BY.items(),
+            "batches": selectors.batches_for(user, survey),
+            "batch_form": forms.BatchForm(user=user, survey=survey) if may_distribute else None,
+            "may_manage": selectors.may_manage(user),
+            "breadcrumbs": crumbs(
+                (_("Satisfaction surveys"), reverse("evaluations:surveys")), (survey.title, None)
+            ),
+        },
+    )
+
+
+ACTIONS = {
+    "open": (services.survey_open, gettext_lazy("The survey is open.")),
+    "close": (services.survey_close, gettext_lazy("The survey is closed.")),
+    "publish": (
+        lambda **kw: services.survey_publish(public=True, **kw),
+        gettext_lazy("The rates are published on the public site."),
+    ),
+    "unpublish": (
+        lambda **kw: services.survey_publish(public=False, **kw),
+        gettext_lazy("The rates are withdrawn from the public site."),
+    ),
+}
+
+
+@login_required
+@require_POST
+def survey_action(request, pk, action):
+    survey = selectors.get_survey(request.user, pk)
+    if action not in ACTIONS:
+        raise Http404
+    call, done = ACTIONS[action]
+    run(request, lambda: call(actor=request.user, survey=survey), done=done)
+    return redirect("evaluations:survey", pk=survey.pk)
+
+
+@login_required
+@require_POST
+def batch_new(request, pk):
+    user = request.user
+    survey = selectors.get_survey(user, pk)
+    form = forms.BatchForm(request.POST, user=user, survey=survey)
+    if not form.is_valid():
+        messages.error(
+            request,
+            "；".join(
+                f"{form.fields[f].label}: {e[0]}"
+                for f, e in form.errors.items()
+                if f in form.fields
+            )
+            or _("Please correct the errors below."),
+        )
+        return redirect("evaluations:survey", pk=survey.pk)
+    data = form.cleaned_data
+    made = {}
+
+    def call():
+        made["batch"] = services.batch_create(
+            actor=user, survey=survey, unit=data["unit"], department=data["department"],
+            size=data["size"], channel=data["channel"], label=data["label"],
+        )  # fmt: skip
+
+    if run(request, call, done=_("The links are ready; print the QR sheet.")):
+        return redirect("evaluations:survey-qr", pk=survey.pk, batch=made["batch"].pk)
+    return redirect("evaluations:survey", pk=survey.pk)
+
+
+@login_required
+def qr_sheet(request, pk, batch):
+    """A printable A4 sheet: one QR code and short link per one-time token."""
+    user = request.user
+    survey = selectors.get_survey(user, pk)
+    found = selectors.get_batch(user, survey, batch)
+    cards = [
+        {"token": t, "url": _link(request, t.token), "svg": qr.svg(_link(request, t.token))}
+        for t in found.tokens.all()
+    ]
+    return render(
+        request,
+        "evaluations/qr_sheet.html",
+        {
+            "title": _("QR codes"),
+            "survey": survey,
+            "batch": found,
+            "cards": cards,
+            "status_open": survey.status == SurveyStatus.OPEN,
+            "breadcrumbs": crumbs(
+                (_("Satisfaction surveys"), reverse("evaluations:surveys")),
+                (survey.title, reverse("evaluations:survey", args=[survey.pk])),
+                (_("QR codes"), None),
+            ),
+        },
+    )
+
+
+@login_required
+def qr_png(request, pk, batch, token):
+    user = request.user
+    survey = selectors.get_survey(user, pk)
+    found = selectors.get_batch(user, survey, batch)
+    link = SurveyToken.objects.filter(batch=found, token=token).first()
+    if link is None:
+        raise Http404
+    response = HttpResponse(qr.png(_link(request, link.token)), content_type="image/png")
+    response["Content-Disposition"] = f'attachment; filename="survey-{link.token[:8]}.png"'
+    return response

@@ -1,0 +1,1 @@
+"""Staff pages of inspections and the public bulletin pages (one module per sub-domain)."""
