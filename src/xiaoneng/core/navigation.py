@@ -47,7 +47,18 @@ COMPLAINTS = _any(
 )
 LEDGER = _any("rectification.manage", "rectification.verify")
 CAMPAIGNS = _any("campaign.manage", "campaign.submit")
-DASHBOARD = _any("complaint.dispatch", "rectification.verify", "campaign.manage", "campaign.submit")
+DASHBOARD = ("stats.view",)  # the dashboard refuses anyone else
+INSPECTIONS = _any("inspection.manage", "inspection.inspect", "bulletin.approve")
+EVALUATION = _any(
+    "evaluation.manage",
+    "survey.distribute",
+    "ethics.evaluate",
+    "ethics.grade",
+    "assessment.manage",
+    "award.nominate",
+    "award.decide",
+)
+ACCOUNTABILITY = _any("accountability.view", "accountability.manage", "accountability.approve")
 ORG_READ = _any("org.manage", "users.manage")
 SYSTEM = _any(
     "org.manage",
@@ -66,9 +77,9 @@ MODULES: list[tuple] = [
     (_("Campaigns"), "flag", "campaigns:list", CAMPAIGNS, []),
     (_("Self-inspection"), "list-check", "selfcheck:mine", is_staff_member, []),
     (_("Report a problem"), "send", "portal:submit", "supervision.report", []),
-    (_("Inspections"), "search", "inspections:list", _any("supervision.report"), []),
-    (_("Evaluation"), "clipboard-data", "evaluations:home", CAMPAIGNS, []),
-    (_("Accountability"), "shield-exclamation", "accountability:list", _any("audit.view"), []),
+    (_("Inspections"), "search", "inspections:list", INSPECTIONS, []),
+    (_("Evaluation"), "clipboard-data", "evaluations:home", EVALUATION, []),
+    (_("Accountability"), "shield-exclamation", "accountability:list", ACCOUNTABILITY, []),
     (_("Service time limits"), "stopwatch", "servicetimes:home", is_staff_member, []),
     (_("Statistics"), "bar-chart", "reports:dashboard", DASHBOARD, []),
     (

@@ -16,6 +16,10 @@ CAMPAIGNS = reverse("campaigns:list")
 SELFCHECK = reverse("selfcheck:mine")
 REPORT = reverse("portal:submit")
 UNITS = reverse("org:units")
+INSPECTIONS = reverse("inspections:list")
+EVALUATION = reverse("evaluations:home")
+ACCOUNTABILITY = reverse("accountability:list")
+DASHBOARD = reverse("reports:dashboard")
 CALENDAR = reverse("org:calendar")
 
 
@@ -32,7 +36,18 @@ def children(user) -> list[str]:
 
 
 def test_the_office_sees_every_built_module_and_the_system_pages(org):
-    assert menu(org.alice) == [HOME, COMPLAINTS, LEDGER, CAMPAIGNS, SELFCHECK, UNITS]
+    assert menu(org.alice) == [
+        HOME,
+        COMPLAINTS,
+        LEDGER,
+        CAMPAIGNS,
+        SELFCHECK,
+        INSPECTIONS,
+        EVALUATION,
+        ACCOUNTABILITY,
+        DASHBOARD,
+        UNITS,
+    ]
     kids = children(org.alice)
     assert reverse("org:import") in kids
     assert reverse("org:audit") in kids
@@ -40,7 +55,17 @@ def test_the_office_sees_every_built_module_and_the_system_pages(org):
 
 
 def test_a_unit_admin_sees_its_work_modules_and_its_organisation(org):
-    assert menu(org.bob) == [HOME, COMPLAINTS, LEDGER, CAMPAIGNS, SELFCHECK, UNITS]
+    # no inspections or accountability: those are the office's
+    assert menu(org.bob) == [
+        HOME,
+        COMPLAINTS,
+        LEDGER,
+        CAMPAIGNS,
+        SELFCHECK,
+        EVALUATION,
+        DASHBOARD,
+        UNITS,
+    ]
     kids = children(org.bob)
     assert reverse("org:people") in kids
     assert reverse("org:audit") not in kids
@@ -48,7 +73,7 @@ def test_a_unit_admin_sees_its_work_modules_and_its_organisation(org):
 
 
 def test_a_department_head_has_no_campaigns_and_no_system_pages(org):
-    assert menu(org.erin) == [HOME, COMPLAINTS, LEDGER, SELFCHECK]
+    assert menu(org.erin) == [HOME, COMPLAINTS, LEDGER, SELFCHECK, EVALUATION]
 
 
 def test_staff_register_complaints_and_answer_checklists_only(org):
@@ -56,7 +81,18 @@ def test_staff_register_complaints_and_answer_checklists_only(org):
 
 
 def test_the_leader_reads_every_module_but_imports_nothing(org):
-    assert menu(org.leader) == [HOME, COMPLAINTS, LEDGER, CAMPAIGNS, SELFCHECK, UNITS]
+    assert menu(org.leader) == [
+        HOME,
+        COMPLAINTS,
+        LEDGER,
+        CAMPAIGNS,
+        SELFCHECK,
+        INSPECTIONS,
+        EVALUATION,
+        ACCOUNTABILITY,
+        DASHBOARD,
+        UNITS,
+    ]
     kids = children(org.leader)
     assert reverse("org:people") in kids
     assert reverse("org:import") not in kids
@@ -66,6 +102,11 @@ def test_the_leader_reads_every_module_but_imports_nothing(org):
 def test_a_social_supervisor_sees_only_what_a_supervisor_uses(org):
     supervisor = make_user("sv", None, "supervisor")
     assert menu(supervisor) == [HOME, REPORT]
+
+
+def test_an_inspector_sees_the_inspections(org):
+    inspector = make_user("insp", None, "inspector")
+    assert menu(inspector) == [HOME, SELFCHECK, INSPECTIONS]
 
 
 def test_a_user_without_a_role_sees_only_the_workbench(org):
