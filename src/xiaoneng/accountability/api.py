@@ -12,8 +12,6 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from xiaoneng.complaints.models import Complaint
-from xiaoneng.core.scope import scoped
 from xiaoneng.core.services.base import require_permission
 
 from . import selectors
@@ -52,21 +50,19 @@ class CaseListCreate(generics.ListCreateAPIView):
         return Response(s.CaseDetailSerializer(case).data, status=status.HTTP_201_CREATED)
 
 
-class CaseFromComplaint(APIView):
+class CaseFromSource(APIView):
     @extend_schema(
-        summary="Open a case from a complaint verified true or partly true",
-        request=s.CaseFromComplaintSerializer,
+        summary="Open a case from a verified complaint, an inspection finding or an overdue "
+        "supervision order (pre-filled, linked both ways)",
+        request=s.CaseFromSourceSerializer,
         responses={201: s.CaseDetailSerializer, **ERRORS},
     )
     def post(self, request):
-        data = s.CaseFromComplaintSerializer(data=request.data)
+        require_permission(request.user, "accountability.manage")
+        data = s.CaseFromSourceSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        complaint = (
-            scoped(request.user, Complaint).filter(pk=data.validated_data["complaint"]).first()
-        )
-        if complaint is None:
-            raise Http404
-        case = cases.case_from_complaint(complaint=complaint, actor=request.user)
+        v = data.validated_data
+        case = cases.case_from_source(source=v["source"], pk=v["id"], actor=request.user)
         return Response(s.CaseDetailSerializer(case).data, status=status.HTTP_201_CREATED)
 
 

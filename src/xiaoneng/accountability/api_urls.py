@@ -7,9 +7,9 @@ from . import api
 urlpatterns = [
     path("accountability-cases", api.CaseListCreate.as_view(), name="api-accountability-cases"),
     path(
-        "accountability-cases/from-complaint",
-        api.CaseFromComplaint.as_view(),
-        name="api-accountability-case-from-complaint",
+        "accountability-cases/from-source",
+        api.CaseFromSource.as_view(),
+        name="api-accountability-case-from-source",
     ),
     path("accountability-cases/<int:pk>", api.CaseDetail.as_view(), name="api-accountability-case"),
     path(

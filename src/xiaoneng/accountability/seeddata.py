@@ -33,10 +33,12 @@ STEP_LIMITS = [
 
 # A new year's scheme starts from these (code, name, source, rule, points, target, floor, per item).
 INDICATORS = [
-    ("complaints", "投诉按时办结率", "complaint_on_time", "rate", 20, 100, 60, 0),
-    ("satisfaction", "群众满意率", "satisfaction", "rate", 20, 100, 60, 0),
-    ("ledger", "整改台账清零率", "ledger_cleared", "rate", 25, 100, 50, 0),
-    ("submissions", "专项活动按时报送率", "submissions_on_time", "rate", 15, 100, 50, 0),
+    ("complaints", "投诉按时办结率", "complaint_on_time", "rate", 15, 100, 60, 0),
+    ("satisfaction", "群众满意率", "satisfaction", "rate", 15, 100, 60, 0),
+    ("ledger", "整改台账清零率", "ledger_cleared", "rate", 20, 100, 50, 0),
+    ("submissions", "专项活动按时报送率", "submissions_on_time", "rate", 10, 100, 50, 0),
+    ("inspections", "明查暗访发现较重以上问题", "inspection_findings", "deduct", 10, None, None, 2),
+    ("evaluation", "民主评议得分", "democratic_evaluation", "rate", 10, 100, 60, 0),
     ("cases", "问责案件", "accountability_cases", "deduct", 10, None, None, 5),
     ("work", "重点工作完成情况（办公室评定）", "manual", "manual", 10, None, None, 0),
 ]
@@ -49,6 +51,8 @@ VETOES = [
         "fail",
     ),
     ("抽查发现虚假整改", "false_rectification", {"results": ["false"]}, "pass"),
+    ("严重问题未整改到位", "severe_finding_open", {}, "pass"),
+    ("民主评议结果为差", "poor_evaluation", {}, "pass"),
 ]
 
 

@@ -87,6 +87,9 @@ class CaseSerializer(serializers.ModelSerializer):
             "complaint_number",
             "item",
             "item_number",
+            "finding",
+            "supervision_order",
+            "consequence",
             "status",
             "status_label",
             "fast_track",
@@ -126,8 +129,9 @@ class CaseCreateSerializer(serializers.Serializer):
     fast_track = serializers.BooleanField(required=False, default=False)
 
 
-class CaseFromComplaintSerializer(serializers.Serializer):
-    complaint = serializers.IntegerField(min_value=1)
+class CaseFromSourceSerializer(serializers.Serializer):
+    source = serializers.ChoiceField(choices=["complaint", "finding", "supervision_order"])
+    id = serializers.IntegerField(min_value=1)
 
 
 class TransitionSerializer(serializers.Serializer):

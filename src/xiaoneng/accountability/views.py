@@ -117,20 +117,19 @@ def case_new(request):
 
 @login_required
 @require_POST
-def case_from_complaint(request, complaint_pk: int):
-    from xiaoneng.complaints.models import Complaint
-    from xiaoneng.core.scope import scoped
-
-    complaint = get_object_or_404(scoped(request.user, Complaint), pk=complaint_pk)
+def case_from_source(request, source: str, pk: int):
+    """The “hold to account” button of a complaint, finding or supervision order page."""
+    if not policies.can_manage(request.user):
+        raise Http404
     created = {}
     if _attempt(
         request,
         lambda: created.update(
-            case=cases.case_from_complaint(complaint=complaint, actor=request.user)
+            case=cases.case_from_source(source=source, pk=pk, actor=request.user)
         ),
     ):
         return redirect("accountability:case", pk=created["case"].pk)
-    return redirect("complaints:detail", pk=complaint.pk)
+    return redirect("accountability:list")
 
 
 @login_required

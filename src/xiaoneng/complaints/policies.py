@@ -119,6 +119,29 @@ def _visible(user, complaint: Complaint) -> bool:
     return scoped(user, Complaint).filter(pk=complaint.pk).exists()
 
 
+def _staff_roles(user, complaint: Complaint) -> set[CaseRole]:
+    """The roles of a staff account (anyone but the public site's system account)."""
+    roles: set[CaseRole] = set()
+    if on_handling_side(user, complaint):
+        roles.add(CaseRole.HANDLING)
+        if user.has_permission("complaint.handle"):
+            roles.add(CaseRole.HANDLER)
+    if scope_for(user).everything:
+        roles.add(CaseRole.BUREAU)
+    if complaint.registered_by_id and complaint.registered_by_id == user.pk:
+        roles.add(CaseRole.REGISTRAR)
+    office = user.has_permission("complaint.dispatch")
+    verifier = user.has_permission("complaint.verify") and (
+        user.is_superuser or not in_complained_unit(user, complaint)
+    )
+    if (office or verifier) and _visible(user, complaint):
+        if office:
+            roles.add(CaseRole.OFFICE)
+        if verifier:
+            roles.add(CaseRole.VERIFIER)
+    return roles
+
+
 def roles_on(user, complaint: Complaint) -> frozenset[CaseRole]:
     """The user's roles on this case (cached per user and case state for the request)."""
     if not _authenticated(user):
@@ -127,41 +150,12 @@ def roles_on(user, complaint: Complaint) -> frozenset[CaseRole]:
     cache = getattr(user, "_xiaoneng_case_roles", None)
     if cache is None:
         cache = user._xiaoneng_case_roles = {}
-    if key in cache:
-        return cache[key]
-    roles: set[CaseRole] = set()
-    if is_public_site(user):
-        roles.add(CaseRole.PUBLIC_SITE)
-    else:
-        scope = scope_for(user)
-        visible = None
-
-        def seen() -> bool:
-            nonlocal visible
-            if visible is None:
-                visible = _visible(user, complaint)
-            return visible
-
-        handling = on_handling_side(user, complaint)
-        if handling:
-            roles.add(CaseRole.HANDLING)
-            if user.has_permission("complaint.handle"):
-                roles.add(CaseRole.HANDLER)
-        if scope.everything:
-            roles.add(CaseRole.BUREAU)
-        if complaint.registered_by_id and complaint.registered_by_id == user.pk:
-            roles.add(CaseRole.REGISTRAR)
-        if user.has_permission("complaint.dispatch") and seen():
-            roles.add(CaseRole.OFFICE)
-        if (
-            user.has_permission("complaint.verify")
-            and (user.is_superuser or not in_complained_unit(user, complaint))
-            and seen()
-        ):
-            roles.add(CaseRole.VERIFIER)
-    result = frozenset(roles)
-    cache[key] = result
-    return result
+    if key not in cache:
+        if is_public_site(user):
+            cache[key] = frozenset({CaseRole.PUBLIC_SITE})
+        else:
+            cache[key] = frozenset(_staff_roles(user, complaint))
+    return cache[key]
 
 
 def can(user, complaint: Complaint, action: str) -> bool:

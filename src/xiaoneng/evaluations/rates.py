@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from xiaoneng.complaints.models import Complaint, ComplaintEvent
 from xiaoneng.complaints.vocab import Verification
@@ -130,7 +131,7 @@ def survey_rates(
     for key, n in tokens.values_list(f"batch__{name}").annotate(n=Count("id")).order_by():
         rows.setdefault(key, Rate(key=key, label="")).used += n
     _label(rows, by)
-    return sorted(rows.values(), key=lambda r: (r.label == "", r.label))
+    return sorted(rows.values(), key=lambda r: (r.key is None, r.label))
 
 
 def _label(rows: dict[object, Rate], by: str) -> None:
@@ -140,7 +141,7 @@ def _label(rows: dict[object, Rate], by: str) -> None:
     else:
         names = dict(Unit.objects.filter(pk__in=ids).values_list("pk", "name"))
     for key, row in rows.items():
-        row.label = names.get(key, "") if key is not None else ""
+        row.label = names.get(key, "") if key is not None else str(_("Whole unit (no department)"))
 
 
 def survey_totals(survey: Survey, unit_ids=None) -> Rate:

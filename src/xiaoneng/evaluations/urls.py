@@ -14,6 +14,12 @@ urlpatterns = [
     path("surveys/<int:pk>/links/", surveys.batch_new, name="survey-batch-new"),
     path("surveys/<int:pk>/links/<int:batch>/", surveys.qr_sheet, name="survey-qr"),
     path(
+        "surveys/<int:pk>/links/<int:batch>/export/",
+        surveys.links_export,
+        name="survey-links-export",
+    ),
+    path("surveys/<int:pk>/export/", surveys.rates_export, name="survey-export"),
+    path(
         "surveys/<int:pk>/links/<int:batch>/<str:token>.png",
         surveys.qr_png,
         name="survey-qr-png",

@@ -103,6 +103,30 @@ class Case(models.Model):
         related_name="case",
         verbose_name=_("referral"),
     )
+    finding = models.ForeignKey(
+        "inspections.Finding",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="accountability_cases",
+        verbose_name=_("inspection finding"),
+    )
+    supervision_order = models.ForeignKey(
+        "inspections.SupervisionOrder",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="accountability_cases",
+        verbose_name=_("supervision order"),
+    )
+    consequence = models.OneToOneField(
+        "evaluations.Consequence",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="accountability_case",
+        verbose_name=_("evaluation consequence"),
+    )
     status = models.CharField(
         _("status"),
         max_length=20,

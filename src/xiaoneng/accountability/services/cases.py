@@ -129,6 +129,9 @@ def case_create(
     complaint=None,
     item=None,
     referral=None,
+    finding=None,
+    supervision_order=None,
+    consequence=None,
     fast_track: bool = False,
     subjects: list[dict[str, Any]] | None = None,
     check: bool = True,
@@ -160,6 +163,9 @@ def case_create(
         complaint=complaint,
         item=item,
         referral=referral,
+        finding=finding,
+        supervision_order=supervision_order,
+        consequence=consequence,
         fast_track=fast_track,
         step_started_at=now,
         step_due_at=_step_due(CaseStatus.REGISTERED, now),
@@ -230,6 +236,113 @@ def case_from_complaint(*, complaint, actor: User) -> Case:
         person=person,
         complaint=complaint,
     )
+
+
+def case_from_finding(*, finding, actor: User) -> Case:
+    """An inspection finding (明查暗访) opens a case against its unit and the people involved."""
+    require_permission(actor, MANAGE)
+    people = list(finding.people.filter(unit_id=finding.unit_id))
+    department = finding.department if finding.department_id else None
+    rows = proposed_subjects(
+        unit=finding.unit, department=department, person=people[0] if people else None
+    )
+    known = {r["person"].pk for r in rows}
+    rows += [{"person": p, "role": SubjectRole.DIRECT} for p in people[1:] if p.pk not in known]
+    return case_create(
+        actor=actor,
+        title=finding.title,
+        summary=finding.description,
+        source=SourceKind.FINDING,
+        unit=finding.unit,
+        department=department,
+        finding=finding,
+        subjects=rows,
+    )
+
+
+def case_from_order(*, order, actor: User) -> Case:
+    """A 督办单 left unanswered past its deadline holds its responsible leader to account."""
+    require_permission(actor, MANAGE)
+    from xiaoneng.inspections.services.orders import is_overdue
+
+    if order.replied_at is None and not is_overdue(order, clock.now()):
+        raise Conflict(_("The supervision order is not overdue."))
+    rows = proposed_subjects(unit=order.unit)
+    leader = order.responsible_leader
+    if leader is not None and all(r["person"].pk != leader.pk for r in rows):
+        rows.insert(0, {"person": leader, "role": SubjectRole.LEADER_IN_CHARGE})
+    return case_create(
+        actor=actor,
+        title=f"督办单 {order.number} 逾期未办结",  # record data, Chinese like the seeds
+        summary=order.requirements,
+        source=SourceKind.SUPERVISION_ORDER,
+        unit=order.unit,
+        finding=order.finding,
+        supervision_order=order,
+        subjects=rows,
+    )
+
+
+# An evaluation consequence's measure → the accountability measure proposed for the person.
+CONSEQUENCE_MEASURES = {
+    "reminder_letter": "reminder_talk",
+    "admonishing_talk": "admonition_talk",
+    "removal": "organisational",
+}
+
+
+def case_from_consequence(*, consequence, actor: User | None = None) -> Case | None:
+    """A confirmed 差 result's consequence (提醒函 / 诫勉谈话 / 调离免职) becomes a case with the
+    measure proposed for the person concerned; commendations and rectification do not."""
+    code = CONSEQUENCE_MEASURES.get(consequence.measure)
+    if code is None:
+        return None
+    existing = Case.objects.filter(consequence=consequence).first()
+    if existing is not None:
+        return existing
+    person = consequence.person
+    unit = consequence.unit
+    if person is not None and person.unit_id == unit.pk:
+        rows = [{"person": person, "role": SubjectRole.DIRECT}]
+    else:
+        rows = proposed_subjects(unit=unit)
+    measure = Measure.objects.filter(code=code, is_active=True).first()
+    for row in rows:
+        row["measure"] = measure
+    return case_create(
+        actor=actor,
+        check=False,
+        title=f"{consequence.round.title}：{consequence.get_measure_display()}",
+        summary=consequence.reason,
+        source=SourceKind.EVALUATION,
+        unit=unit,
+        consequence=consequence,
+        subjects=rows,
+    )
+
+
+def case_from_source(*, source: str, pk: int, actor: User) -> Case:
+    """Open a case from a source the actor can see (anything else is a 404)."""
+    from django.http import Http404
+
+    from xiaoneng.complaints.models import Complaint
+    from xiaoneng.core.scope import scoped
+    from xiaoneng.inspections.models import Finding, SupervisionOrder
+
+    models_by_source = {
+        "complaint": (Complaint, case_from_complaint, "complaint"),
+        "finding": (Finding, case_from_finding, "finding"),
+        "supervision_order": (SupervisionOrder, case_from_order, "order"),
+    }
+    if source not in models_by_source:
+        raise ValidationFailed(
+            _("Unknown source."), errors={"source": [_("Select a valid choice.")]}
+        )
+    model, make, arg = models_by_source[source]
+    obj = scoped(actor, model).filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    return make(**{arg: obj, "actor": actor})
 
 
 # --- people examined ---------------------------------------------------------------------------

@@ -176,7 +176,7 @@ def test_a_locked_assessment_cannot_change(org):
 
 def test_a_new_scheme_starts_from_the_defaults(org):
     scheme = assessment.scheme_create(actor=org.alice, year=2027)
-    assert scheme.indicators.count() == 6 and scheme.vetoes.count() == 2
+    assert scheme.indicators.count() == 8 and scheme.vetoes.count() == 4
     assert sum(i.weight for i in scheme.indicators.all()) == Decimal("100")
     with pytest.raises(Conflict):
         assessment.scheme_create(actor=org.alice, year=2027)

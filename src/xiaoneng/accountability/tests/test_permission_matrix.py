@@ -88,9 +88,9 @@ ROWS = [
         method="post",
     ),
     m.Row(
-        "accountability:from-complaint",
-        {OFF: 302, A: 302, B: 404},
-        kwargs=lambda w: {"complaint_pk": complaint_a(w).pk},
+        "accountability:from-source",
+        {OFF: 302, A: 404, B: 404},
+        kwargs=lambda w: {"source": "complaint", "pk": complaint_a(w).pk},
         method="post",
     ),
     m.Row("accountability:schemes", m.everyone()),
@@ -119,10 +119,10 @@ ROWS = [
         label="create",
     ),
     m.Row(
-        "api-accountability-case-from-complaint",
-        {OFF: 409, A: 403, B: 404},
+        "api-accountability-case-from-source",
+        {OFF: 409, A: 403, B: 403},
         method="post",
-        data=lambda w: {"complaint": complaint_a(w).pk},
+        data=lambda w: {"source": "complaint", "id": complaint_a(w).pk},
     ),
     m.Row("api-accountability-case", NONE, kwargs=pk(case_a)),
     m.Row(

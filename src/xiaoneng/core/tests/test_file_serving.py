@@ -113,3 +113,24 @@ def test_the_case_page_links_the_authorising_view(client, org):
     html = client.get(reverse("complaints:detail", args=[complaint.pk])).content.decode()
     assert f'href="{reverse("file", args=[stored.pk])}"' in html
     assert "/media/" not in html
+
+
+def test_a_model_referencing_files_without_saying_who_sees_them_grants_nobody(org):
+    """Fail closed: a referrer without SCOPE, FILES_VIA or FILES_OWNER shows its files to the
+    uploader (and superusers) only, never to whoever happens to see other rows."""
+    for model, _field in files._referrers():
+        declared = (
+            getattr(model, "SCOPE", None) is not None
+            or getattr(model, "FILES_VIA", None)
+            or getattr(model, "FILES_OWNER", None)
+        )
+        if not declared:
+            for user in (org.alice, org.bob, org.leader):
+                assert not files.visible_rows(user, model).exists(), model._meta.label
+    assert all(
+        getattr(m, "SCOPE", None) is not None
+        or getattr(m, "FILES_VIA", None)
+        or getattr(m, "FILES_OWNER", None)
+        for m, _f in files._referrers()
+        if m._meta.app_label in {"core", "complaints", "rectification", "selfcheck", "campaigns"}
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.dateparse import parse_date
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
@@ -191,8 +192,8 @@ class SurveyViewSet(
         )
         visits = rates.return_visit_rates(
             unit_ids=visits_units,
-            start=start or survey.opens_at.date(),
-            end=end or survey.closes_at.date(),
+            start=start or timezone.localdate(survey.opens_at),
+            end=end or timezone.localdate(survey.closes_at),
         )
         totals = rates.survey_totals(survey, unit_ids)
         return Response(

@@ -92,7 +92,7 @@ class RankingRule(models.Model):
 
 # --- rounds -----------------------------------------------------------------------------------
 class EvaluationRound(models.Model):
-    SCOPE = ScopeFields(unit="subjects__unit", owner="created_by")
+    SCOPE = ScopeFields(unit="subjects__unit", person="subjects__person", owner="created_by")
 
     title = models.CharField(_("title"), max_length=200)
     series = models.CharField(

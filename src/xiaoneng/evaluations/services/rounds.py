@@ -39,6 +39,26 @@ from .common import fail, new_token, require, rounded
 MAX_TOKENS = 2000
 
 
+def _clean_groups(groups, errors: dict) -> list[tuple[str, Decimal]]:
+    """(name, weight) pairs: named, positive, distinct, adding up to 100 %."""
+    cleaned = []
+    for name, weight in groups:
+        try:
+            w = Decimal(str(weight))
+        except ArithmeticError:
+            w = Decimal(-1)
+        if not (name or "").strip() or w <= 0:
+            errors["groups"] = [_("Each evaluator group needs a name and a positive weight.")]
+        cleaned.append((str(name).strip()[:50], w))
+    if not cleaned:
+        errors["groups"] = [_("Add at least one evaluator group.")]
+    elif sum(w for _n, w in cleaned) != 100:
+        errors["groups"] = [_("The group weights must add up to 100 %.")]
+    if len({n for n, _w in cleaned}) != len(cleaned):
+        errors["groups"] = [_("Each evaluator group needs its own name.")]
+    return cleaned
+
+
 @transaction.atomic
 def round_create(
     *,
@@ -65,21 +85,7 @@ def round_create(
         errors["subject_kind"] = [_("Select a valid choice.")]
     if starts_on and ends_on and ends_on < starts_on:
         errors["ends_on"] = [_("The end date must not be before the start date.")]
-    cleaned_groups = []
-    for name, weight in groups:
-        try:
-            w = Decimal(str(weight))
-        except ArithmeticError:
-            w = Decimal(-1)
-        if not (name or "").strip() or w <= 0:
-            errors["groups"] = [_("Each evaluator group needs a name and a positive weight.")]
-        cleaned_groups.append((str(name).strip()[:50], w))
-    if not cleaned_groups:
-        errors["groups"] = [_("Add at least one evaluator group.")]
-    elif sum(w for _n, w in cleaned_groups) != 100:
-        errors["groups"] = [_("The group weights must add up to 100 %.")]
-    if len({n for n, _w in cleaned_groups}) != len(cleaned_groups):
-        errors["groups"] = [_("Each evaluator group needs its own name.")]
+    cleaned_groups = _clean_groups(groups, errors)
     if subject_kind == SubjectKind.UNIT and not units:
         errors["units"] = [_("Select at least one unit.")]
     if subject_kind == SubjectKind.PERSON and not people:

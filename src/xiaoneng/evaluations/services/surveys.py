@@ -290,3 +290,21 @@ def response_submit(*, token: str, answers: Mapping[Any, Any]) -> Response:
     # No audit record: it would keep the request's IP next to the sheet. The sheet itself is
     # the record (append-only, no token, no IP, no account).
     return response
+
+
+def close_due(*, now: datetime | None = None) -> int:
+    """Close the open surveys whose close date has passed (answers are refused from the close
+    date on in any case; this keeps the status honest). Idempotent; returns how many closed."""
+    now = now or clock.now()
+    closed = 0
+    for survey in Survey.objects.filter(status=SurveyStatus.OPEN, closes_at__lt=now):
+        with transaction.atomic():
+            before = audit.snapshot(survey)
+            try:
+                SURVEY.apply(survey, "close")
+            except Conflict:
+                continue  # closed by hand meanwhile
+            audit.record("close", survey, before=before, after=audit.snapshot(survey), actor=None,
+                         reason="close date passed")  # fmt: skip
+            closed += 1
+    return closed

@@ -131,6 +131,12 @@ ROWS = [
         method="post",
         kwargs=lambda w: {"pk": survey_a(w).pk, "action": "publish"},
     ),  # fmt: skip
+    m.Row(
+        "evaluations:survey-links-export",
+        m.scoped(),
+        kwargs=lambda w: {"pk": survey_a(w).pk, "batch": batch_a(w).pk},
+    ),
+    m.Row("evaluations:survey-export", m.scoped(), kwargs=pk(survey_a)),
     m.Row("evaluations:rounds", m.everyone()),
     m.Row("evaluations:round-new", m.permitted(OFF)),
     m.Row("evaluations:round", m.scoped(), kwargs=pk(round_closed)),

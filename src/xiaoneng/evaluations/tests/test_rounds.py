@@ -228,3 +228,13 @@ def test_closing_twice_is_a_conflict(org):
     made, _units = ranking_round(org)
     with pytest.raises(Conflict):
         services.round_close(actor=org.alice, round=made)
+
+
+def test_a_person_evaluated_sees_the_round_and_only_their_own_result(org):
+    person = org.erin.person
+    made = run_round(org, title="个人", ends_on=dt.date(2026, 2, 28), kind="person",
+                     people=[person, org.bob.person], ratings={person: POOR, org.bob.person: GOOD})  # fmt: skip
+    assert selectors.get_round(org.erin, made.pk) == made
+    assert [s.person for s in selectors.subjects_of(org.erin, made)] == [person]
+    assert [c.person for c in selectors.consequences_for(org.erin)] == [person]
+    assert not selectors.rounds_for(org.dave).exists()

@@ -151,3 +151,11 @@ def test_publication_needs_an_opened_survey_and_shows_on_the_public_page(org, su
     page = client.get("/public/evaluation/")
     text = page.content.decode()
     assert page.status_code == 200 and "57.14%" in text and "33.33%" in text
+
+
+def test_surveys_past_their_close_date_are_closed_by_the_sweep(org, survey):
+    assert services.close_due(now=at(2026, 11, 30, 17)) == 0
+    assert services.close_due(now=at(2026, 11, 30, 19)) == 1
+    survey.refresh_from_db()
+    assert survey.status == "closed"
+    assert services.close_due(now=at(2026, 12, 1, 19)) == 0

@@ -151,3 +151,35 @@ def test_list_pages_run_a_bounded_number_of_queries(org, client, django_assert_m
     ):
         with django_assert_max_num_queries(20):
             assert client.get(reverse(name)).status_code == 200
+
+
+def test_the_survey_page_filters_rates_by_period(org, survey, client):
+    from .test_surveys import fixture_rates
+
+    fixture_rates(org, survey)
+    client.force_login(org.alice)
+    url = reverse("evaluations:survey", args=[survey.pk])
+    whole = client.get(url).content.decode()
+    late = client.get(url + "?by=unit&start=2026-11-15").content.decode()
+    assert "57.14%" in whole and "57.14%" not in late
+    assert client.get(url + "?start=garbage").status_code == 200
+
+
+def test_rates_and_links_export_to_excel(org, survey, client):
+    from .test_surveys import fixture_rates
+
+    fixture_rates(org, survey)
+    client.force_login(org.carol)  # unit B sees its own row only
+    rows = list(
+        read_xlsx(client.get(reverse("evaluations:survey-export", args=[survey.pk])).content)
+    )
+    assert [r[0] for r in rows[1:]] == ["乙医院"] and rows[1][-1] == 33.33
+    made = survey.batches.get(unit=org.unit_b)
+    links = list(
+        read_xlsx(
+            client.get(
+                reverse("evaluations:survey-links-export", args=[survey.pk, made.pk])
+            ).content
+        )
+    )
+    assert len(links) == 4 and "/public/evaluation/s/" in links[1][1]

@@ -11,8 +11,8 @@ from .common import crumbs
 @login_required
 def home(request):
     user = request.user
-    surveys = list(selectors.surveys_for(user)[:5])
-    rounds = list(selectors.rounds_for(user)[:5])
+    surveys = selectors.surveys_for(user)
+    rounds = selectors.rounds_for(user)
     pending = selectors.pending_consequences(user).count()
     files = selectors.ethics_files_for(user)
     return render(
@@ -20,8 +20,10 @@ def home(request):
         "evaluations/home.html",
         {
             "title": crumbs()[0][0],
-            "surveys": surveys,
-            "rounds": rounds,
+            "surveys": list(surveys[:5]),
+            "survey_count": surveys.count(),
+            "rounds": list(rounds[:5]),
+            "round_count": rounds.count(),
             "pending": pending,
             "files_open": files.filter(grade="").count(),
             "files_total": files.count(),

@@ -8,23 +8,33 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from xiaoneng.core.errors import ValidationFailed
+from xiaoneng.core.spreadsheet import write_xlsx
 
 from .. import forms, qr, rates, selectors
 from ..models import SurveyToken
 from ..services import surveys as services
 from ..vocab import SurveyStatus
-from .common import crumbs, form_errors, run
+from .common import crumbs, form_errors, run, xlsx
 
 BY = {
     "unit": gettext_lazy("By unit"),
     "department": gettext_lazy("By department"),
     "month": gettext_lazy("By month"),
 }
+
+
+def _is_date(text) -> bool:
+    try:
+        return bool(text) and parse_date(text) is not None
+    except ValueError:
+        return False
 
 
 def _link(request, token: str) -> str:
@@ -94,11 +104,17 @@ def survey_detail(request, pk):
     by = request.GET.get("by", "unit")
     if by not in BY:
         by = "unit"
+    start = (
+        parse_date(request.GET.get("start") or "") if _is_date(request.GET.get("start")) else None
+    )
+    end = parse_date(request.GET.get("end") or "") if _is_date(request.GET.get("end")) else None
     unit_ids = selectors.unit_ids_for(user, survey)
-    rows = selectors.survey_results(user, survey, by=by)
+    rows = selectors.survey_results(user, survey, by=by, start=start, end=end)
     visit_units = unit_ids if unit_ids is not None else survey.units.values_list("pk", flat=True)
     visits = rates.return_visit_rates(
-        unit_ids=visit_units, start=survey.opens_at.date(), end=survey.closes_at.date()
+        unit_ids=visit_units,
+        start=start or timezone.localdate(survey.opens_at),
+        end=end or timezone.localdate(survey.closes_at),
     )
     may_distribute = user.has_permission("evaluation.manage") or user.has_permission(
         "survey.distribute"
@@ -114,6 +130,8 @@ def survey_detail(request, pk):
             "totals": rates.survey_totals(survey, unit_ids),
             "visits": visits,
             "by": by,
+            "start": start,
+            "end": end,
             "by_choices": BY.items(),
             "batches": selectors.batches_for(user, survey),
             "batch_form": forms.BatchForm(user=user, survey=survey) if may_distribute else None,
@@ -220,3 +238,51 @@ def qr_png(request, pk, batch, token):
     response = HttpResponse(qr.png(_link(request, link.token)), content_type="image/png")
     response["Content-Disposition"] = f'attachment; filename="survey-{link.token[:8]}.png"'
     return response
+
+
+@login_required
+def links_export(request, pk, batch):
+    """The batch's links as .xlsx (for sending by SMS or WeChat instead of printing)."""
+    user = request.user
+    survey = selectors.get_survey(user, pk)
+    found = selectors.get_batch(user, survey, batch)
+    rows = (
+        [i, _link(request, t.token), _("Used") if t.used_at else ""]
+        for i, t in enumerate(found.tokens.all(), start=1)
+    )
+    data, _count = write_xlsx(rows, header=["#", _("Link"), _("Status")], sheet=_("Links"))
+    return xlsx(data, f"{survey.title}-{found.unit.name}-{found.pk}.xlsx")
+
+
+def _number(value):
+    return float(value) if value is not None else None
+
+
+@login_required
+def rates_export(request, pk):
+    """The survey's rates (by unit, department or month) as .xlsx."""
+    user = request.user
+    survey = selectors.get_survey(user, pk)
+    by = request.GET.get("by", "unit")
+    if by not in BY:
+        by = "unit"
+    header = [
+        str(BY[by]), _("Links issued"), _("Answered"), _("Response rate"), _("Satisfied"),
+        _("Basically satisfied"), _("Unsatisfied"), _("Valid answers"), _("Satisfaction rate"),
+    ]  # fmt: skip
+    rows = (
+        [
+            r.label,
+            r.issued,
+            r.used,
+            _number(r.response_rate),
+            r.satisfied,
+            r.basically_satisfied,
+            r.unsatisfied,
+            r.valid,
+            _number(r.satisfaction_rate),
+        ]
+        for r in selectors.survey_results(user, survey, by=by)
+    )
+    data, _count = write_xlsx(rows, header=header, sheet=_("Satisfaction rates"))
+    return xlsx(data, f"{survey.title}-{_('Satisfaction rates')}.xlsx")

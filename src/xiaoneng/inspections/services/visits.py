@@ -160,7 +160,7 @@ def open_ledger_issue(finding: Finding, *, actor: User | None):
         department=finding.department,
         people=list(finding.people.all()),
         source_ref=f"inspection.finding:{finding.pk}",
-        campaign_id=plan.campaign_id,
+        campaign=plan.campaign,
         files=[e.file for e in finding.evidence.select_related("file")],
         found_at=finding.found_at,
         found_by=finding.recorded_by,

@@ -71,7 +71,7 @@ ROWS = [
     m.Row(
         "open311:request",
         all_users(m.FOUND),
-        kwargs=lambda w: {"number": request_a(w).complaint.number, "fmt": "json"},
+        kwargs=lambda w: {"number": request_a(w).public_id, "fmt": "json"},
         public=True,
     ),
     m.Row(
