@@ -45,6 +45,7 @@ DEMO_PASSWORD = "Xiaoneng@2026"
 DEBUG = env_bool("DEBUG", ENV == "dev")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+CSRF_FAILURE_VIEW = "xiaoneng.core.views_errors.csrf_failure"  # the styled 403 page
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -310,8 +311,12 @@ SITE_URL = os.environ.get("XIAONENG_SITE_URL", "http://127.0.0.1:8000").rstrip("
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    # every record carries the request id (core.context.RequestIdFilter)
-    "filters": {"request_id": {"()": "xiaoneng.core.context.RequestIdFilter"}},
+    # every record carries the request id (core.context.RequestIdFilter); a refused request
+    # (403/400) is one line, not a traceback (core.logfilters); 5xx keep theirs.
+    "filters": {
+        "request_id": {"()": "xiaoneng.core.context.RequestIdFilter"},
+        "one_line_client_errors": {"()": "xiaoneng.core.logfilters.OneLineClientErrors"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"}
     },
@@ -322,6 +327,7 @@ LOGGING = {
             "formatter": "plain",
         }
     },
+    "loggers": {"django.request": {"filters": ["one_line_client_errors"]}},
     "root": {
         "handlers": ["console"],
         "level": os.environ.get("LOG_LEVEL", "WARNING" if TESTING else "INFO"),

@@ -243,7 +243,15 @@ def key_task_rows(campaign: Campaign, user) -> list[TaskRow]:
             ),
         )
     )
-    return [TaskRow(t, list(t.progress.all()), t.n_done, t.n_total) for t in tasks]
+    if may_manage(user):
+        return [TaskRow(t, list(t.progress.all()), t.n_done, t.n_total) for t in tasks]
+    # A unit sees its own rows: its progress counted over its units, not "1 / 22".
+    rows = []
+    for t in tasks:
+        own = list(t.progress.all())
+        done = sum(1 for p in own if p.status == KeyTaskProgress.Status.DONE)
+        rows.append(TaskRow(t, own, done, len(own)))
+    return rows
 
 
 @dataclass

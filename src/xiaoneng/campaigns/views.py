@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,6 +26,8 @@ from xiaoneng.core.spreadsheet import xlsx_response
 
 from . import excel, forms, selectors, services
 from .models import Submission
+
+PAGE_SIZE = 20
 
 
 def _crumbs(*items):
@@ -46,7 +49,8 @@ def _guard(call):
 @login_required
 def campaign_list(request):
     user = request.user
-    rows = list(selectors.campaigns_for(user))
+    page = Paginator(selectors.campaigns_for(user), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
     for row in rows:
         row.current = selectors.current_phase(selectors.phases_of(row))
     title = _("Campaigns")
@@ -56,6 +60,7 @@ def campaign_list(request):
         {
             "title": title,
             "rows": rows,
+            "page": page,
             "may_manage": selectors.may_manage(user),
             "mine": list(_owed(request, selectors.my_open_submissions(user))[:50]),
             "owed": request.GET.get("owed", ""),
@@ -273,6 +278,7 @@ def review(request, pk: int):
         .order_by("submitted_at", "id")
         .prefetch_related("files")
     )
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     title = _("Submissions to review")
     return render(
         request,
@@ -280,7 +286,8 @@ def review(request, pk: int):
         {
             "title": title,
             "campaign": campaign,
-            "rows": rows,
+            "rows": page.object_list,
+            "page": page,
             "return_form": forms.bootstrap(forms.ReturnForm(), small=True),
             "breadcrumbs": _crumbs(
                 (campaign.name, reverse("campaigns:detail", args=[campaign.pk])), (title, None)

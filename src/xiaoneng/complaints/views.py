@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from xiaoneng.core import audit, clock
@@ -27,10 +27,11 @@ from xiaoneng.core import calendar as work_calendar
 from xiaoneng.core.errors import Conflict, Forbidden, ValidationFailed
 from xiaoneng.core.params import Params, query_with, sort_list
 from xiaoneng.core.spreadsheet import Sheet, xlsx_response
+from xiaoneng.core.vocabulary import action_label
 
 from . import escalation, forms, policies, selectors, services, sla
 from .filters import ComplaintFilter
-from .models import Complaint
+from .models import Complaint, EscalationStep
 from .policies import can_view_identity
 from .selectors import COMPLAINT_RELATED, is_overdue
 from .views_duplicates import duplicate_context
@@ -382,6 +383,7 @@ class ActionSpec:
     label: str
     form: type
     style: str = "outline-primary"
+    confirm: str = ""  # asked before submitting: the action notifies other people
 
 
 ACTIONS = [
@@ -406,13 +408,27 @@ ACTIONS = [
         forms.ReasonForm,
         "outline-danger",
     ),
-    ActionSpec("sign", "sign", gettext_lazy("Sign for"), forms.EmptyForm, "primary"),
+    ActionSpec(
+        "sign",
+        "sign",
+        gettext_lazy("Sign for"),
+        forms.EmptyForm,
+        "primary",
+        gettext_lazy(
+            "Sign for this case? The efficiency office sees that your unit has taken it over "
+            "and the handling deadline starts now."
+        ),
+    ),
     ActionSpec(
         "send-back",
         "send_back",
         gettext_lazy("Send back"),
         forms.ReasonForm,
         "outline-warning",
+        gettext_lazy(
+            "Send this case back to the efficiency office? The office is notified and "
+            "dispatches it again."
+        ),
     ),
     ActionSpec(
         "assign",
@@ -420,7 +436,9 @@ ACTIONS = [
         gettext_lazy("Assign handler"),
         forms.AssignForm,
     ),
-    ActionSpec("reply", "reply", gettext_lazy("Reply"), forms.ReplyForm, "success"),
+    ActionSpec(
+        "reply", "reply", pgettext_lazy("complaint action", "Reply"), forms.ReplyForm, "success"
+    ),
     ActionSpec(
         "pause",
         "pause",
@@ -544,6 +562,7 @@ def available_actions(user, complaint: Complaint, *, bound: dict | None = None) 
                 "segment": spec.segment,
                 "label": spec.label,
                 "style": spec.style,
+                "confirm": spec.confirm,
                 "form": form,
                 "url": reverse("complaints:action", args=[complaint.pk, spec.segment]),
                 "open": bool(bound and spec.segment in bound),
@@ -607,14 +626,18 @@ EVENT_LABELS = {
     "merge": gettext_lazy("Merged into another case"),
     "merge_in": gettext_lazy("Duplicate merged into this case"),
     "dismiss_duplicate": gettext_lazy("Duplicate suggestion dismissed"),
+    **dict(EscalationStep.Kind.choices),
 }
+SYSTEM_ACTOR_NAME = "系统"  # what the escalation sweep stores as the actor of its steps
 
 
 def labelled_timeline(complaint: Complaint, *, public_only: bool = False) -> list:
     events = list(selectors.timeline(complaint, public_only=public_only).order_by("at", "id"))
     for event in events:
-        event.label = EVENT_LABELS.get(event.action, event.action)
+        event.label = EVENT_LABELS.get(event.action) or action_label(event.action)
         event.to_label = STATUS_LABELS.get(event.to_status, event.to_status)
+        if event.actor_id is None and event.actor_name == SYSTEM_ACTOR_NAME:
+            event.actor_name = ""  # the template says 系统 / System in the reader's language
     return events
 
 

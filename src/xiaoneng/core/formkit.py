@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 
 from .errors import ApplicationError
+from .formtools import polish
 
 
 def bootstrap(form: forms.BaseForm, *, small: bool = False) -> forms.BaseForm:
@@ -25,6 +26,7 @@ def bootstrap(form: forms.BaseForm, *, small: bool = False) -> forms.BaseForm:
             css += " is-invalid"
         if css:
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+    polish(form)  # no "---------", date pickers, unit search (core.formtools)
     return form
 
 

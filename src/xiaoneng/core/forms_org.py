@@ -8,6 +8,7 @@ from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from . import selectors
+from .formtools import polish
 from .models import CalendarDay, Department, Person, Unit
 from .params import Params
 from .services import org as org_services
@@ -27,6 +28,7 @@ def bootstrap(form: forms.BaseForm) -> forms.BaseForm:
         if form.is_bound and name in form.errors:
             css += " is-invalid"
         widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+    polish(form)
     return form
 
 

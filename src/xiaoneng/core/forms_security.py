@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .forms_org import FilterForm
 from .models import AuditRecord, LoginLog
+from .vocabulary import action_label, object_label
 
 FAILED = "failed"
 
@@ -92,8 +93,14 @@ class AuditFilterForm(DateRangeMixin, FilterForm):
         records = AuditRecord.objects.order_by()
         actions = records.values_list("action", flat=True).distinct()
         types = records.values_list("object_type", flat=True).distinct()
-        self.fields["action"].choices = [("", _("All")), *[(a, a) for a in sorted(actions)]]
-        self.fields["object_type"].choices = [("", _("All")), *[(t, t) for t in sorted(types)]]
+        self.fields["action"].choices = [
+            ("", _("All")),
+            *sorted(((a, action_label(a)) for a in actions), key=lambda c: c[1]),
+        ]
+        self.fields["object_type"].choices = [
+            ("", _("All")),
+            *sorted(((t, object_label(t)) for t in types), key=lambda c: c[1]),
+        ]
 
     def apply(self, qs):
         if not self.is_bound:

@@ -69,6 +69,7 @@ EVENTS: dict[str, Any] = {
     "complaint.extension_decided": _("Extension decision"),
     "complaint.sent_back": _("Complaint sent back to the office"),
     "complaint.replied": _("Reply to the complainant"),
+    "complaint.receipt": _("Receipt of a registered complaint"),
     "selfcheck.activity_missing": _("Self-inspection activity not recorded"),
     "selfcheck.rule_review": _("Rule due for review"),
     "selfcheck.checklist_overdue": _("Self-inspection checklist overdue"),

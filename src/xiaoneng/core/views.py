@@ -1,16 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import render
 from django.urls import reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from . import audit, captcha, clock, workhome
 from .auth import needs_captcha
 from .forms import LoginForm
-from .models import Message
 
 
 class LoginView(auth_views.LoginView):
@@ -65,31 +62,3 @@ def home(request):
             "breadcrumbs": [],
         },
     )
-
-
-@login_required
-def inbox(request):
-    items = Message.objects.filter(recipient=request.user)
-    unread = request.GET.get("unread") == "1"
-    if unread:
-        items = items.filter(read_at__isnull=True)
-    return render(
-        request,
-        "core/inbox.html",
-        {"items": items[:200], "unread": unread, "breadcrumbs": [(_("Inbox"), None)]},
-    )
-
-
-@login_required
-@require_POST
-def inbox_read(request, pk: int):
-    """Mark one of the user's messages read and follow its link; another user's message is a 404."""
-    message = get_object_or_404(Message, recipient=request.user, pk=pk)
-    if message.read_at is None:
-        Message.objects.filter(pk=message.pk, read_at__isnull=True).update(read_at=clock.now())
-    link = message.link
-    if link and url_has_allowed_host_and_scheme(
-        link, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(link)
-    return redirect("inbox")

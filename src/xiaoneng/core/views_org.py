@@ -20,7 +20,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from . import audit, clock, importing, selectors
@@ -36,7 +36,7 @@ from .forms_org import (
 )
 from .models import AuditRecord, CalendarDay, CalendarYear, Department, Person, Unit
 from .params import ParamError, query_with, sort_list, to_int
-from .scope import get_scoped_or_404
+from .scope import get_scoped_or_404, scope_for
 from .services import org as org_services
 from .services.base import require_writable
 from .services.calendar import calendar_day_remove, calendar_day_set, calendar_year_mark
@@ -340,7 +340,7 @@ def department_detail(request, pk: int):
 
 # --- people ----------------------------------------------------------------------------------------
 PERSON_COLUMNS = [
-    Col("name", gettext_lazy("Name"), ("name",)),
+    Col("name", pgettext_lazy("person", "Name"), ("name",)),
     Col("employee_no", gettext_lazy("Employee number"), ("employee_no",)),
     Col("unit", gettext_lazy("Unit"), ("unit__path", "id")),
     Col("departments", gettext_lazy("Departments")),
@@ -383,6 +383,8 @@ def person_detail(request, pk: int):
         "core/org/person_detail.html",
         {
             "person": person,
+            # staff see themselves but not their unit's page: no link that ends in a 404
+            "unit_visible": scope_for(request.user).contains_unit(person.unit),
             "departments": departments.filter(members=person),
             "heads": departments.filter(head=person),
             "oversees": departments.filter(leader_in_charge=person),

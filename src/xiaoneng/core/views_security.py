@@ -23,6 +23,7 @@ from .forms_security import AuditFilterForm, LoginLogFilterForm
 from .models import AuditRecord, LoginLog
 from .spreadsheet import Sheet, xlsx_response
 from .views_org import _page, _query
+from .vocabulary import action_label, field_label, object_label, value_label
 
 EXPORT_MAX_ROWS = 10_000
 
@@ -98,12 +99,13 @@ def changes_of(record: AuditRecord) -> list[dict]:
     before = record.before if isinstance(record.before, dict) else {}
     after = record.after if isinstance(record.after, dict) else {}
     rows = []
+    kind = record.object_type
     for key in dict.fromkeys([*after, *before]):
         rows.append(
             {
-                "field": key,
-                "before": _show(before.get(key)) if key in before else "",
-                "after": _show(after.get(key)) if key in after else "",
+                "field": field_label(kind, key),
+                "before": _show(value_label(kind, key, before.get(key))) if key in before else "",
+                "after": _show(value_label(kind, key, after.get(key))) if key in after else "",
             }
         )
     if record.before is not None and not isinstance(record.before, dict):
@@ -150,8 +152,8 @@ def audit_log(request):
                 [
                     _local(r.at),
                     r.actor_name,
-                    r.action,
-                    r.object_type,
+                    action_label(r.action),
+                    object_label(r.object_type),
                     r.object_id,
                     r.object_repr,
                     _show(r.before) if r.before is not None else "",
@@ -164,7 +166,15 @@ def audit_log(request):
             ),
         )
     page = _page(request, qs)
-    rows = [{"record": r, "changes": changes_of(r), "url": object_url(r)} for r in page]
+    rows = [
+        {
+            "record": r,
+            "changes": changes_of(r),
+            "url": object_url(r),
+            "kind": object_label(r.object_type),
+        }
+        for r in page
+    ]
     return render(
         request,
         "core/audit_log.html",

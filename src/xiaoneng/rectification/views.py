@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.forms import HiddenInput
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,11 +19,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from xiaoneng.campaigns.fields import campaign_select
 from xiaoneng.core import audit, clock
 from xiaoneng.core.errors import Conflict, Forbidden, ValidationFailed
 from xiaoneng.core.files import store_upload
 from xiaoneng.core.htmlerrors import service_call
 from xiaoneng.core.models import Job
+from xiaoneng.core.vocabulary import action_label
 
 from . import deadlines, excel, forms, selectors, services, spotchecks
 from .filters import ItemFilter
@@ -60,6 +63,8 @@ def ledger(request):
     user = request.user
     base = selectors.items_for(user)
     filterset = ItemFilter(request.GET or None, queryset=base)
+    filterset.form.fields["campaign"].widget = campaign_select(_("All"))
+    filterset.form.fields["issue"].widget = HiddenInput()  # set by the issue page's link
     forms.bootstrap(filterset.form, small=True)
     qs = filterset.qs if filterset.is_bound else base
     if not filterset.is_bound:
@@ -267,7 +272,7 @@ def _item_context(request, item: RectificationItem, **extra) -> dict:
     events = list(selectors.timeline(item))
     labels = dict(ItemStatus.choices)
     for e in events:
-        e.label = EVENT_LABELS.get(e.action, e.action)
+        e.label = EVENT_LABELS.get(e.action) or action_label(e.action)
         e.to_label = labels.get(e.to_status, e.to_status)
         source = e.progress or e.close_request
         e.files = list(source.files.all()) if source else []
@@ -376,12 +381,14 @@ def spot_checks(request):
             messages.success(request, _("Sample %(number)s drawn.") % {"number": check.number})
             return redirect("rectification:spot-check", pk=check.pk)
     forms.bootstrap(form, small=True)
+    page = Paginator(selectors.spot_checks_for(user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "rectification/spot_checks.html",
         {
             "form": form,
-            "checks": selectors.spot_checks_for(user)[:100],
+            "checks": page.object_list,
+            "page": page,
             "title": _("Spot checks"),
             "breadcrumbs": _crumbs((_("Spot checks"), None)),
         },

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class IssueSource(models.TextChoices):
@@ -28,7 +29,7 @@ class ItemType(models.TextChoices):
 
 
 class ItemStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
+    PENDING = "pending", pgettext_lazy("rectification item status", "Pending")
     IN_PROGRESS = "in_progress", _("In progress")
     CLOSE_REQUESTED = "close_requested", _("Close-out requested")
     CLOSED = "closed", _("Closed")

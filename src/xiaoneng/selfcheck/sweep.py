@@ -104,7 +104,7 @@ def sweep(now=None) -> SweepResult:
                 event="selfcheck.checklist_overdue",
                 dedup_key=f"selfcheck:checklist-overdue:{assignment.pk}",
                 recipients=recipients,
-                subject=f"【自查】「{assignment.template.name}」已逾期（应于 {assignment.due_on} 前完成）",
+                subject=f"【自查】「{assignment.template.name}」已超期（应于 {assignment.due_on} 前完成）",
                 body="请尽快完成自查并提交。",
                 link=_link("selfcheck:mine"),
             )

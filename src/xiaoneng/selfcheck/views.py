@@ -25,14 +25,15 @@ from .models import TEN_RULES, ChecklistAnswer, ChecklistAssignment, RecurringAc
 from .sweep import REVIEW_NOTICE_DAYS
 
 PAGE_SIZE = 50
+MISSING_SHOWN = 10  # missing occurrences listed above the matrices; the rest as a count
 
 
 def _crumbs(*items):
     return [(_("Self-inspection"), reverse("selfcheck:mine")), *items]
 
 
-def _page(request, qs):
-    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+def _page(request, qs, *, param: str = "page"):
+    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get(param))
 
 
 def _render(request, template, context, *, form_errors=False):
@@ -348,6 +349,7 @@ def compliance(request):
     user = request.user
     requirements = list(selectors.requirements_for(user).filter(is_active=True))
     rows = selectors.compliance(user, requirements=requirements)
+    page = _page(request, rows)
     title = _("Learning compliance")
     return render(
         request,
@@ -355,8 +357,9 @@ def compliance(request):
         {
             "title": title,
             "requirements": requirements,
-            "rows": rows,
-            "units": selectors.compliance_by_unit(rows),
+            "page": page,
+            "rows": page.object_list,
+            "units": _page(request, selectors.compliance_by_unit(rows), param="unit_page"),
             "breadcrumbs": _crumbs(
                 (_("Learning records"), reverse("selfcheck:learning")), (title, None)
             ),
@@ -387,9 +390,13 @@ def activities(request):
                 messages.success(request, _("Activity recorded."))
                 return redirect("selfcheck:activities")
     matrices = []
+    pages = []
     for activity in RecurringActivity.objects.filter(is_active=True).prefetch_related("units"):
         columns, rows = selectors.activity_matrix(user, activity)
-        matrices.append({"activity": activity, "columns": columns, "rows": rows})
+        page = _page(request, rows)  # the same page of units in every matrix
+        pages.append(page)
+        matrices.append({"activity": activity, "columns": columns, "rows": page.object_list})
+    missing = selectors.missing_occurrences(user=user)
     if form is not None:
         forms.bootstrap(form, small=True)
     title = _("Recurring activities (五个一)")
@@ -399,8 +406,10 @@ def activities(request):
         {
             "title": title,
             "matrices": matrices,
+            "page": max(pages, key=lambda p: p.paginator.count, default=None),
             "form": form,
-            "missing": selectors.missing_occurrences(user=user),
+            "missing": missing[:MISSING_SHOWN],
+            "missing_more": max(len(missing) - MISSING_SHOWN, 0),
             "breadcrumbs": _crumbs((title, None)),
         },
         form_errors=bool(form is not None and form.is_bound and form.errors),
@@ -434,7 +443,8 @@ def register(request):
         forms.bootstrap(form, small=True)
     title = _("Institution register (十项制度)")
     today = selectors.today()
-    rules = list(_page(request, selectors.rules_for(user).filter(is_active=True)).object_list)
+    page = _page(request, selectors.rules_for(user).filter(is_active=True))
+    rules = list(page.object_list)
     for rule in rules:
         rule.review_due = bool(
             rule.next_review_on and (rule.next_review_on - today).days <= REVIEW_NOTICE_DAYS
@@ -448,6 +458,7 @@ def register(request):
             "rules": TEN_RULES,
             "rows": selectors.register(user),
             "rule_list": rules,
+            "page": page,
             "review_form": forms.bootstrap(forms.RuleReviewForm(), small=True),
             "form": form,
             "breadcrumbs": _crumbs((title, None)),

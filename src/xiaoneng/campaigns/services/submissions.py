@@ -213,7 +213,7 @@ def submissions_urge(*, actor, campaign: Campaign) -> int:
             event="campaigns.submission_urged",
             dedup_key=f"campaigns:submission:{sub.pk}:urge:{day.isoformat()}",
             recipients=unit_admins(sub.unit, permission="campaign.submit"),
-            subject=f"【催报】「{sub.requirement.name}」已逾期（应于 {sub.due_on} 前报送）",
+            subject=f"【催报】「{sub.requirement.name}」已超期（应于 {sub.due_on} 前报送）",
             body=f"{campaign.name}：{sub.unit.name}尚未报送「{sub.requirement.name}」，请尽快报送。",
             link=_link("campaigns:submission", sub.pk),
         )
@@ -258,7 +258,7 @@ def remind(*, now: dt.datetime | None = None) -> dict[str, int]:
                 event="campaigns.submission_overdue",
                 dedup_key=f"campaigns:submission:{sub.pk}:overdue:{sub.due_on.isoformat()}",
                 recipients=recipients,
-                subject=f"【逾期未报】「{sub.requirement.name}」已逾期（应于 {sub.due_on} 前报送）",
+                subject=f"【超期未报】「{sub.requirement.name}」已超期（应于 {sub.due_on} 前报送）",
                 body=f"{sub.requirement.campaign.name}：{sub.unit.name}尚未报送「{sub.requirement.name}」，请尽快报送。",
                 link=_link("campaigns:submission", sub.pk),
             )

@@ -272,6 +272,9 @@ def test_key_task_progress_per_unit_and_overall(org, campaign):
     # a unit sees only its own progress rows
     mine = {r.task.number: r for r in selectors.key_task_rows(campaign, org.carol)}
     assert [p.unit for p in mine[1].progress] == [org.unit_b]
+    assert (mine[1].done, mine[1].total) == (1, 1)  # its own row, not "3 / 3" county-wide
+    bob = {r.task.number: r for r in selectors.key_task_rows(campaign, org.bob)}
+    assert (bob[1].done, bob[1].total) == (2, 2)  # unit A and the branch below it
 
 
 def test_the_matrix_shows_units_by_deliverables(org, campaign):

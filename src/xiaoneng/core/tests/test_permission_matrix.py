@@ -80,6 +80,7 @@ CORE = [
         kwargs=pk(message_of_bob),
         method="post",
     ),
+    m.Row("inbox-read-all", m.everyone(302), method="post"),
     m.Row("org:units", m.everyone()),
     m.Row("org:unit", m.scoped(), kwargs=UNIT_A_PK),
     m.Row("org:unit-edit", m.scoped(), kwargs=UNIT_A_PK),

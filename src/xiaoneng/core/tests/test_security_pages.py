@@ -277,7 +277,7 @@ def test_editing_a_unit_shows_actor_values_request_id_and_ip(client, org):
     record = row["record"]
     assert record.actor == org.alice and record.request_id == "req-edit-42"
     assert record.ip == "172.16.0.5"
-    assert {"field": "phone", "before": "—", "after": "0571-12345678"} in row["changes"]
+    assert {"field": "联系电话", "before": "—", "after": "0571-12345678"} in row["changes"]
     assert row["url"] == reverse("org:unit", args=[org.unit_a.pk]) + "?tab=history"
     html = page.content.decode()
     assert "req-edit-42" in html and "172.16.0.5" in html and "0571-12345678" in html
@@ -307,7 +307,7 @@ def test_the_audit_log_exports_to_excel(client, org, records):
     client.force_login(org.alice)
     response = client.get(reverse("org:audit"), {"q": "carol", "export": "xlsx"})
     rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
-    assert [r[2] for r in rows[1:]] == ["create"]
+    assert [r[2] for r in rows[1:]] == ["新增"]  # the action as the page names it
 
 
 # --- append-only: no edit or delete anywhere -----------------------------------------------------
