@@ -74,6 +74,26 @@ ACTION_LABELS = {
     "complete": pgettext_lazy("audit action", "Completed"),
     "review": pgettext_lazy("audit action", "Reviewed"),
     "attach_material": _("Material attached"),
+    # inspections, evaluations, accountability
+    "draw": _("Random draw made"),
+    "record": pgettext_lazy("audit action", "Recorded"),
+    "lookback": _("Look-back check recorded"),
+    "open": pgettext_lazy("audit action", "Opened"),
+    "confirm": pgettext_lazy("audit action", "Confirmed"),
+    "dismiss": pgettext_lazy("audit action", "Dismissed"),
+    "grade": pgettext_lazy("audit action", "Graded"),
+    "ballot_links": _("Ballot links issued"),
+    "refresh_figures": _("Figures refreshed"),
+    "transition": _("Case moved to its next step"),
+    "subject_add": _("Person examined added"),
+    "subject_update": _("Finding or measure recorded"),
+    "subject_remove": _("Person examined removed"),
+    "compute": _("Scores computed"),
+    "adjust": _("Score adjusted"),
+    "indicator_save": _("Indicator changed"),
+    "lock": pgettext_lazy("audit action", "Locked"),
+    "unlock": pgettext_lazy("audit action", "Unlocked"),
+    "override": _("Confirmed despite a veto"),
 }
 
 
