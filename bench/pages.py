@@ -105,8 +105,8 @@ def bench(*, mode: str, db: str, reps: int, log=print) -> list[dict]:
     from django.db.models import Count
     from django.test import Client
 
-    from xiaoneng.complaints import views as complaint_views
     from xiaoneng.complaints.models import Complaint
+    from xiaoneng.complaints.views import queues as complaint_views  # holds PAGE_SIZE
     from xiaoneng.core.models import User
 
     office = User.objects.filter(username__endswith="-office1", roles__code="office").first()

@@ -244,7 +244,7 @@ EXPORT_NAMES = [
 ]
 # Where each export is written (module → the exports above that come from it).
 WRITERS = {
-    "complaints/views.py": {"complaints.queue", "complaints.mine"},
+    "complaints/views/queues.py": {"complaints.queue", "complaints.mine"},
     "core/views_org.py": {"org.units", "org.departments", "org.people", "org.import_template"},
     "core/importing.py": {"org.import_template"},
     "core/views_security.py": {"security.login_log", "security.audit_log"},

@@ -1,0 +1,98 @@
+"""REST API of the complaint engine (API.md): register, list, read, timeline, protected identity,
+and one POST action per workflow step. Reads go through ``selectors`` (out of scope = 404);
+writes go through ``services`` (illegal transition = 409).
+
+Complainant protection (PRODUCT.md): list and detail never carry the identity; it is read only
+through ``/complaints/{id}/complainant`` by users with ``complainant.view``, and every read is
+audited by ``services.identity_read``. For anyone else that endpoint is a 404.
+
+Sub-modules: serializers (output), inputs, idempotency, views, actions; every name is importable
+from this package.
+"""
+
+from __future__ import annotations
+
+from .actions import ACTION_VIEWS, ACTIONS, ComplaintAction
+from .idempotency import IDEMPOTENCY_HEADER, IDEMPOTENCY_PARAMETER
+from .inputs import (
+    AssignSerializer,
+    ComplainantInputSerializer,
+    ComplaintCreateSerializer,
+    DispatchSerializer,
+    ExtensionDecisionSerializer,
+    ExtensionRequestSerializer,
+    NoteSerializer,
+    ReasonSerializer,
+    ReplySerializer,
+    ReturnVisitSerializer,
+    SubjectPersonField,
+    VerificationResultField,
+    VerifySerializer,
+)
+from .serializers import (
+    COMPLAINT_RELATED,
+    PROTECTED_NOTICE,
+    CategorySerializer,
+    ComplainantBlockSerializer,
+    ComplaintSerializer,
+    IdentitySerializer,
+    ReceiptSerializer,
+    RefSerializer,
+    SlaPolicyRefSerializer,
+    TimelineEventSerializer,
+    can_view_identity,
+    complainant_block,
+    is_overdue,
+    registration_receipt,
+)
+from .views import (
+    CategoryList,
+    ComplaintComplainant,
+    ComplaintDetail,
+    ComplaintListCreate,
+    ComplaintTimeline,
+    complaint_queryset,
+    reload,
+)
+
+__all__ = [
+    "ACTIONS",
+    "ACTION_VIEWS",
+    "AssignSerializer",
+    "COMPLAINT_RELATED",
+    "CategoryList",
+    "CategorySerializer",
+    "ComplainantBlockSerializer",
+    "ComplainantInputSerializer",
+    "ComplaintAction",
+    "ComplaintComplainant",
+    "ComplaintCreateSerializer",
+    "ComplaintDetail",
+    "ComplaintListCreate",
+    "ComplaintSerializer",
+    "ComplaintTimeline",
+    "DispatchSerializer",
+    "ExtensionDecisionSerializer",
+    "ExtensionRequestSerializer",
+    "IDEMPOTENCY_HEADER",
+    "IDEMPOTENCY_PARAMETER",
+    "IdentitySerializer",
+    "NoteSerializer",
+    "PROTECTED_NOTICE",
+    "ReasonSerializer",
+    "ReceiptSerializer",
+    "RefSerializer",
+    "ReplySerializer",
+    "ReturnVisitSerializer",
+    "SlaPolicyRefSerializer",
+    "SubjectPersonField",
+    "TimelineEventSerializer",
+    "VerificationResultField",
+    "VerifySerializer",
+    "can_view_identity",
+    "complainant_block",
+    "complaint_queryset",
+    "is_overdue",
+    "registration_receipt",
+    "reload",
+]

@@ -1,0 +1,160 @@
+"""Register, list, read, timeline and the protected identity of complaints."""
+
+from __future__ import annotations
+
+import json
+
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import filters, generics, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from xiaoneng.core import clock
+from xiaoneng.core.errors import Forbidden, ValidationFailed
+
+from .. import policies, selectors, services
+from ..filters import ORDERING_FIELDS, ComplaintFilter
+from ..models import Category, Complaint, IdempotencyKey
+from .idempotency import IDEMPOTENCY_HEADER, IDEMPOTENCY_PARAMETER, _replay, _request_hash
+from .inputs import ComplaintCreateSerializer
+from .serializers import (
+    COMPLAINT_RELATED,
+    CategorySerializer,
+    ComplaintSerializer,
+    IdentitySerializer,
+    TimelineEventSerializer,
+    can_view_identity,
+    registration_receipt,
+)
+
+
+def complaint_queryset(user):
+    return selectors.complaints_for(user).select_related(*COMPLAINT_RELATED)
+
+
+def reload(complaint: Complaint) -> Complaint:
+    """The case after a write, unscoped: an action may move it out of the actor's scope."""
+    return Complaint.objects.select_related(*COMPLAINT_RELATED).get(pk=complaint.pk)
+
+
+class ComplaintListCreate(generics.ListCreateAPIView):
+    """List the complaints in your data scope, or register one (complaint.register)."""
+
+    serializer_class = ComplaintSerializer
+    filter_backends = [DjangoFilterBackend, filters.OrderingFilter]
+    filterset_class = ComplaintFilter
+    ordering_fields = ORDERING_FIELDS
+    ordering = ["-received_at", "-id"]
+
+    def get_queryset(self):
+        return complaint_queryset(self.request.user)
+
+    @extend_schema(
+        request=ComplaintCreateSerializer,
+        responses={201: ComplaintSerializer},
+        parameters=[IDEMPOTENCY_PARAMETER],
+    )
+    def post(self, request, *args, **kwargs):
+        user = request.user
+        if not user.has_permission("complaint.register"):
+            raise Forbidden(_("You do not have permission to register complaints."))
+        key = request.headers.get(IDEMPOTENCY_HEADER, "").strip()
+        digest = ""
+        if key:
+            if len(key) > 200:
+                raise ValidationFailed(
+                    _("Invalid Idempotency-Key."),
+                    errors={IDEMPOTENCY_HEADER: [_("At most 200 characters.")]},
+                )
+            digest = _request_hash(request.data)
+            found = IdempotencyKey.objects.filter(user=user, key=key).first()
+            if found is not None:
+                return _replay(found, digest)
+        serializer = ComplaintCreateSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        try:
+            with transaction.atomic():
+                complaint = services.complaint_register(actor=user, **serializer.service_kwargs())
+                context = {"request": request, "receipt": registration_receipt(user, complaint)}
+                body = ComplaintSerializer(reload(complaint), context=context).data
+                if key:
+                    IdempotencyKey.objects.create(
+                        user=user,
+                        key=key,
+                        request_hash=digest,
+                        response_status=status.HTTP_201_CREATED,
+                        response_body=json.loads(json.dumps(body, default=str)),
+                        created_at=clock.now(),
+                    )
+        except IntegrityError:
+            found = IdempotencyKey.objects.filter(user=user, key=key).first() if key else None
+            if found is None:
+                raise
+            return _replay(found, digest)  # a concurrent repeat won the race
+        return Response(
+            body,
+            status=status.HTTP_201_CREATED,
+            headers={"Location": f"{request.path.rstrip('/')}/{complaint.pk}"},
+        )
+
+
+class ComplaintDetail(generics.RetrieveAPIView):
+    serializer_class = ComplaintSerializer
+
+    def get_object(self):
+        return reload(selectors.get_complaint(self.request.user, self.kwargs["pk"]))
+
+
+class ComplaintTimeline(APIView):
+    """The timeline; internal notes only for the handling side and the office (policies)."""
+
+    @extend_schema(responses=TimelineEventSerializer(many=True))
+    def get(self, request, pk: int):
+        complaint = selectors.get_complaint(request.user, pk)
+        internal = policies.reads_internal(request.user, complaint)
+        events = selectors.timeline(complaint, public_only=not internal).order_by("at", "id")
+        return Response(TimelineEventSerializer(events, many=True).data)
+
+
+class ComplaintComplainant(APIView):
+    """The complainant's identity (complainant.view only; every read is audited)."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("reason", OpenApiTypes.STR, description="Why you need to see it.")
+        ],
+        responses={200: IdentitySerializer, 404: OpenApiResponse(description="Not found")},
+    )
+    def get(self, request, pk: int):
+        complaint = selectors.get_complaint(request.user, pk)
+        if not can_view_identity(request.user, complaint):
+            raise Http404  # forbidden and missing look the same
+        try:
+            identity = services.identity_read(
+                complaint=complaint,
+                actor=request.user,
+                reason=request.query_params.get("reason", "")[:500],
+            )
+        except Forbidden:
+            raise Http404
+        data = {
+            "anonymous": complaint.anonymous,
+            "tracking_code": complaint.tracking_code,
+            **{k: identity.get(k) or "" for k in ("name", "phone", "id_number", "address")},
+        }
+        if "anonymous" in identity:
+            data["anonymous"] = bool(identity["anonymous"])
+        return Response(IdentitySerializer(data).data)
+
+
+class CategoryList(generics.ListAPIView):
+    serializer_class = CategorySerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return Category.objects.filter(is_active=True).order_by("sort_order", "id")

@@ -1,0 +1,70 @@
+"""Case numbers (TS + year + 6 digits, gap-free per year), tracking codes and rating keys."""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from django.db import IntegrityError, connection, transaction
+
+from xiaoneng.core import crypto
+
+from ..models import Complaint, ComplaintSequence
+
+# Unambiguous alphabet for tracking codes (no 0/O, 1/I/L): 31^12 ≈ 7.9e17 codes.
+TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+TRACKING_LENGTH = 12
+RATING_KEY_LENGTH = 8
+
+
+def new_tracking_code() -> str:
+    return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(TRACKING_LENGTH))
+
+
+def new_rating_key() -> str:
+    """The second complainant secret (31^8 ≈ 8.5e11 keys), shown only on the receipt."""
+    return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(RATING_KEY_LENGTH))
+
+
+def normalise_key(value: str) -> str:
+    """What the complainant typed: upper case, without spaces or dashes."""
+    return re.sub(r"[\s\-]", "", str(value or "")).upper()
+
+
+def rating_key_matches(complaint: Complaint, given: str) -> bool:
+    """The rating key printed on the receipt (constant-time compare; empty never matches)."""
+    expected = crypto.decrypt(complaint.rating_key_enc)
+    given = normalise_key(given)
+    if not expected or not given:
+        return False
+    return secrets.compare_digest(expected.encode(), given.encode())
+
+
+def receipt_secrets(complaint: Complaint) -> dict[str, str]:
+    """The complainant's secrets for a receipt (submit responses and their idempotent replays
+    only; never a staff read): the tracking code and the rating key."""
+    key = getattr(complaint, "rating_key", "") or crypto.decrypt(complaint.rating_key_enc)
+    return {"tracking_code": complaint.tracking_code, "rating_key": key}
+
+
+def next_number(year: int) -> str:
+    """The next gap-free number of `year`, inside the caller's transaction.
+
+    ``UPDATE … SET last = last + 1`` row-locks the counter until the creating transaction ends,
+    so concurrent registrations queue up and a rolled-back one gives its number back. The first
+    registration of a year creates the row; losing that race (IntegrityError) falls back to UPDATE.
+    """
+    table = ComplaintSequence._meta.db_table
+    sql = f"UPDATE {table} SET last = last + 1 WHERE year = %s RETURNING last"  # one round trip
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [year])
+        row = cursor.fetchone()
+        if row is None:
+            try:
+                with transaction.atomic():
+                    ComplaintSequence.objects.create(year=year, last=1)
+                row = (1,)
+            except IntegrityError:
+                cursor.execute(sql, [year])
+                row = cursor.fetchone()
+    return f"TS{year}{row[0]:06d}"
