@@ -28,7 +28,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transac
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xiaoneng.core import audit, clock
+from xiaoneng.core import audit, clock, numbering
 from xiaoneng.core import spreadsheet as xlsx
 from xiaoneng.core.files import store_bytes
 from xiaoneng.core.models import Job, Person, StoredFile, Unit, User
@@ -402,10 +402,10 @@ def apply_plan(actor: User, plan: Plan, *, job: Job | None = None) -> dict[str, 
             issue_keys.setdefault((r["source"], r["description"], r["unit"].pk), len(issue_keys))
         issue_ids: list[int] = []
         if issue_keys:
-            first = services.allocate_numbers(services.ISSUE_PREFIX, year, len(issue_keys))
+            first = numbering.allocate(services.ISSUE_KEY, year, len(issue_keys))
             issues = [
                 {
-                    "number": services.format_number(services.ISSUE_PREFIX, year, first + i),
+                    "number": numbering.format_number(services.ISSUE_PREFIX, year, first + i),
                     "source": source,
                     "unit_id": unit_id,
                     "title": description.splitlines()[0][:200],
@@ -425,7 +425,7 @@ def apply_plan(actor: User, plan: Plan, *, job: Job | None = None) -> dict[str, 
         yellow_cache: dict[datetime, datetime] = {}
         items: list[dict] = []
         if plan.new_rows:
-            first = services.allocate_numbers(services.ITEM_PREFIX, year, len(plan.new_rows))
+            first = numbering.allocate(services.ITEM_KEY, year, len(plan.new_rows))
         for i, r in enumerate(plan.new_rows):
             if r["deadline"] is not None:
                 deadline, uncertain = deadlines.end_of_day(r["deadline"]), False
@@ -436,7 +436,7 @@ def apply_plan(actor: User, plan: Plan, *, job: Job | None = None) -> dict[str, 
                 yellow_cache[deadline] = deadlines.yellow_at(now, deadline)
             items.append(
                 {
-                    "number": services.format_number(services.ITEM_PREFIX, year, first + i),
+                    "number": numbering.format_number(services.ITEM_PREFIX, year, first + i),
                     "issue_id": issue_ids[
                         issue_keys[(r["source"], r["description"], r["unit"].pk)]
                     ],

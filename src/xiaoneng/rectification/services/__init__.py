@@ -10,9 +10,12 @@ race → 409); a close-out request needs a summary and at least one piece of evi
 
 from __future__ import annotations
 
-from .common import (  # noqa: F401  (used by excel.py, spotchecks.py, api.py)  # noqa: F401
+from .common import (  # noqa: F401  (used by excel.py, spotchecks.py, api.py)
+    ISSUE_KEY,
     ISSUE_PREFIX,
+    ITEM_KEY,
     ITEM_PREFIX,
+    SPOT_KEY,
     SPOT_PREFIX,
     _event,
     _files,
@@ -22,10 +25,7 @@ from .common import (  # noqa: F401  (used by excel.py, spotchecks.py, api.py)  
     _text,
     _transition,
     actor_name,
-    allocate_numbers,
-    format_number,
     item_link,
-    next_number,
     responsible_users,
     verifiers,
 )
