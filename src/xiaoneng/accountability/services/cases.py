@@ -15,7 +15,7 @@ from xiaoneng.core.errors import Conflict, ValidationFailed
 from xiaoneng.core.models import Department, Person, Unit, User
 from xiaoneng.core.notify import outbox_deliver
 from xiaoneng.core.selectors import escalation_chain
-from xiaoneng.core.services.base import require_permission
+from xiaoneng.core.services.base import require_permission, users_with
 
 from ..models import Case, CaseEvent, Measure, StepLimit, Subject
 from ..vocab import CaseStatus, SourceKind, SubjectRole
@@ -47,14 +47,6 @@ def _step_due(status: str, start):
 
 def case_link(case: Case) -> str:
     return reverse("accountability:case", args=[case.pk])
-
-
-def users_with(code: str) -> list[User]:
-    """Active users whose roles grant ``code`` (two queries)."""
-    from xiaoneng.core.models import Role
-
-    roles = [r.pk for r in Role.objects.all() if code in (r.permissions or [])]
-    return list(User.objects.filter(is_active=True, roles__in=roles).distinct())
 
 
 # --- 一案双查 -------------------------------------------------------------------------------------

@@ -10,10 +10,10 @@ from xiaoneng.core import clock
 from xiaoneng.core.errors import Forbidden
 from xiaoneng.core.models import Unit, User
 from xiaoneng.core.scope import scope_for
-from xiaoneng.core.services.base import fail, require, user_of
+from xiaoneng.core.services.base import fail, require, user_of, users_with
 from xiaoneng.core.services.base import unit_admins as core_unit_admins
 
-__all__ = ["fail", "require", "user_of"]  # re-exported for the services here
+__all__ = ["fail", "require", "user_of", "users_with"]  # re-exported for the services here
 
 ORDER_PREFIX = "DB"  # 督办单
 # core.numbering counters (carried over by migration 0003)
@@ -37,11 +37,6 @@ def require_unit(actor: User, unit: Unit) -> None:
 
 def this_year() -> int:
     return timezone.localtime(clock.now()).year
-
-
-def users_with(code: str) -> list[User]:
-    users = User.objects.filter(is_active=True, roles__isnull=False).prefetch_related("roles")
-    return [u for u in users.distinct() if u.has_permission(code)]
 
 
 def unit_admins(unit: Unit) -> list[User]:
