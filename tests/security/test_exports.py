@@ -246,7 +246,7 @@ EXPORT_NAMES = [
 WRITERS = {
     "complaints/views.py": {"complaints.queue", "complaints.mine"},
     "core/views_org.py": {"org.units", "org.departments", "org.people", "org.import_template"},
-    "core/importing.py": {"org.import_template"},
+    "core/importing/workbook.py": {"org.import_template"},
     "core/views_security.py": {"security.login_log", "security.audit_log"},
     "campaigns/excel.py": {"campaigns.matrix", "campaigns.targets"},
     "campaigns/views.py": {"campaigns.matrix", "campaigns.targets"},
