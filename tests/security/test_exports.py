@@ -250,7 +250,7 @@ WRITERS = {
     "core/views_security.py": {"security.login_log", "security.audit_log"},
     "campaigns/excel.py": {"campaigns.matrix", "campaigns.targets"},
     "campaigns/views.py": {"campaigns.matrix", "campaigns.targets"},
-    "rectification/excel.py": {"rectification.ledger"},
+    "rectification/excel/export.py": {"rectification.ledger"},
     "reports/views.py": {"reports.by_category", "reports.by_unit"},
     "evaluations/views/surveys.py": {"evaluations.survey_rates"},
     "evaluations/views/ethics.py": {"evaluations.ethics"},

@@ -20,7 +20,6 @@ from .common import (  # noqa: F401  (used by excel.py, spotchecks.py, api.py)
     _event,
     _files,
     _in_scope,
-    _require,
     _require_item_access,
     _text,
     _transition,

@@ -45,11 +45,6 @@ def item_link(item: RectificationItem) -> str:
         return f"/rectification/items/{item.pk}/"
 
 
-# TODO(issue #12): rectification/excel.py (being moved onto core/spreadsheet.py) still calls
-# services._require; it should import core.services.base.require.
-_require = require
-
-
 def _in_scope(actor: User, unit: Unit, *, department_id=None, person_id=None) -> bool:
     scope = scope_for(actor)
     if scope.contains_unit(unit):
