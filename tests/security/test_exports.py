@@ -246,11 +246,11 @@ EXPORT_NAMES = [
 WRITERS = {
     "complaints/views/queues.py": {"complaints.queue", "complaints.mine"},
     "core/views_org.py": {"org.units", "org.departments", "org.people", "org.import_template"},
-    "core/importing.py": {"org.import_template"},
+    "core/importing/workbook.py": {"org.import_template"},
     "core/views_security.py": {"security.login_log", "security.audit_log"},
     "campaigns/excel.py": {"campaigns.matrix", "campaigns.targets"},
     "campaigns/views.py": {"campaigns.matrix", "campaigns.targets"},
-    "rectification/excel.py": {"rectification.ledger"},
+    "rectification/excel/export.py": {"rectification.ledger"},
     "reports/views.py": {"reports.by_category", "reports.by_unit"},
     "evaluations/views/surveys.py": {"evaluations.survey_rates"},
     "evaluations/views/ethics.py": {"evaluations.ethics"},

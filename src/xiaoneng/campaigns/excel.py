@@ -170,83 +170,70 @@ def _read(data: bytes) -> list[tuple[int, tuple]]:
         raise ValidationFailed(msg, errors={"file": [msg]}) from exc
 
 
-def targets_import(*, actor, campaign: Campaign, data: bytes) -> ImportResult:
-    """Validate the whole sheet, then create or update the targets in one transaction."""
-    services._manage(actor)
-    result = ImportResult()
-    rows = _read(data)
-    header_at = next(
-        (i for i, r in rows if r and _text(r[0]) == "序号"),
-        None,
-    )
+def _header(rows: list[tuple[int, tuple]], result: ImportResult) -> tuple[int, dict[str, int]]:
+    """The heading row's number and each heading's position (errors when columns are missing)."""
+    header_at = next((i for i, r in rows if r and _text(r[0]) == "序号"), None)
     if header_at is None:
         result.error(1, "序号", _("The heading row is missing."))
-        return result
+        return 0, {}
     headings = [_text(v) for v in dict(rows)[header_at]]
     index = {h: i for i, h in enumerate(headings) if h}
     for heading in REQUIRED:
         if heading not in index:
             result.error(header_at, heading, _("This column is missing."))
-    if result.errors:
-        return result
-    units = {u.name: u for u in campaign.units.all()}
-    seen: dict[str, int] = {}
-    planned: list[dict[str, Any]] = []
+    return header_at, index
 
-    def cell(row: tuple, heading: str) -> str:
+
+def _methods(text: str, error) -> list[str]:
+    methods: list[str] = []
+    for label in [p for p in re.split(r"[、,，;；/\s]+", text) if p]:
+        code = METHOD_ALIASES.get(label)
+        if code is None:
+            error(
+                "测评方法",
+                _(
+                    "Unknown evaluation method “%(m)s”; use 材料审核, 问卷调查, 实地考察 or 查阅记录."
+                )
+                % {"m": label},
+            )
+        elif code not in methods:
+            methods.append(code)
+    return methods
+
+
+def _target_values(
+    row: tuple, index: dict[str, int], units: dict, seen: dict[str, int], error
+) -> dict[str, Any]:
+    """One row's target fields, checked (problems reported through ``error``); ``seen`` holds
+    the numbers of the rows before it."""
+
+    def cell(heading: str) -> str:
         i = index.get(heading)
         return _text(row[i]) if i is not None and i < len(row) else ""
 
-    for number, row in rows:
-        if number <= header_at or not any(_text(v) for v in row):
-            continue
+    values: dict[str, Any] = {attr: cell(h) for h, attr in TARGET_COLUMNS if attr is not None}
+    for heading in REQUIRED:
+        if not cell(heading):
+            error(heading, _("This field is required."))
+    if values["number"] in seen:
+        error(
+            "序号",
+            _("Number %(n)s is repeated (row %(row)d).")
+            % {"n": values["number"], "row": seen[values["number"]]},
+        )
+    values["methods"] = _methods(values["methods"], error)
+    unit_name = values["responsible_unit"]
+    values["responsible_unit"] = units.get(unit_name) if unit_name else None
+    if unit_name and unit_name not in units:
+        error("责任单位", _("“%(u)s” is not a unit of this campaign.") % {"u": unit_name})
+    for attr, limit in (("number", 20), ("item", 200), ("standard", 200), ("leader_name", 50)):
+        if len(values[attr]) > limit:
+            heading = next(h for h, a in TARGET_COLUMNS if a == attr)
+            error(heading, _("At most %(n)d characters.") % {"n": limit})
+    return values
 
-        def error(column: str, message: str, number=number) -> None:
-            result.error(number, column, message)
 
-        values: dict[str, Any] = {}
-        for heading, attr in TARGET_COLUMNS:
-            if attr is not None:
-                values[attr] = cell(row, heading)
-        for heading in REQUIRED:
-            if not cell(row, heading):
-                error(heading, _("This field is required."))
-        if values["number"]:
-            if values["number"] in seen:
-                error(
-                    "序号",
-                    _("Number %(n)s is repeated (row %(row)d).")
-                    % {"n": values["number"], "row": seen[values["number"]]},
-                )
-            seen[values["number"]] = number
-        methods = []
-        for label in [p for p in re.split(r"[、,，;；/\s]+", values["methods"]) if p]:
-            code = METHOD_ALIASES.get(label)
-            if code is None:
-                error(
-                    "测评方法",
-                    _(
-                        "Unknown evaluation method “%(m)s”; use 材料审核, 问卷调查, 实地考察 or 查阅记录."
-                    )
-                    % {"m": label},
-                )
-            elif code not in methods:
-                methods.append(code)
-        values["methods"] = methods
-        unit_name = values["responsible_unit"]
-        values["responsible_unit"] = None
-        if unit_name:
-            if unit_name not in units:
-                error("责任单位", _("“%(u)s” is not a unit of this campaign.") % {"u": unit_name})
-            else:
-                values["responsible_unit"] = units[unit_name]
-        for attr, limit in (("number", 20), ("item", 200), ("standard", 200), ("leader_name", 50)):
-            if len(values[attr]) > limit:
-                heading = next(h for h, a in TARGET_COLUMNS if a == attr)
-                error(heading, _("At most %(n)d characters.") % {"n": limit})
-        planned.append(values)
-    if result.errors:
-        return result
+def _write_targets(*, actor, campaign: Campaign, planned: list[dict], result: ImportResult):
     existing = {t.number: t for t in campaign.targets.all()}
     with transaction.atomic():
         for values in planned:
@@ -260,4 +247,30 @@ def targets_import(*, actor, campaign: Campaign, data: bytes) -> ImportResult:
                     result.add("updated")
                 else:
                     result.add("unchanged")
+
+
+def targets_import(*, actor, campaign: Campaign, data: bytes) -> ImportResult:
+    """Validate the whole sheet, then create or update the targets in one transaction."""
+    services._manage(actor)
+    result = ImportResult()
+    rows = _read(data)
+    header_at, index = _header(rows, result)
+    if result.errors:
+        return result
+    units = {u.name: u for u in campaign.units.all()}
+    seen: dict[str, int] = {}
+    planned: list[dict[str, Any]] = []
+    for number, row in rows:
+        if number <= header_at or not any(_text(v) for v in row):
+            continue
+
+        def error(column: str, message: str, number=number) -> None:
+            result.error(number, column, message)
+
+        values = _target_values(row, index, units, seen, error)
+        if values["number"]:
+            seen[values["number"]] = number
+        planned.append(values)
+    if not result.errors:
+        _write_targets(actor=actor, campaign=campaign, planned=planned, result=result)
     return result

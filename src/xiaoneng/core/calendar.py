@@ -104,9 +104,6 @@ class WorkCalendar:
         return found
 
     # --- days -----------------------------------------------------------------------------
-    def is_known(self, day: date) -> bool:
-        return day.year in self.known_years
-
     def is_working_day(self, day: date) -> bool:
         k = day.toordinal() - self._first
         if 0 <= k < len(self._is_work):

@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy as _
 from .widgets import FastSelect
 
 DASHES = "---------"
-SEARCHABLE_FROM = 15  # options
 
 
 def is_filter_form(form: forms.BaseForm) -> bool:

@@ -69,11 +69,6 @@ def source_choices() -> list[tuple[str, str]]:
     return [(code, str(label)) for code, (label, _fn) in SOURCES.items()]
 
 
-def condition_choices() -> list[tuple[str, str]]:
-    discover()
-    return [(code, str(label)) for code, (label, _fn) in CONDITIONS.items()]
-
-
 def year_bounds(year: int) -> tuple[datetime, datetime]:
     tz = timezone.get_current_timezone()
     return datetime(year, 1, 1, tzinfo=tz), datetime(year + 1, 1, 1, tzinfo=tz)

@@ -94,9 +94,9 @@ RELATED = {  # field name → model whose ids the audit snapshot stores
 HIDDEN_FIELDS = {"path", "depth", "id"}
 
 
-def history_rows(obj: Model) -> list[dict]:
-    """The object's audit records, with field labels and related ids turned into names."""
-    records = list(audit.history(obj)[:200])
+def _related_names(records) -> dict[type[Model], dict[int, str]]:
+    """The names of the units, departments and people the records refer to by id (one query per
+    model)."""
     wanted: dict[type[Model], set] = {}
     for rec in records:
         for side in (rec.before or {}, rec.after or {}):
@@ -106,27 +106,29 @@ def history_rows(obj: Model) -> list[dict]:
                     wanted.setdefault(model, set()).update(
                         value if isinstance(value, list) else [value]
                     )
-    names = {
-        model: {o.pk: str(o) for o in model.objects.filter(pk__in=ids).select_related()}
-        for model, ids in wanted.items()
-        if model is not Department
-    }
-    if Department in wanted:
-        names[Department] = {
-            d.pk: str(d)
-            for d in Department.objects.filter(pk__in=wanted[Department]).select_related("unit")
-        }
-    meta = obj._meta
+    names: dict[type[Model], dict[int, str]] = {}
+    for model, ids in wanted.items():
+        qs = model._default_manager.filter(pk__in=ids)
+        qs = qs.select_related("unit") if model is Department else qs.select_related()
+        names[model] = {o.pk: str(o) for o in qs}
+    return names
 
-    def show(name: str, value):
+
+class _Shown:
+    """Field labels and values of one model's audit records, as people read them."""
+
+    def __init__(self, meta, names: dict[type[Model], dict[int, str]]) -> None:
+        self.meta, self.names = meta, names
+
+    def value(self, name: str, value) -> str:
         if value in (None, "", []):
             return "—"
         model = RELATED.get(name)
         if model:
             ids = value if isinstance(value, list) else [value]
-            return "、".join(names.get(model, {}).get(i, f"#{i}") for i in ids)
+            return "、".join(self.names.get(model, {}).get(i, f"#{i}") for i in ids)
         try:
-            field = meta.get_field(name)
+            field = self.meta.get_field(name)
         except FieldDoesNotExist:
             return str(value)
         if field.choices:
@@ -135,21 +137,26 @@ def history_rows(obj: Model) -> list[dict]:
             return _("Yes") if value else _("No")
         return str(value)
 
-    def label(name: str) -> str:
+    def label(self, name: str) -> str:
         try:
-            return str(meta.get_field(name).verbose_name)
+            return str(self.meta.get_field(name).verbose_name)
         except FieldDoesNotExist:
             return _("departments") if name == "departments" else name
 
+
+def history_rows(obj: Model) -> list[dict]:
+    """The object's audit records, with field labels and related ids turned into names."""
+    records = list(audit.history(obj)[:200])
+    shown = _Shown(obj._meta, _related_names(records))
     rows = []
     for rec in records:
         before, after = rec.before or {}, rec.after or {}
         keys = [k for k in dict.fromkeys([*after, *before]) if k not in HIDDEN_FIELDS]
         changes = [
             {
-                "label": label(k),
-                "before": show(k, before.get(k)) if k in before else "",
-                "after": show(k, after.get(k)) if k in after else "",
+                "label": shown.label(k),
+                "before": shown.value(k, before.get(k)) if k in before else "",
+                "after": shown.value(k, after.get(k)) if k in after else "",
             }
             for k in keys
             if before.get(k) != after.get(k) or rec.action != "update"

@@ -39,22 +39,6 @@ class ItemTypeRule(models.Model):
         return f"{self.get_type_display()}: {self.value} {self.get_unit_display()}"
 
 
-class LedgerSequence(models.Model):
-    """Per-kind, per-year counters for numbers like WT2026000001 (row-locked by UPDATE)."""
-
-    kind = models.CharField(max_length=4)
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["kind", "year"], name="ledger_sequence_once")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kind}{self.year}: {self.last}"
-
-
 class Issue(models.Model):
     """A problem found anywhere (问题): what, where, who, how serious, and where it came from."""
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from xiaoneng.core import calendar as work_calendar
 from xiaoneng.core import scale
-from xiaoneng.core.models import User
+from xiaoneng.core.models import NumberSequence, User
 from xiaoneng.core.scale import LEADERS, YEARS, Org, Sink, cumulative, members_of, next_id
 
 ITEM_MIX = [  # status, weight
@@ -41,7 +41,8 @@ def generate_items(
     from xiaoneng.complaints.models import Category
 
     from . import deadlines as ledger_deadlines
-    from .models import Issue, LedgerSequence, RectificationItem
+    from .models import Issue, RectificationItem
+    from .services import ISSUE_KEY, ITEM_KEY
 
     tz = timezone.get_current_timezone()
     now = timezone.localtime(now, tz)
@@ -57,8 +58,13 @@ def generate_items(
     types = [t for t, _ in ITEM_TYPES]
     type_w = list(cumulative([w for _, w in ITEM_TYPES]))
     issue_id, item_id = next_id(Issue), next_id(RectificationItem)
+    keys = {"WT": ISSUE_KEY, "ZG": ITEM_KEY}  # number prefix -> core.numbering key
+    prefixes = {key: prefix for prefix, key in keys.items()}
     counters = {
-        (k, y): last for k, y, last in LedgerSequence.objects.values_list("kind", "year", "last")
+        (prefixes[k], y): last
+        for k, y, last in NumberSequence.objects.filter(key__in=prefixes).values_list(
+            "key", "year", "last"
+        )
     }
     n_issues = (n + 1) // 2
     ages = sorted(((rng.random() ** 0.7) * YEARS * 365 for _ in range(n_issues)), reverse=True)
@@ -204,7 +210,8 @@ def generate_items(
             items,
             {"flagged": False, "is_public": False},
         )
-    for (kind, year), last in counters.items():
-        if not LedgerSequence.objects.filter(kind=kind, year=year).update(last=last):
-            LedgerSequence.objects.create(kind=kind, year=year, last=last)
+    for (prefix, year), last in counters.items():
+        NumberSequence.objects.update_or_create(
+            key=keys[prefix], year=year, defaults={"last": last}
+        )
     return stats

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xiaoneng.core import audit, clock
+from xiaoneng.core import audit, clock, numbering
 from xiaoneng.core.errors import Conflict, ValidationFailed
 from xiaoneng.core.models import Unit, User
 from xiaoneng.core.scope import scoped
@@ -85,7 +85,9 @@ def spot_check_draw(
     sample = draw(ids, size, seed)
     now = clock.now()
     check = SpotCheck.objects.create(
-        number=services.next_number(services.SPOT_PREFIX, timezone.localtime(now).year),
+        number=numbering.next_number(
+            services.SPOT_KEY, services.SPOT_PREFIX, timezone.localtime(now).year
+        ),
         seed=seed,
         count=count,
         percent=percent,

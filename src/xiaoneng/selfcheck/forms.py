@@ -18,7 +18,6 @@ from xiaoneng.core.models import Person, Unit
 from xiaoneng.core.scope import scoped
 
 from .models import (
-    ChecklistAnswer,
     ChecklistTemplate,
     Commitment,
     LearningKind,
@@ -63,15 +62,6 @@ class AssignForm(forms.Form):
         if not data.get("units") and not data.get("people"):
             raise forms.ValidationError(_("Choose a unit or a person."))
         return data
-
-
-class AnswerItemForm(forms.Form):
-    result = forms.ChoiceField(
-        choices=ChecklistAnswer.Result.choices, widget=forms.RadioSelect, label=_("Result")
-    )
-    description = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}), label=_("Description")
-    )
 
 
 class MaterialForm(forms.Form):

@@ -9,7 +9,7 @@ from .assessment import (
     VetoRule,
 )
 from .awards import Nomination
-from .cases import Case, CaseEvent, CaseSequence, Measure, StepLimit, Subject
+from .cases import Case, CaseEvent, Measure, StepLimit, Subject
 
 __all__ = [
     "Adjustment",
@@ -18,7 +18,6 @@ __all__ = [
     "AssessmentScheme",
     "Case",
     "CaseEvent",
-    "CaseSequence",
     "Indicator",
     "Measure",
     "Nomination",

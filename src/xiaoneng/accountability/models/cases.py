@@ -50,16 +50,6 @@ class StepLimit(models.Model):
         return f"{self.get_status_display()}: {self.working_days}"
 
 
-class CaseSequence(models.Model):
-    """Per-year counter of case numbers (WZ+year+6 digits), locked by UPDATE: gap-free."""
-
-    year = models.PositiveSmallIntegerField(unique=True)
-    last = models.PositiveIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"{self.year}: {self.last}"
-
-
 class Case(models.Model):
     SCOPE = ScopeFields(unit="unit")
 

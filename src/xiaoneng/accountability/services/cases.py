@@ -5,24 +5,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xiaoneng.core import audit, calendar, clock
+from xiaoneng.core import audit, calendar, clock, numbering
 from xiaoneng.core.errors import Conflict, ValidationFailed
 from xiaoneng.core.models import Department, Person, Unit, User
 from xiaoneng.core.notify import outbox_deliver
 from xiaoneng.core.selectors import escalation_chain
-from xiaoneng.core.services.base import require_permission
+from xiaoneng.core.services.base import require_permission, users_with
 
-from ..models import Case, CaseEvent, CaseSequence, Measure, StepLimit, Subject
+from ..models import Case, CaseEvent, Measure, StepLimit, Subject
 from ..vocab import CaseStatus, SourceKind, SubjectRole
 from ..workflow import ACTION_PERMISSION, CASE, EDITABLE, MANAGE
 
 PREFIX = "WZ"
+NUMBER_KEY = "accountability.case"  # core.numbering counter (carried over by migration 0004)
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -38,19 +38,6 @@ def _event(case: Case, kind: str, actor: User | None, note: str = "") -> None:
     )
 
 
-def next_number(year: int) -> str:
-    """WZ+year+6 digits; ``UPDATE … last = last + 1`` row-locks the counter until commit, so
-    concurrent registrations queue and a rolled-back one gives its number back (gap-free)."""
-    seq = CaseSequence.objects.filter(year=year)
-    if not seq.update(last=F("last") + 1):
-        try:
-            with transaction.atomic():
-                CaseSequence.objects.create(year=year, last=1)
-        except IntegrityError:
-            seq.update(last=F("last") + 1)
-    return f"{PREFIX}{year}{seq.values_list('last', flat=True).get():06d}"
-
-
 def _step_due(status: str, start):
     limit = StepLimit.objects.filter(status=status).values_list("working_days", flat=True).first()
     if not limit:
@@ -60,14 +47,6 @@ def _step_due(status: str, start):
 
 def case_link(case: Case) -> str:
     return reverse("accountability:case", args=[case.pk])
-
-
-def users_with(code: str) -> list[User]:
-    """Active users whose roles grant ``code`` (two queries)."""
-    from xiaoneng.core.models import Role
-
-    roles = [r.pk for r in Role.objects.all() if code in (r.permissions or [])]
-    return list(User.objects.filter(is_active=True, roles__in=roles).distinct())
 
 
 # --- 一案双查 -------------------------------------------------------------------------------------
@@ -154,7 +133,7 @@ def case_create(
         raise ValidationFailed(_("Please correct the errors below."), errors=errors)
     now = clock.now()
     case = Case.objects.create(
-        number=next_number(timezone.localtime(now).year),
+        number=numbering.next_number(NUMBER_KEY, PREFIX, timezone.localtime(now).year),
         title=title[:200],
         summary=summary or "",
         source=source,

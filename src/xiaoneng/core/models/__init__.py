@@ -12,6 +12,7 @@ from .outbox import (
     NotificationPreference,
     NotificationTemplate,
 )
+from .sequences import NumberSequence
 from .tokens import ApiToken
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "NotificationChannel",
     "NotificationPreference",
     "NotificationTemplate",
+    "NumberSequence",
     "Person",
     "Role",
     "StoredFile",

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from .. import audit
 from ..errors import Forbidden, ValidationFailed
-from ..models import Department, Person, Unit, User
+from ..models import Department, Person, Role, Unit, User
 from ..workflow import StateMachine
 
 
@@ -73,6 +73,16 @@ def unit_admins(unit: Unit, *, permission: str) -> list[User]:
         .order_by("id")
     )
     return [u for u in users if u.has_permission(permission)]
+
+
+def users_with(code: str) -> list[User]:
+    """The active users anywhere whose roles grant ``code`` — who is told about work of that kind
+    across units (the office, the leaders); ``unit_admins`` is the same for one unit's users.
+    Two queries: the roles, then their users."""
+    roles = [r.pk for r in Role.objects.only("pk", "permissions") if code in (r.permissions or [])]
+    if not roles:
+        return []
+    return list(User.objects.filter(is_active=True, roles__in=roles).distinct().order_by("id"))
 
 
 def transition(

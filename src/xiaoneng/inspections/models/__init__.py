@@ -6,7 +6,6 @@ from .plans import (
     Evidence,
     InspectionPlan,
     InspectionRules,
-    InspectionSequence,
     Visit,
     VisitAnswer,
 )
@@ -19,7 +18,6 @@ __all__ = [
     "Finding",
     "InspectionPlan",
     "InspectionRules",
-    "InspectionSequence",
     "LookbackCheck",
     "SupervisionOrder",
     "Visit",

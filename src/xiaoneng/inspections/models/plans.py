@@ -42,22 +42,6 @@ class InspectionRules(models.Model):
         return cls.objects.order_by("pk").first() or cls()
 
 
-class InspectionSequence(models.Model):
-    """Per-kind, per-year counters (DB = 督办单, BG = bulletin), row-locked by UPDATE."""
-
-    kind = models.CharField(max_length=4)
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["kind", "year"], name="inspection_sequence_once")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kind}{self.year}: {self.last}"
-
-
 class InspectionPlan(models.Model):
     """An inspection plan (检查计划): kind, campaign, period, units in scope, checklist, team and
     the reproducible 双随机 draw (seed stored; the same seed gives the same draw)."""

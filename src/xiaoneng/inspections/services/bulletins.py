@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xiaoneng.complaints.models import Complaint
-from xiaoneng.core import audit, clock
+from xiaoneng.core import audit, clock, numbering
 from xiaoneng.core import calendar as work_calendar
 from xiaoneng.core.errors import Forbidden
 from xiaoneng.core.models import StoredFile, Unit, User
@@ -25,7 +25,7 @@ from xiaoneng.core.scope import scope_for
 from ..models import Bulletin, BulletinEntry, BulletinResponse, Finding, InspectionRules
 from ..vocab import BulletinStatus, FindingSeverity, ResponseKind, VisitStatus
 from ..workflow import BULLETIN
-from .common import BULLETIN_KIND, allocate, fail, link, require, text, unit_admins, users_with
+from .common import BULLETIN_KEY, fail, link, require, text, unit_admins, users_with
 
 
 def _finding_entry(finding: Finding) -> dict:
@@ -181,7 +181,7 @@ def bulletin_publish(*, actor: User, bulletin: Bulletin) -> Bulletin:
     BULLETIN.target(bulletin, "publish")
     now = clock.now()
     year = timezone.localtime(now).year
-    number = f"效能曝光〔{year}〕{allocate(BULLETIN_KIND, year)}号"
+    number = f"效能曝光〔{year}〕{numbering.next_value(BULLETIN_KEY, year)}号"
     _move(
         bulletin,
         "publish",

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,15 +10,15 @@ from xiaoneng.core import clock
 from xiaoneng.core.errors import Forbidden
 from xiaoneng.core.models import Unit, User
 from xiaoneng.core.scope import scope_for
-from xiaoneng.core.services.base import fail, require, user_of
+from xiaoneng.core.services.base import fail, require, user_of, users_with
 from xiaoneng.core.services.base import unit_admins as core_unit_admins
 
-from ..models import InspectionSequence
-
-__all__ = ["fail", "require", "user_of"]  # re-exported for the services here
+__all__ = ["fail", "require", "user_of", "users_with"]  # re-exported for the services here
 
 ORDER_PREFIX = "DB"  # 督办单
-BULLETIN_KIND = "BG"  # 曝光通报
+# core.numbering counters (carried over by migration 0003)
+ORDER_KEY = "inspections.order"
+BULLETIN_KEY = "inspections.bulletin"
 
 
 def text(value, field: str, errors: dict, *, required: bool = True, limit: int = 10000) -> str:
@@ -37,28 +35,8 @@ def require_unit(actor: User, unit: Unit) -> None:
         raise Forbidden(_("This unit is outside your data scope."))
 
 
-def allocate(kind: str, year: int) -> int:
-    """The next gap-free number of ``kind``/``year`` inside the caller's transaction:
-    ``UPDATE … SET last = last + 1`` row-locks the counter until commit, so concurrent
-    creators queue up and a rolled-back one gives its number back (like complaint numbers)."""
-    sequence = InspectionSequence.objects.filter(kind=kind, year=year)
-    if not sequence.update(last=F("last") + 1):
-        try:
-            with transaction.atomic():
-                InspectionSequence.objects.create(kind=kind, year=year, last=1)
-                return 1
-        except IntegrityError:
-            sequence.update(last=F("last") + 1)
-    return sequence.values_list("last", flat=True).get()
-
-
 def this_year() -> int:
     return timezone.localtime(clock.now()).year
-
-
-def users_with(code: str) -> list[User]:
-    users = User.objects.filter(is_active=True, roles__isnull=False).prefetch_related("roles")
-    return [u for u in users.distinct() if u.has_permission(code)]
 
 
 def unit_admins(unit: Unit) -> list[User]:

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xiaoneng.core import audit, clock
+from xiaoneng.core import audit, clock, numbering
 from xiaoneng.core import calendar as work_calendar
 from xiaoneng.core.models import Person, StoredFile, User
 from xiaoneng.core.notify import notify
@@ -24,8 +24,8 @@ from ..models import Finding, InspectionRules, SupervisionOrder
 from ..vocab import OrderStatus
 from ..workflow import ORDER
 from .common import (
+    ORDER_KEY,
     ORDER_PREFIX,
-    allocate,
     fail,
     link,
     require,
@@ -76,7 +76,7 @@ def order_issue(
     )
     year = this_year()
     order = SupervisionOrder.objects.create(
-        number=f"{ORDER_PREFIX}{year}{allocate(ORDER_PREFIX, year):06d}",
+        number=numbering.next_number(ORDER_KEY, ORDER_PREFIX, year),
         finding=finding,
         unit=finding.unit,
         issue=finding.issue,

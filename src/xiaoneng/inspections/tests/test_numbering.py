@@ -1,5 +1,5 @@
 """督办单 numbers DB + year + 6 digits: gap-free, unique under concurrency, given back on
-rollback (like complaint numbers)."""
+rollback (like complaint numbers); the counters are core.numbering's."""
 
 from __future__ import annotations
 
@@ -8,8 +8,13 @@ import threading
 import pytest
 from django.db import connection, connections, transaction
 
-from xiaoneng.inspections.models import InspectionSequence
-from xiaoneng.inspections.services.common import allocate
+from xiaoneng.core.models import NumberSequence
+from xiaoneng.core.numbering import next_value
+from xiaoneng.inspections.services.common import BULLETIN_KEY, ORDER_KEY
+
+
+def allocate(kind: str, year: int) -> int:
+    return next_value({"DB": ORDER_KEY, "BG": BULLETIN_KEY}[kind], year)
 
 
 @pytest.mark.django_db
@@ -59,4 +64,4 @@ def test_concurrent_orders_get_unique_gap_free_numbers():
     assert not errors, errors
     total = threads_n * per_thread
     assert sorted(got) == list(range(1, total + 1))
-    assert InspectionSequence.objects.get(kind="DB", year=2026).last == total
+    assert NumberSequence.objects.get(key=ORDER_KEY, year=2026).last == total

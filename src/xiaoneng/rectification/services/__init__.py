@@ -10,22 +10,21 @@ race → 409); a close-out request needs a summary and at least one piece of evi
 
 from __future__ import annotations
 
-from .common import (  # noqa: F401  (used by excel.py, spotchecks.py, api.py)  # noqa: F401
+from .common import (  # noqa: F401  (used by excel.py, spotchecks.py, api.py)
+    ISSUE_KEY,
     ISSUE_PREFIX,
+    ITEM_KEY,
     ITEM_PREFIX,
+    SPOT_KEY,
     SPOT_PREFIX,
     _event,
     _files,
     _in_scope,
-    _require,
     _require_item_access,
     _text,
     _transition,
     actor_name,
-    allocate_numbers,
-    format_number,
     item_link,
-    next_number,
     responsible_users,
     verifiers,
 )

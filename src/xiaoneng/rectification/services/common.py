@@ -5,10 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xiaoneng.core import clock
@@ -25,7 +22,6 @@ from xiaoneng.core.services.base import (
 
 from ..models import (
     ItemEvent,
-    LedgerSequence,
     RectificationItem,
 )
 from ..workflow import MACHINE
@@ -35,41 +31,18 @@ ITEM_PREFIX = "ZG"
 SPOT_PREFIX = "CC"
 
 
+# The counters of core.numbering these numbers come from (carried over by migration 0004).
+ISSUE_KEY = "rectification.issue"
+ITEM_KEY = "rectification.item"
+SPOT_KEY = "rectification.spotcheck"
+
+
 # --- helpers -----------------------------------------------------------------------------------
-def allocate_numbers(prefix: str, year: int, count: int = 1) -> int:
-    """Reserve `count` consecutive numbers of `prefix`/`year` inside the caller's transaction;
-    returns the first. ``UPDATE … SET last = last + n`` row-locks the counter until commit, so
-    concurrent creators queue up and a rolled-back one gives its numbers back."""
-    sequence = LedgerSequence.objects.filter(kind=prefix, year=year)
-    if not sequence.update(last=F("last") + count):
-        try:
-            with transaction.atomic():
-                LedgerSequence.objects.create(kind=prefix, year=year, last=count)
-        except IntegrityError:
-            sequence.update(last=F("last") + count)
-    last = sequence.values_list("last", flat=True).get()
-    return last - count + 1
-
-
-def format_number(prefix: str, year: int, n: int) -> str:
-    return f"{prefix}{year}{n:06d}"
-
-
-def next_number(prefix: str, year: int | None = None) -> str:
-    year = year or timezone.localtime(clock.now()).year
-    return format_number(prefix, year, allocate_numbers(prefix, year))
-
-
 def item_link(item: RectificationItem) -> str:
     try:
         return reverse("rectification:item", args=[item.pk])
     except NoReverseMatch:  # a link must never block a write
         return f"/rectification/items/{item.pk}/"
-
-
-# TODO(issue #12): rectification/excel.py (being moved onto core/spreadsheet.py) still calls
-# services._require; it should import core.services.base.require.
-_require = require
 
 
 def _in_scope(actor: User, unit: Unit, *, department_id=None, person_id=None) -> bool:

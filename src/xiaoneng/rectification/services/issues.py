@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xiaoneng.campaigns.models import Campaign
-from xiaoneng.core import audit, clock
+from xiaoneng.core import audit, clock, numbering
 from xiaoneng.core.models import Department, Person, StoredFile, Unit, User
 from xiaoneng.core.scope import scope_for
 from xiaoneng.core.services.base import (
@@ -23,7 +23,7 @@ from ..models import (
     Issue,
 )
 from ..vocab import IssueSource, Severity
-from .common import ISSUE_PREFIX, _files, _text, next_number
+from .common import ISSUE_KEY, ISSUE_PREFIX, _files, _text
 
 
 # --- issues ------------------------------------------------------------------------------------
@@ -72,7 +72,7 @@ def issue_create(
         errors["found_at"] = [_("The time cannot be in the future.")]
     fail(errors)
     issue = Issue.objects.create(
-        number=next_number(ISSUE_PREFIX, timezone.localtime(now).year),
+        number=numbering.next_number(ISSUE_KEY, ISSUE_PREFIX, timezone.localtime(now).year),
         source=source,
         source_ref=(source_ref or "")[:100],
         complaint=complaint,

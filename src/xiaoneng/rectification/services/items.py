@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xiaoneng.core import audit, clock
+from xiaoneng.core import audit, clock, numbering
 from xiaoneng.core.errors import Conflict, Forbidden
 from xiaoneng.core.models import Department, Person, StoredFile, Unit, User
 from xiaoneng.core.notify import notify
@@ -33,6 +33,7 @@ from ..models import (
 from ..vocab import Decision, ItemType
 from ..workflow import MACHINE, PROGRESS_STATUSES
 from .common import (
+    ITEM_KEY,
     ITEM_PREFIX,
     _event,
     _files,
@@ -41,7 +42,6 @@ from .common import (
     _text,
     _transition,
     item_link,
-    next_number,
     responsible_users,
     verifiers,
 )
@@ -129,7 +129,7 @@ def item_create(
     fail(errors)
     year = timezone.localtime(now).year
     item = RectificationItem.objects.create(
-        number=next_number(ITEM_PREFIX, year),
+        number=numbering.next_number(ITEM_KEY, ITEM_PREFIX, year),
         issue=issue,
         type=type,
         measures=measures,

@@ -86,7 +86,7 @@ def test_the_export_goes_unit_by_unit_in_tree_order_whatever_the_chunk(org, monk
     by_tree = sorted(made, key=lambda i: (i.responsible_unit.path, i.issue_id, i.id))
     expected = [i.number for i in by_tree]
     for chunk in (1, 2, 1000):
-        monkeypatch.setattr(excel, "UNIT_CHUNK", chunk)
+        monkeypatch.setattr(excel.export, "UNIT_CHUNK", chunk)
         data, count = excel.export_items(actor=org.alice)
         assert count == 5
         assert [r[13] for r in read(data)[1:]] == expected
@@ -204,16 +204,16 @@ def test_import_and_export_run_as_jobs(org, django_capture_on_commit_callbacks):
 
 @pytest.mark.skipif(
     not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-    reason="SQLite has one writer: progress shows at commit (see excel._progress_outside)",
+    reason="SQLite has one writer: progress shows at commit (see excel.write._progress_outside)",
 )
 @pytest.mark.django_db(transaction=True)
 def test_import_progress_is_visible_while_its_transaction_is_still_open(org, monkeypatch):
     from django.db import DEFAULT_DB_ALIAS, connections
 
-    monkeypatch.setattr(excel, "BATCH", 2)
+    monkeypatch.setattr(excel.write, "BATCH", 2)
     outside = connections.create_connection(DEFAULT_DB_ALIAS)
     seen = []
-    insert = excel._insert
+    insert = excel.write._insert
 
     def watched(model, rows):
         insert(model, rows)
@@ -224,7 +224,7 @@ def test_import_progress_is_visible_while_its_transaction_is_still_open(org, mon
                 cursor.execute("SELECT count(*) FROM rectification_rectificationitem")
                 seen.append((done, total, cursor.fetchone()[0]))
 
-    monkeypatch.setattr(excel, "_insert", watched)
+    monkeypatch.setattr(excel.write, "_insert", watched)
     upload = store_bytes(
         data=workbook([row(序号=i, 问题描述=f"问题{i}") for i in range(1, 7)]),
         name="ledger.xlsx",
