@@ -6,14 +6,13 @@ Complainant protection (PRODUCT.md): list and detail never carry the identity; i
 through ``/complaints/{id}/complainant`` by users with ``complainant.view``, and every read is
 audited by ``services.identity_read``. For anyone else that endpoint is a 404.
 
-Sub-modules: serializers (output), inputs, idempotency, views, actions; every name is importable
+Sub-modules: serializers (output), inputs, views, actions; every name is importable
 from this package.
 """
 
 from __future__ import annotations
 
 from .actions import ACTION_VIEWS, ACTIONS, ComplaintAction
-from .idempotency import IDEMPOTENCY_HEADER, IDEMPOTENCY_PARAMETER
 from .inputs import (
     AssignSerializer,
     ComplainantInputSerializer,
@@ -74,8 +73,6 @@ __all__ = [
     "DispatchSerializer",
     "ExtensionDecisionSerializer",
     "ExtensionRequestSerializer",
-    "IDEMPOTENCY_HEADER",
-    "IDEMPOTENCY_PARAMETER",
     "IdentitySerializer",
     "NoteSerializer",
     "PROTECTED_NOTICE",
