@@ -146,6 +146,8 @@ class Complaint(models.Model):
     # a redo from the public side. Neither is ever shown to the unit handling the case.
     tracking_code = models.CharField(_("tracking code"), max_length=32, unique=True)
     rating_key_enc = models.TextField(_("rating key (encrypted)"), blank=True, editable=False)
+    # The plain key, on the instance that registered the case only (its receipt); never stored.
+    rating_key = ""
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     type = models.CharField(_("type"), max_length=20, choices=Type.choices)
     category = models.ForeignKey(
