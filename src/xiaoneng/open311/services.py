@@ -188,16 +188,8 @@ def _replayed(earlier: IdempotencyKey, digest: str) -> tuple[Open311Request, boo
     return Open311Request.objects.get(public_id=public_id), False
 
 
-@transaction.atomic
-def _create(*, key: Open311Key, data, idempotency_key: str, digest: str) -> Open311Request:
-    service_code = _text(data, "service_code")
-    if not service_code:
-        raise Problem(400, [_("service_code was not provided")])
-    category = Category.objects.filter(code=service_code, is_active=True).first()
-    if category is None:
-        raise Problem(404, [_("service_code %(code)s was not found") % {"code": service_code}])
-
-    errors: list[str] = []
+def _attributes(data, errors: list[str]) -> tuple[Unit | None, str, bool]:
+    """The unit complained about, the type and the publishing consent (``attribute[…]``)."""
     attributes = attributes_of(data)
     unit_code = (attributes.get("unit") or [""])[0].strip()
     unit = None
@@ -213,15 +205,40 @@ def _create(*, key: Open311Key, data, idempotency_key: str, digest: str) -> Open
     publish = (attributes.get("consent_publish") or ["false"])[0].lower()
     if publish not in ("true", "false"):
         errors.append(_("attribute[consent_publish] must be true or false"))
+    return unit, type_, publish == "true"
+
+
+def _description(data, errors: list[str]) -> str:
     description = str(data.get("description") or "").strip()
     if not description:
         errors.append(_("description was not provided"))
     elif len(description) > DESCRIPTION_LIMIT:
         errors.append(_("description is longer than 4,000 characters"))
+    return description
+
+
+def _coordinates(data, errors: list[str]) -> tuple[Decimal | None, Decimal | None]:
+    """lat and long, both or neither (that rule only once every other field is right)."""
     lat = _coordinate(_text(data, "lat"), "lat", 90, errors)
     long = _coordinate(_text(data, "long"), "long", 180, errors)
     if (lat is None) != (long is None) and not errors:
         errors.append(_("lat and long must be sent together"))
+    return lat, long
+
+
+@transaction.atomic
+def _create(*, key: Open311Key, data, idempotency_key: str, digest: str) -> Open311Request:
+    service_code = _text(data, "service_code")
+    if not service_code:
+        raise Problem(400, [_("service_code was not provided")])
+    category = Category.objects.filter(code=service_code, is_active=True).first()
+    if category is None:
+        raise Problem(404, [_("service_code %(code)s was not found") % {"code": service_code}])
+
+    errors: list[str] = []
+    unit, type_, publish = _attributes(data, errors)
+    description = _description(data, errors)
+    lat, long = _coordinates(data, errors)
     if errors:
         raise Problem(400, errors)
 
@@ -240,7 +257,7 @@ def _create(*, key: Open311Key, data, idempotency_key: str, digest: str) -> Open
             subject_unit=unit,
             title=title,
             content=content,
-            consent_publish=publish == "true",
+            consent_publish=publish,
             sms_receipt=True,
             complainant={
                 "name": _person_name(_text(data, "first_name"), _text(data, "last_name")),
