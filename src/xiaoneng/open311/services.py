@@ -239,7 +239,7 @@ def _create(*, key: Open311Key, data, idempotency_key: str, digest: str) -> Open
     unit, type_, publish = _attributes(data, errors)
     description = _description(data, errors)
     lat, long = _coordinates(data, errors)
-    if errors:
+    if errors or unit is None:  # no unit is always one of the errors
         raise Problem(400, errors)
 
     address = _text(data, "address_string")[:255]
