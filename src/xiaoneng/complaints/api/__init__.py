@@ -29,7 +29,6 @@ from .inputs import (
     VerifySerializer,
 )
 from .serializers import (
-    COMPLAINT_RELATED,
     PROTECTED_NOTICE,
     CategorySerializer,
     ComplainantBlockSerializer,
@@ -39,9 +38,7 @@ from .serializers import (
     RefSerializer,
     SlaPolicyRefSerializer,
     TimelineEventSerializer,
-    can_view_identity,
     complainant_block,
-    is_overdue,
     registration_receipt,
 )
 from .views import (
@@ -58,7 +55,6 @@ __all__ = [
     "ACTIONS",
     "ACTION_VIEWS",
     "AssignSerializer",
-    "COMPLAINT_RELATED",
     "CategoryList",
     "CategorySerializer",
     "ComplainantBlockSerializer",
@@ -86,10 +82,8 @@ __all__ = [
     "TimelineEventSerializer",
     "VerificationResultField",
     "VerifySerializer",
-    "can_view_identity",
     "complainant_block",
     "complaint_queryset",
-    "is_overdue",
     "registration_receipt",
     "reload",
 ]

@@ -19,23 +19,21 @@ from ..filters import ORDERING_FIELDS, ComplaintFilter
 from ..models import Category, Complaint
 from .inputs import ComplaintCreateSerializer
 from .serializers import (
-    COMPLAINT_RELATED,
     CategorySerializer,
     ComplaintSerializer,
     IdentitySerializer,
     TimelineEventSerializer,
-    can_view_identity,
     registration_receipt,
 )
 
 
 def complaint_queryset(user):
-    return selectors.complaints_for(user).select_related(*COMPLAINT_RELATED)
+    return selectors.complaints_for(user).select_related(*selectors.COMPLAINT_RELATED)
 
 
 def reload(complaint: Complaint) -> Complaint:
     """The case after a write, unscoped: an action may move it out of the actor's scope."""
-    return Complaint.objects.select_related(*COMPLAINT_RELATED).get(pk=complaint.pk)
+    return Complaint.objects.select_related(*selectors.COMPLAINT_RELATED).get(pk=complaint.pk)
 
 
 class ComplaintListCreate(generics.ListCreateAPIView):
@@ -96,7 +94,7 @@ class ComplaintComplainant(APIView):
     )
     def get(self, request, pk: int):
         complaint = selectors.get_complaint(request.user, pk)
-        if not can_view_identity(request.user, complaint):
+        if not policies.can_view_identity(request.user, complaint):
             raise Http404  # forbidden and missing look the same
         try:
             identity = services.identity_read(
