@@ -12,6 +12,7 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from xiaoneng.core.idempotency import idempotent
 from xiaoneng.core.services.base import require_permission
 
 from . import selectors
@@ -42,6 +43,7 @@ class CaseListCreate(generics.ListCreateAPIView):
     @extend_schema(
         request=s.CaseCreateSerializer, responses={201: s.CaseDetailSerializer, **ERRORS}
     )
+    @idempotent
     def post(self, request, *args, **kwargs):
         require_permission(request.user, "accountability.manage")
         data = s.CaseCreateSerializer(data=request.data, context={"request": request})
@@ -57,6 +59,7 @@ class CaseFromSource(APIView):
         request=s.CaseFromSourceSerializer,
         responses={201: s.CaseDetailSerializer, **ERRORS},
     )
+    @idempotent
     def post(self, request):
         require_permission(request.user, "accountability.manage")
         data = s.CaseFromSourceSerializer(data=request.data)
@@ -168,6 +171,7 @@ class SchemeListCreate(generics.ListCreateAPIView):
         return selectors.schemes_for(self.request.user).prefetch_related("indicators", "vetoes")
 
     @extend_schema(request=s.SchemeCreateSerializer, responses={201: s.SchemeSerializer, **ERRORS})
+    @idempotent
     def post(self, request, *args, **kwargs):
         data = s.SchemeCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -306,6 +310,7 @@ class NominationListCreate(generics.ListCreateAPIView):
     @extend_schema(
         request=s.NominationCreateSerializer, responses={201: s.NominationSerializer, **ERRORS}
     )
+    @idempotent
     def post(self, request, *args, **kwargs):
         data = s.NominationCreateSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)

@@ -25,9 +25,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from xiaoneng.core import audit, clock
-from xiaoneng.core.errors import Conflict, ValidationFailed
+from xiaoneng.core.errors import Conflict
 from xiaoneng.core.models import User
 from xiaoneng.core.notify import outbox_deliver
+from xiaoneng.core.services.base import fail
 
 from . import policies, textsim
 from .models import ComplainantIdentity, Complaint, ComplaintPause, DuplicateSuggestion
@@ -198,10 +199,6 @@ def queue_check(pk: int) -> None:
 
 
 # --- the office's decisions --------------------------------------------------------------------
-def _fail(field: str, message: str) -> None:
-    raise ValidationFailed(_("Please correct the errors below."), errors={field: [message]})
-
-
 @transaction.atomic
 def complaint_merge(
     *, duplicate: Complaint, parent: Complaint, actor: User, note: str = ""
@@ -216,11 +213,11 @@ def complaint_merge(
 
     policies.require(actor, duplicate, "merge")
     if parent is None:
-        _fail("parent", _("This field is required."))
+        fail({"parent": [_("This field is required.")]})
     if parent.pk == duplicate.pk:
-        _fail("parent", _("A case cannot be merged into itself."))
+        fail({"parent": [_("A case cannot be merged into itself.")]})
     if not policies.can(actor, parent, "merge"):
-        _fail("parent", _("Select a valid case."))
+        fail({"parent": [_("Select a valid case.")]})
     # Lock both rows (in a fixed order) so that two opposite merges cannot make a cycle.
     locked = {
         c.pk: c
@@ -230,12 +227,15 @@ def complaint_merge(
     }
     current_parent = locked[parent.pk]
     if current_parent.status == Status.MERGED:
-        _fail(
-            "parent",
-            _("That case is itself merged into another case; merge into that one instead."),
+        fail(
+            {
+                "parent": [
+                    _("That case is itself merged into another case; merge into that one instead.")
+                ]
+            }
         )
     if current_parent.status == Status.REJECTED:
-        _fail("parent", _("A case that was not accepted cannot carry duplicates."))
+        fail({"parent": [_("A case that was not accepted cannot carry duplicates.")]})
     duplicate.status = locked[duplicate.pk].status
     services._require_state(duplicate, "merge")
     now = clock.now()

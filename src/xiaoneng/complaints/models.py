@@ -146,6 +146,8 @@ class Complaint(models.Model):
     # a redo from the public side. Neither is ever shown to the unit handling the case.
     tracking_code = models.CharField(_("tracking code"), max_length=32, unique=True)
     rating_key_enc = models.TextField(_("rating key (encrypted)"), blank=True, editable=False)
+    # The plain key, on the instance that registered the case only (its receipt); never stored.
+    rating_key = ""
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     type = models.CharField(_("type"), max_length=20, choices=Type.choices)
     category = models.ForeignKey(
@@ -479,25 +481,3 @@ class DuplicateSuggestion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.complaint_id} ~ {self.candidate_id} ({self.reason} {self.score:.2f})"
-
-
-class IdempotencyKey(models.Model):
-    """A create request's Idempotency-Key (API.md): a repeat with the same key and body by the same
-    user returns the first response; the same key with another body is a conflict."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
-    key = models.CharField(max_length=200)
-    request_hash = models.CharField(max_length=64)
-    response_status = models.PositiveSmallIntegerField()
-    response_body = models.JSONField(default=dict)
-    created_at = models.DateTimeField()
-
-    class Meta:
-        verbose_name = _("idempotency key")
-        verbose_name_plural = _("idempotency keys")
-        constraints = [
-            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_once_per_user")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user_id}:{self.key}"

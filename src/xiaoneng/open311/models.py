@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.complaints.vocab import Channel
@@ -56,8 +55,6 @@ class Open311Request(models.Model):
     # The GeoReport service_request_id: random, so the public GETs cannot be walked through by
     # counting (the case number TS… is sequential and stays internal).
     public_id = models.CharField(_("service request id"), max_length=20, unique=True)
-    idempotency_key = models.CharField(max_length=200, blank=True)
-    request_hash = models.CharField(max_length=64, blank=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
     address_id = models.CharField(max_length=100, blank=True)
     lat = models.DecimalField(max_digits=10, decimal_places=7, null=True, blank=True)
@@ -68,13 +65,6 @@ class Open311Request(models.Model):
     class Meta:
         verbose_name = _("Open311 request")
         verbose_name_plural = _("Open311 requests")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["key", "idempotency_key"],
-                condition=~Q(idempotency_key=""),
-                name="open311_idempotency_per_key",
-            )
-        ]
 
     def __str__(self) -> str:
         return self.public_id or self.token

@@ -146,7 +146,7 @@ def request_payload(request: Open311Request) -> dict[str, Any]:
         "service_name": complaint.category.name,
         "service_code": complaint.category.code,
         "description": complaint.content if public else None,
-        "agency_responsible": carrier.unit.name if carrier.unit_id else None,
+        "agency_responsible": carrier.unit.name if carrier.unit is not None else None,
         "service_notice": None,
         "requested_datetime": w3(complaint.received_at),
         "updated_datetime": w3(

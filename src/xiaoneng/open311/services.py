@@ -21,9 +21,9 @@ from django.utils.translation import gettext as _
 from xiaoneng.complaints.models import Category
 from xiaoneng.complaints.services import complaint_register
 from xiaoneng.complaints.vocab import Channel, Type
-from xiaoneng.core import audit, clock
+from xiaoneng.core import audit, clock, idempotency
 from xiaoneng.core.errors import ValidationFailed
-from xiaoneng.core.models import Unit, User
+from xiaoneng.core.models import IdempotencyKey, Unit, User
 from xiaoneng.core.services.base import require_permission
 
 from .models import Open311Key, Open311Request
@@ -158,40 +158,38 @@ def request_hash(data) -> str:
 def submit(*, key: Open311Key, data, idempotency_key: str = "") -> tuple[Open311Request, bool]:
     """Create a case from an Open311 POST body; returns (request, created).
 
-    With an ``Idempotency-Key`` a retried POST returns the first request instead of a second case.
+    With an ``Idempotency-Key`` a retried POST returns the first request instead of a second case
+    (core.idempotency, scoped to the integrator's key; another body with the same key is a 409).
     """
     idempotency_key = (idempotency_key or "").strip()[:200]
     digest = request_hash(data)
+    scope = idempotency_scope(key)
     if idempotency_key:
-        earlier = Open311Request.objects.filter(key=key, idempotency_key=idempotency_key).first()
+        earlier = idempotency.find(scope, idempotency_key)
         if earlier is not None:
             return _replayed(earlier, digest)
     try:
         return _create(key=key, data=data, idempotency_key=idempotency_key, digest=digest), True
     except IntegrityError:
         # A concurrent retry with the same Idempotency-Key won the race.
-        earlier = Open311Request.objects.filter(key=key, idempotency_key=idempotency_key).first()
-        if idempotency_key and earlier is not None:
-            return _replayed(earlier, digest)
-        raise
+        earlier = idempotency.find(scope, idempotency_key) if idempotency_key else None
+        if earlier is None:
+            raise
+        return _replayed(earlier, digest)
 
 
-def _replayed(earlier: Open311Request, digest: str) -> tuple[Open311Request, bool]:
-    if earlier.request_hash != digest:
-        raise Problem(409, [_("Idempotency-Key was already used with a different request")])
-    return earlier, False
+def idempotency_scope(key: Open311Key) -> str:
+    return f"open311:{key.pk}"
 
 
-@transaction.atomic
-def _create(*, key: Open311Key, data, idempotency_key: str, digest: str) -> Open311Request:
-    service_code = _text(data, "service_code")
-    if not service_code:
-        raise Problem(400, [_("service_code was not provided")])
-    category = Category.objects.filter(code=service_code, is_active=True).first()
-    if category is None:
-        raise Problem(404, [_("service_code %(code)s was not found") % {"code": service_code}])
+def _replayed(earlier: IdempotencyKey, digest: str) -> tuple[Open311Request, bool]:
+    idempotency.check(earlier, digest)
+    public_id = earlier.response_body["service_request_id"]
+    return Open311Request.objects.get(public_id=public_id), False
 
-    errors: list[str] = []
+
+def _attributes(data, errors: list[str]) -> tuple[Unit | None, str, bool]:
+    """The unit complained about, the type and the publishing consent (``attribute[…]``)."""
     attributes = attributes_of(data)
     unit_code = (attributes.get("unit") or [""])[0].strip()
     unit = None
@@ -207,16 +205,41 @@ def _create(*, key: Open311Key, data, idempotency_key: str, digest: str) -> Open
     publish = (attributes.get("consent_publish") or ["false"])[0].lower()
     if publish not in ("true", "false"):
         errors.append(_("attribute[consent_publish] must be true or false"))
+    return unit, type_, publish == "true"
+
+
+def _description(data, errors: list[str]) -> str:
     description = str(data.get("description") or "").strip()
     if not description:
         errors.append(_("description was not provided"))
     elif len(description) > DESCRIPTION_LIMIT:
         errors.append(_("description is longer than 4,000 characters"))
+    return description
+
+
+def _coordinates(data, errors: list[str]) -> tuple[Decimal | None, Decimal | None]:
+    """lat and long, both or neither (that rule only once every other field is right)."""
     lat = _coordinate(_text(data, "lat"), "lat", 90, errors)
     long = _coordinate(_text(data, "long"), "long", 180, errors)
     if (lat is None) != (long is None) and not errors:
         errors.append(_("lat and long must be sent together"))
-    if errors:
+    return lat, long
+
+
+@transaction.atomic
+def _create(*, key: Open311Key, data, idempotency_key: str, digest: str) -> Open311Request:
+    service_code = _text(data, "service_code")
+    if not service_code:
+        raise Problem(400, [_("service_code was not provided")])
+    category = Category.objects.filter(code=service_code, is_active=True).first()
+    if category is None:
+        raise Problem(404, [_("service_code %(code)s was not found") % {"code": service_code}])
+
+    errors: list[str] = []
+    unit, type_, publish = _attributes(data, errors)
+    description = _description(data, errors)
+    lat, long = _coordinates(data, errors)
+    if errors or unit is None:  # no unit is always one of the errors
         raise Problem(400, errors)
 
     address = _text(data, "address_string")[:255]
@@ -234,7 +257,7 @@ def _create(*, key: Open311Key, data, idempotency_key: str, digest: str) -> Open
             subject_unit=unit,
             title=title,
             content=content,
-            consent_publish=publish == "true",
+            consent_publish=publish,
             sms_receipt=True,
             complainant={
                 "name": _person_name(_text(data, "first_name"), _text(data, "last_name")),
@@ -251,8 +274,6 @@ def _create(*, key: Open311Key, data, idempotency_key: str, digest: str) -> Open
         complaint=complaint,
         token=secrets.token_hex(16),
         public_id=new_public_id(),
-        idempotency_key=idempotency_key,
-        request_hash=digest,
         address=address,
         address_id=_text(data, "address_id")[:100],
         lat=lat,
@@ -260,6 +281,14 @@ def _create(*, key: Open311Key, data, idempotency_key: str, digest: str) -> Open
         account_id=_text(data, "account_id")[:100],
         created_at=clock.now(),
     )
+    if idempotency_key:
+        idempotency.remember(
+            scope=idempotency_scope(key),
+            key=idempotency_key,
+            digest=digest,
+            status=200,
+            body={"service_request_id": request.public_id},
+        )
     audit.record(
         "open311_submit",
         complaint,

@@ -101,45 +101,60 @@ def _list_checked(request, fmt: str):
     if ids:  # "This overrides all other arguments."
         qs = qs.filter(public_id__in=[i.upper() for i in ids[: selectors.MAX_RESULTS]])
     else:
-        problems = []
-        codes = _split(request.GET.get("service_code"))
-        if codes:
-            qs = qs.filter(complaint__category__code__in=codes)
-        statuses = set(_split(request.GET.get("status")))
-        if statuses - {"open", "closed"}:
-            problems.append(_("status must be open or closed"))
-        elif statuses == {"open"}:
-            qs = qs.exclude(complaint__status__in=selectors.CLOSED_STATUSES)
-        elif statuses == {"closed"}:
-            qs = qs.filter(complaint__status__in=selectors.CLOSED_STATUSES)
-        bounds = {}
-        for name in ("start_date", "end_date"):
-            raw = (request.GET.get(name) or "").strip()
-            if raw:
-                bounds[name] = _instant(raw)
-                if bounds[name] is None:
-                    problems.append(
-                        _("%(name)s must be a w3 date-time, e.g. 2026-01-01T00:00:00+08:00")
-                        % {"name": name}
-                    )
+        problems: list[str] = []
+        qs = _by_code_and_status(request, qs, problems)
+        bounds = _bounds(request, problems)
         if problems:
             return formats.errors(fmt, 400, problems)
-        start, end = bounds.get("start_date"), bounds.get("end_date")
-        if start and end:
-            if end < start:
-                return formats.errors(fmt, 400, [_("end_date is before start_date")])
-            if end - start > MAX_SPAN:
-                return formats.errors(
-                    fmt, 400, [_("The date range may not span more than 90 days")]
-                )
-        elif start:
-            end = start + MAX_SPAN
-        else:
-            end = end or clock.now()
-            start = end - MAX_SPAN
+        start, end, problem = _window(bounds.get("start_date"), bounds.get("end_date"))
+        if problem:
+            return formats.errors(fmt, 400, [problem])
         qs = qs.filter(complaint__received_at__gte=start, complaint__received_at__lte=end)
     data = [selectors.request_payload(r) for r in qs[: selectors.MAX_RESULTS]]
     return formats.respond(fmt, data, root="service_requests", item="request")
+
+
+def _by_code_and_status(request, qs, problems: list[str]):
+    codes = _split(request.GET.get("service_code"))
+    if codes:
+        qs = qs.filter(complaint__category__code__in=codes)
+    statuses = set(_split(request.GET.get("status")))
+    if statuses - {"open", "closed"}:
+        problems.append(_("status must be open or closed"))
+    elif statuses == {"open"}:
+        qs = qs.exclude(complaint__status__in=selectors.CLOSED_STATUSES)
+    elif statuses == {"closed"}:
+        qs = qs.filter(complaint__status__in=selectors.CLOSED_STATUSES)
+    return qs
+
+
+def _bounds(request, problems: list[str]) -> dict:
+    bounds = {}
+    for name in ("start_date", "end_date"):
+        raw = (request.GET.get(name) or "").strip()
+        if raw:
+            bounds[name] = _instant(raw)
+            if bounds[name] is None:
+                problems.append(
+                    _("%(name)s must be a w3 date-time, e.g. 2026-01-01T00:00:00+08:00")
+                    % {"name": name}
+                )
+    return bounds
+
+
+def _window(start, end):
+    """(start, end, problem): the asked range, at most 90 days; the last 90 days by default."""
+    if start and end:
+        if end < start:
+            return start, end, _("end_date is before start_date")
+        if end - start > MAX_SPAN:
+            return start, end, _("The date range may not span more than 90 days")
+    elif start:
+        end = start + MAX_SPAN
+    else:
+        end = end or clock.now()
+        start = end - MAX_SPAN
+    return start, end, ""
 
 
 def _post(request, fmt: str):

@@ -13,10 +13,8 @@ and the reference lists a form needs (units, categories).
 
 from __future__ import annotations
 
-import hashlib
 import json
 
-from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
@@ -30,17 +28,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from xiaoneng.complaints import services as engine
-from xiaoneng.complaints.models import Category, IdempotencyKey
+from xiaoneng.complaints.models import Category
 from xiaoneng.complaints.vocab import PublicStatus
-from xiaoneng.core import clock
-from xiaoneng.core.errors import Conflict, ValidationFailed
+from xiaoneng.core.idempotency import idempotent
 from xiaoneng.core.models import Department, Unit
 from xiaoneng.core.params import api_params
 from xiaoneng.core.ratelimit import scoped_throttle
 
 from . import selectors, services
 
-IDEMPOTENCY_HEADER = "Idempotency-Key"
 PUBLIC_TYPE_VALUES = [str(t) for t in services.PUBLIC_TYPES]
 PUBLIC_STATUS_VALUES = list(PublicStatus.values)
 
@@ -189,43 +185,6 @@ class PublicCategorySerializer(serializers.ModelSerializer):
 
 
 # --- helpers -----------------------------------------------------------------------------------
-def request_digest(request) -> str:
-    """A hash of what was submitted: the fields (JSON or form) and the files' contents."""
-    data = request.data
-    files = request.FILES.getlist("attachments") if hasattr(request, "FILES") else []
-    if hasattr(data, "lists"):
-        fields = {
-            key: values[0] if len(values) == 1 else values
-            for key, values in data.lists()
-            if key != "attachments"
-        }
-    else:
-        fields = dict(data) if isinstance(data, dict) else {"body": data}
-    digests = []
-    for upload in files:
-        sha = hashlib.sha256()
-        for chunk in upload.chunks():
-            sha.update(chunk)
-        upload.seek(0)
-        digests.append(sha.hexdigest())
-    fields["__files__"] = digests
-    text = json.dumps(
-        fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
-    )
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def _replay(record: IdempotencyKey, digest: str) -> Response:
-    if record.request_hash != digest:
-        raise Conflict(
-            _("This Idempotency-Key was already used with a different request body."),
-            errors={IDEMPOTENCY_HEADER: [_("Use a new key for a different request.")]},
-        )
-    return Response(
-        record.response_body, status=record.response_status, headers={"Idempotent-Replayed": "true"}
-    )
-
-
 def receipt(complaint, *, named: bool | None = None) -> dict:
     """What the submitter gets back; `named` (a phone was given) when the caller already knows."""
     state = selectors.public_status(complaint)
@@ -266,66 +225,28 @@ class PublicComplaintCreate(PublicAPIView):
             201: PublicComplaintReceiptSerializer,
             429: OpenApiResponse(description="Too many submissions from this IP (Retry-After)."),
         },
-        parameters=[
-            OpenApiParameter(
-                IDEMPOTENCY_HEADER,
-                OpenApiTypes.STR,
-                OpenApiParameter.HEADER,
-                description="A repeat with the same key and body returns the first receipt; "
-                "the same key with another body is a 409.",
-            )
-        ],
         tags=["public"],
     )
+    @idempotent(user=lambda request: services.system_actor())
     def post(self, request):
-        key = request.headers.get(IDEMPOTENCY_HEADER, "").strip()
-        digest = ""
-        actor = None
-        if key:
-            if len(key) > 200:
-                raise ValidationFailed(
-                    _("Invalid Idempotency-Key."),
-                    errors={IDEMPOTENCY_HEADER: [_("At most 200 characters.")]},
-                )
-            digest = request_digest(request)
-            actor = services.system_actor()
-            found = IdempotencyKey.objects.filter(user=actor, key=key).first()
-            if found is not None:
-                return _replay(found, digest)
         serializer = PublicComplaintCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
-            with transaction.atomic():
-                complaint = services.public_submit(
-                    type=data["type"],
-                    category=data["category"],
-                    unit=data["unit"],
-                    department=data.get("department"),
-                    title=data.get("title", ""),
-                    content=data["content"],
-                    anonymous=data["anonymous"],
-                    name=data.get("name", ""),
-                    phone=data.get("phone", ""),
-                    consent_publish=data["consent_publish"],
-                    uploads=data.get("attachments") or [],
-                )
-                # A public named complaint always has a phone (public_submit requires one).
-                body = receipt(complaint, named=not complaint.anonymous)
-                if key:
-                    IdempotencyKey.objects.create(
-                        user=actor,
-                        key=key,
-                        request_hash=digest,
-                        response_status=status.HTTP_201_CREATED,
-                        response_body=body,
-                        created_at=clock.now(),
-                    )
-        except IntegrityError:
-            found = IdempotencyKey.objects.filter(user=actor, key=key).first() if key else None
-            if found is None:
-                raise
-            return _replay(found, digest)  # a concurrent repeat won the race
+        complaint = services.public_submit(
+            type=data["type"],
+            category=data["category"],
+            unit=data["unit"],
+            department=data.get("department"),
+            title=data.get("title", ""),
+            content=data["content"],
+            anonymous=data["anonymous"],
+            name=data.get("name", ""),
+            phone=data.get("phone", ""),
+            consent_publish=data["consent_publish"],
+            uploads=data.get("attachments") or [],
+        )
+        # A public named complaint always has a phone (public_submit requires one).
+        body = receipt(complaint, named=not complaint.anonymous)
         return Response(
             body,
             status=status.HTTP_201_CREATED,

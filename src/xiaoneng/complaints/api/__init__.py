@@ -6,14 +6,13 @@ Complainant protection (PRODUCT.md): list and detail never carry the identity; i
 through ``/complaints/{id}/complainant`` by users with ``complainant.view``, and every read is
 audited by ``services.identity_read``. For anyone else that endpoint is a 404.
 
-Sub-modules: serializers (output), inputs, idempotency, views, actions; every name is importable
+Sub-modules: serializers (output), inputs, views, actions; every name is importable
 from this package.
 """
 
 from __future__ import annotations
 
 from .actions import ACTION_VIEWS, ACTIONS, ComplaintAction
-from .idempotency import IDEMPOTENCY_HEADER, IDEMPOTENCY_PARAMETER
 from .inputs import (
     AssignSerializer,
     ComplainantInputSerializer,
@@ -30,7 +29,6 @@ from .inputs import (
     VerifySerializer,
 )
 from .serializers import (
-    COMPLAINT_RELATED,
     PROTECTED_NOTICE,
     CategorySerializer,
     ComplainantBlockSerializer,
@@ -40,9 +38,7 @@ from .serializers import (
     RefSerializer,
     SlaPolicyRefSerializer,
     TimelineEventSerializer,
-    can_view_identity,
     complainant_block,
-    is_overdue,
     registration_receipt,
 )
 from .views import (
@@ -59,7 +55,6 @@ __all__ = [
     "ACTIONS",
     "ACTION_VIEWS",
     "AssignSerializer",
-    "COMPLAINT_RELATED",
     "CategoryList",
     "CategorySerializer",
     "ComplainantBlockSerializer",
@@ -74,8 +69,6 @@ __all__ = [
     "DispatchSerializer",
     "ExtensionDecisionSerializer",
     "ExtensionRequestSerializer",
-    "IDEMPOTENCY_HEADER",
-    "IDEMPOTENCY_PARAMETER",
     "IdentitySerializer",
     "NoteSerializer",
     "PROTECTED_NOTICE",
@@ -89,10 +82,8 @@ __all__ = [
     "TimelineEventSerializer",
     "VerificationResultField",
     "VerifySerializer",
-    "can_view_identity",
     "complainant_block",
     "complaint_queryset",
-    "is_overdue",
     "registration_receipt",
     "reload",
 ]

@@ -13,14 +13,11 @@ from ..models import Category, Complaint, ComplaintEvent, SlaPolicy
 from ..vocab import Light, Satisfaction, Verification
 
 PROTECTED_NOTICE = "投诉人信息已依规保护"
-COMPLAINT_RELATED = selectors.COMPLAINT_RELATED
-is_overdue = selectors.is_overdue
-can_view_identity = policies.can_view_identity
 
 
 def complainant_block(complaint: Complaint, user) -> dict:
     """What list and detail say about the complainant: never the identity itself."""
-    if can_view_identity(user, complaint):
+    if policies.can_view_identity(user, complaint):
         return {"anonymous": complaint.anonymous, "protected": False, "notice": ""}
     return {"anonymous": complaint.anonymous, "protected": True, "notice": PROTECTED_NOTICE}
 
@@ -140,7 +137,7 @@ class ComplaintSerializer(serializers.ModelSerializer):
         return now
 
     def get_overdue(self, obj) -> bool:
-        return is_overdue(obj, self._now())
+        return selectors.is_overdue(obj, self._now())
 
     @extend_schema_field(serializers.ChoiceField(choices=Light.choices))
     def get_light(self, obj) -> str:
@@ -169,7 +166,7 @@ class TimelineEventSerializer(serializers.ModelSerializer):
 
 def registration_receipt(user, complaint: Complaint) -> dict | None:
     """The complainant secrets, once, in the registration response (docs/SECURITY.md)."""
-    if not can_view_identity(user, complaint):
+    if not policies.can_view_identity(user, complaint):
         return None
     return services.receipt_secrets(complaint)
 

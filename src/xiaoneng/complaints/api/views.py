@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
-from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -14,32 +11,29 @@ from rest_framework import filters, generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from xiaoneng.core import clock
-from xiaoneng.core.errors import Forbidden, ValidationFailed
+from xiaoneng.core.errors import Forbidden
+from xiaoneng.core.idempotency import idempotent
 
 from .. import policies, selectors, services
 from ..filters import ORDERING_FIELDS, ComplaintFilter
-from ..models import Category, Complaint, IdempotencyKey
-from .idempotency import IDEMPOTENCY_HEADER, IDEMPOTENCY_PARAMETER, _replay, _request_hash
+from ..models import Category, Complaint
 from .inputs import ComplaintCreateSerializer
 from .serializers import (
-    COMPLAINT_RELATED,
     CategorySerializer,
     ComplaintSerializer,
     IdentitySerializer,
     TimelineEventSerializer,
-    can_view_identity,
     registration_receipt,
 )
 
 
 def complaint_queryset(user):
-    return selectors.complaints_for(user).select_related(*COMPLAINT_RELATED)
+    return selectors.complaints_for(user).select_related(*selectors.COMPLAINT_RELATED)
 
 
 def reload(complaint: Complaint) -> Complaint:
     """The case after a write, unscoped: an action may move it out of the actor's scope."""
-    return Complaint.objects.select_related(*COMPLAINT_RELATED).get(pk=complaint.pk)
+    return Complaint.objects.select_related(*selectors.COMPLAINT_RELATED).get(pk=complaint.pk)
 
 
 class ComplaintListCreate(generics.ListCreateAPIView):
@@ -54,50 +48,18 @@ class ComplaintListCreate(generics.ListCreateAPIView):
     def get_queryset(self):
         return complaint_queryset(self.request.user)
 
-    @extend_schema(
-        request=ComplaintCreateSerializer,
-        responses={201: ComplaintSerializer},
-        parameters=[IDEMPOTENCY_PARAMETER],
-    )
+    @extend_schema(request=ComplaintCreateSerializer, responses={201: ComplaintSerializer})
+    @idempotent
     def post(self, request, *args, **kwargs):
         user = request.user
         if not user.has_permission("complaint.register"):
             raise Forbidden(_("You do not have permission to register complaints."))
-        key = request.headers.get(IDEMPOTENCY_HEADER, "").strip()
-        digest = ""
-        if key:
-            if len(key) > 200:
-                raise ValidationFailed(
-                    _("Invalid Idempotency-Key."),
-                    errors={IDEMPOTENCY_HEADER: [_("At most 200 characters.")]},
-                )
-            digest = _request_hash(request.data)
-            found = IdempotencyKey.objects.filter(user=user, key=key).first()
-            if found is not None:
-                return _replay(found, digest)
         serializer = ComplaintCreateSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        try:
-            with transaction.atomic():
-                complaint = services.complaint_register(actor=user, **serializer.service_kwargs())
-                context = {"request": request, "receipt": registration_receipt(user, complaint)}
-                body = ComplaintSerializer(reload(complaint), context=context).data
-                if key:
-                    IdempotencyKey.objects.create(
-                        user=user,
-                        key=key,
-                        request_hash=digest,
-                        response_status=status.HTTP_201_CREATED,
-                        response_body=json.loads(json.dumps(body, default=str)),
-                        created_at=clock.now(),
-                    )
-        except IntegrityError:
-            found = IdempotencyKey.objects.filter(user=user, key=key).first() if key else None
-            if found is None:
-                raise
-            return _replay(found, digest)  # a concurrent repeat won the race
+        complaint = services.complaint_register(actor=user, **serializer.service_kwargs())
+        context = {"request": request, "receipt": registration_receipt(user, complaint)}
         return Response(
-            body,
+            ComplaintSerializer(reload(complaint), context=context).data,
             status=status.HTTP_201_CREATED,
             headers={"Location": f"{request.path.rstrip('/')}/{complaint.pk}"},
         )
@@ -132,7 +94,7 @@ class ComplaintComplainant(APIView):
     )
     def get(self, request, pk: int):
         complaint = selectors.get_complaint(request.user, pk)
-        if not can_view_identity(request.user, complaint):
+        if not policies.can_view_identity(request.user, complaint):
             raise Http404  # forbidden and missing look the same
         try:
             identity = services.identity_read(

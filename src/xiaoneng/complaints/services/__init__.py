@@ -12,6 +12,8 @@ priority; numbering and identity; common helpers); every name is importable from
 
 from __future__ import annotations
 
+from xiaoneng.core.services.base import actor_name, user_of
+
 from ..models import ComplaintRules
 
 # _event, _require_state, _transition: the duplicate merge (duplicates.py) writes through them.
@@ -19,9 +21,7 @@ from .common import (  # noqa: F401
     _event,
     _require_state,
     _transition,
-    actor_name,
     complaint_link,
-    user_of,
     users_with_role,
 )
 from .extensions import (

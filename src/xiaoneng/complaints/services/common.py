@@ -1,5 +1,7 @@
-"""What every complaint write shares: the timeline event, the audited transition or
-update, the permission and state checks, links and recipients."""
+"""What every complaint write shares: the timeline event around core's audited transition, the
+audited update, the case's state and role checks, links and recipients. Permission checks,
+field errors, who acted and a person's account are core.services.base (require, fail,
+actor_name, user_of)."""
 
 from __future__ import annotations
 
@@ -9,9 +11,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from xiaoneng.core import audit, clock
-from xiaoneng.core.errors import Conflict, Forbidden, ValidationFailed
-from xiaoneng.core.models import Person, Unit, User
-from xiaoneng.core.services.base import require_permission, require_writable
+from xiaoneng.core.errors import Conflict, Forbidden
+from xiaoneng.core.models import Unit, User
+from xiaoneng.core.services.base import actor_name, fail, transition
 
 from .. import policies
 from ..models import Complaint, ComplaintEvent
@@ -25,27 +27,11 @@ def complaint_link(complaint: Complaint) -> str:
         return f"/complaints/{complaint.pk}/"
 
 
-def actor_name(actor: User | None) -> str:
-    if actor is None:
-        return "系统"
-    return actor.display_name if actor.person_id else actor.username
-
-
 def users_with_role(code: str, *, unit: Unit | None = None):
     qs = User.objects.filter(is_active=True, roles__code=code)
     if unit is not None:
         qs = qs.filter(person__unit=unit)
     return qs.distinct()
-
-
-def user_of(person: Person | None) -> User | None:
-    if person is None:
-        return None
-    try:
-        user = person.user
-    except User.DoesNotExist:
-        return None
-    return user if user.is_active else None
 
 
 def _event(
@@ -85,11 +71,12 @@ def _transition(
     reason: str = "",
     **changes,
 ) -> Complaint:
-    """MACHINE.apply (conditional UPDATE → Conflict on a lost race) + timeline event + audit."""
+    """core transition (conditional UPDATE → Conflict on a lost race; audited) + timeline event."""
     now = clock.now()
-    before = audit.snapshot(complaint)
     source = complaint.status
-    target = MACHINE.apply(complaint, name, updated_at=now, **changes)
+    target = transition(
+        MACHINE, complaint, name, actor=actor, reason=reason or note, updated_at=now, **changes
+    )
     _event(
         complaint,
         actor,
@@ -101,8 +88,6 @@ def _transition(
         public=public,
         at=now,
     )
-    b, a = audit.diff(before, audit.snapshot(complaint))
-    audit.record(name, complaint, before=b, after=a, actor=actor, reason=reason or note)
     return complaint
 
 
@@ -151,11 +136,6 @@ def _require_state(complaint: Complaint, action: str) -> None:
         MACHINE.target(complaint, action)
 
 
-def _require(actor: User | None, code: str) -> None:
-    require_permission(actor, code)
-    require_writable(actor)
-
-
 def _allow(actor: User | None, complaint: Complaint, action: str) -> None:
     """The actor's role on THIS case allows the action (policies.ACTION_ROLES); not mere scope."""
     policies.require(actor, complaint, action)
@@ -174,16 +154,8 @@ def _require_handler(actor: User | None, complaint: Complaint, action: str) -> N
 def _required_text(value: str, field: str, message: str | None = None) -> str:
     text = (value or "").strip()
     if not text:
-        raise ValidationFailed(
-            _("Please correct the errors below."),
-            errors={field: [message or _("This field is required.")]},
-        )
+        fail({field: [message or _("This field is required.")]})
     return text
-
-
-def _fail(errors: dict[str, list[str]]) -> None:
-    if errors:
-        raise ValidationFailed(_("Please correct the errors below."), errors=errors)
 
 
 def _locked(complaint: Complaint) -> Complaint:

@@ -12,13 +12,13 @@ from xiaoneng.core import clock
 from xiaoneng.core.errors import Conflict
 from xiaoneng.core.models import User
 from xiaoneng.core.notify import outbox_deliver
+from xiaoneng.core.services.base import fail
 
 from .. import sla
 from ..models import Complaint, ComplaintPause, ExtensionRequest, SlaPolicy
 from ..vocab import Status
 from .common import (
     _allow,
-    _fail,
     _locked,
     _require_handler,
     _require_state,
@@ -41,7 +41,7 @@ def complaint_request_extension(
         errors["days"] = [_("Ask for at least one working day.")]
     if not (reason or "").strip():
         errors["reason"] = [_("This field is required.")]
-    _fail(errors)
+    fail(errors)
     locked = _locked(complaint)
     if locked.extension_count >= sla.current_rules().max_extensions:
         raise Conflict(_("No more extensions can be granted for this case."))
@@ -153,7 +153,7 @@ def complaint_override_sla(
     _allow(actor, complaint, "override_sla")
     reason = _required_text(reason, "reason")
     if policy is None or not policy.is_active:
-        _fail({"policy": [_("Select a valid choice.")]})
+        fail({"policy": [_("Select a valid choice.")]})
     if complaint.status in (Status.CLOSED, Status.REJECTED):
         raise Conflict(
             _("The action “%(action)s” is not allowed in the current state (%(state)s).")
@@ -161,7 +161,7 @@ def complaint_override_sla(
         )
     start = complaint.clock_started_at or complaint.received_at
     deadlines = sla.compute_deadlines(policy, start)
-    values = {
+    values: dict[str, Any] = {
         "sign_by": deadlines.sign_by,
         "feedback_by": deadlines.feedback_by,
         "resolve_by": deadlines.resolve_by,

@@ -7,12 +7,13 @@ from django.utils.translation import gettext as _
 
 from xiaoneng.core import clock
 from xiaoneng.core.models import User
+from xiaoneng.core.services.base import fail
 
 from .. import sla
 from ..models import Complaint
 from ..signals import complaint_verified, complaint_verified_true
 from ..vocab import Satisfaction, Verification
-from .common import _allow, _fail, _require_state, _required_text, _transition
+from .common import _allow, _require_state, _required_text, _transition
 
 
 @transaction.atomic
@@ -21,7 +22,7 @@ def complaint_verify(*, complaint: Complaint, actor: User, result: str) -> Compl
     _allow(actor, complaint, "verify")
     _require_state(complaint, "verify")
     if result not in Verification.values:
-        _fail({"result": [_("Select a valid choice.")]})
+        fail({"result": [_("Select a valid choice.")]})
     _transition(complaint, "verify", actor, data={"result": result}, verification=result)
     complaint_verified.send(sender=Complaint, complaint=complaint, result=result, actor=actor)
     if result in (Verification.TRUE, Verification.PARTLY_TRUE):
@@ -39,7 +40,7 @@ def complaint_return_visit(
     _allow(actor, complaint, "return_visit")
     _require_state(complaint, "return_visit")
     if satisfaction not in Satisfaction.values:
-        _fail({"satisfaction": [_("Select a valid choice.")]})
+        fail({"satisfaction": [_("Select a valid choice.")]})
     _transition(
         complaint,
         "return_visit",

@@ -16,11 +16,11 @@ from xiaoneng.core import clock, crypto
 from xiaoneng.core.errors import Conflict, ValidationFailed
 from xiaoneng.core.models import Person, User
 from xiaoneng.core.notify import outbox_deliver
+from xiaoneng.core.services.base import fail
 
 from .. import sla
 from ..models import ComplainantIdentity, Complaint, ComplaintEvent, ComplaintPause
 from .common import (
-    _fail,
     _public_tracking_link,
     _require_handler,
     _require_state,
@@ -101,7 +101,7 @@ def complaint_assign(*, complaint: Complaint, actor: User, handler: Person) -> C
     _require_handler(actor, complaint, "assign")
     _require_state(complaint, "assign")
     if handler is None or handler.unit_id != complaint.unit_id or not handler.is_active:
-        _fail({"handler": [_("The handler must be a person of the responsible unit.")]})
+        fail({"handler": [_("The handler must be a person of the responsible unit.")]})
     return _transition(
         complaint,
         "assign",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -14,11 +15,12 @@ from django.utils.translation import gettext as _
 from xiaoneng.core import audit, clock, crypto
 from xiaoneng.core.models import Department, Person, StoredFile, Unit, User
 from xiaoneng.core.notify import outbox_deliver
+from xiaoneng.core.services.base import check_department, fail, require
 
 from .. import policies, sla
-from ..models import Category, ComplainantIdentity, Complaint
+from ..models import Category, ComplainantIdentity, Complaint, SlaPolicy
 from ..vocab import Channel, Importance, Matter, Type
-from .common import _event, _fail, _public_tracking_link, _require
+from .common import _event, _public_tracking_link
 from .identity import IDENTITY_FIELDS, normalise_phone
 from .numbering import new_rating_key, new_tracking_code, next_number
 from .priority import _express_report
@@ -46,7 +48,7 @@ def complaint_register(
     external_ref: str = "",
     complainant: dict[str, Any] | None = None,
     consent_publish: bool = False,
-    attachments: list[StoredFile] = (),
+    attachments: Sequence[StoredFile] = (),
     sms_receipt: bool = False,
 ) -> Complaint:
     """Register a complaint: number, tracking code, protected identity, SLA clock from received_at.
@@ -57,43 +59,27 @@ def complaint_register(
     identity (docs/SECURITY.md "Complainant secrets and files").
     """
     if actor is not None:
-        _require(actor, "complaint.register")
+        require(actor, "complaint.register")
     now = clock.now()
     received_at = received_at or now
     if timezone.is_naive(received_at):
         received_at = timezone.make_aware(received_at)
-    errors: dict[str, list[str]] = {}
-    if not (title or "").strip():
-        errors["title"] = [_("This field is required.")]
-    if not (content or "").strip():
-        errors["content"] = [_("This field is required.")]
-    if received_at > now:
-        errors["received_at"] = [_("The time received cannot be in the future.")]
-    for field, value, choices in (
-        ("channel", channel, Channel.values),
-        ("type", type, Type.values),
-        ("matter", matter, Matter.values),
-        ("importance", importance, Importance.values),
-    ):
-        if value not in choices:
-            errors[field] = [_("Select a valid choice.")]
-    if category is None or not category.is_active:
-        errors["category"] = [_("Select a valid choice.")]
-    if subject_unit is None or not subject_unit.is_active:
-        errors["subject_unit"] = [_("Select a valid choice.")]
-    elif subject_department is not None and subject_department.unit_id != subject_unit.pk:
-        errors["subject_department"] = [_("This department does not belong to the unit.")]
-    if (
-        subject_person is not None
-        and subject_unit is not None
-        and not subject_person.unit.path.startswith(subject_unit.path)
-    ):
-        errors["subject_person"] = [_("This person does not work in the unit.")]
     complainant = dict(complainant or {})
     values = {k: str(complainant.get(k) or "").strip() for k in IDENTITY_FIELDS}
-    if values["phone"] and not normalise_phone(values["phone"]):
-        errors["phone"] = [_("Enter a valid phone number.")]
-    _fail(errors)
+    fail(
+        _intake_errors(
+            now=now,
+            received_at=received_at,
+            title=title,
+            content=content,
+            choices={"channel": channel, "type": type, "matter": matter, "importance": importance},
+            category=category,
+            subject_unit=subject_unit,
+            subject_department=subject_department,
+            subject_person=subject_person,
+            phone=values["phone"],
+        )
+    )
     anonymous = bool(complainant.get("anonymous")) or not (values["name"] or values["phone"])
 
     rating_key = new_rating_key()
@@ -121,14 +107,7 @@ def complaint_register(
         consent_publish=consent_publish,
         external_ref=external_ref or "",
     )
-    policy = sla.select_policy(complaint)
-    deadlines = sla.compute_deadlines(policy, received_at)
-    complaint.sla_policy = policy
-    complaint.clock_started_at = received_at
-    complaint.sign_by = deadlines.sign_by
-    complaint.feedback_by = deadlines.feedback_by
-    complaint.resolve_by = deadlines.resolve_by
-    complaint.deadline_uncertain = deadlines.uncertain
+    policy = _start_clock(complaint, received_at)
     complaint.duplicates_pending = True
     complaint.number = next_number(timezone.localtime(now).year)
     complaint.save()
@@ -137,15 +116,7 @@ def complaint_register(
         complaint.attachments.set(list(attachments))
     phone = normalise_phone(values["phone"])
     if any(values.values()):
-        ComplainantIdentity.objects.create(
-            complaint=complaint,
-            name_enc=crypto.encrypt(values["name"]),
-            phone_enc=crypto.encrypt(phone),
-            id_number_enc=crypto.encrypt(values["id_number"].upper()),
-            address_enc=crypto.encrypt(values["address"]),
-            phone_index=crypto.blind_index(phone),
-            phone_last4=phone[-4:],
-        )
+        _store_identity(complaint, values, phone)
     _event(
         complaint,
         actor,
@@ -172,6 +143,81 @@ def complaint_register(
 
     transaction.on_commit(partial(queue_check, complaint.pk))
     return complaint
+
+
+CHOICES = {
+    "channel": Channel.values,
+    "type": Type.values,
+    "matter": Matter.values,
+    "importance": Importance.values,
+}
+
+
+def _intake_errors(
+    *,
+    now: datetime,
+    received_at: datetime,
+    title: str,
+    content: str,
+    choices: dict[str, str],
+    category: Category | None,
+    subject_unit: Unit | None,
+    subject_department: Department | None,
+    subject_person: Person | None,
+    phone: str,
+) -> dict[str, list[str]]:
+    """Every field error of a registration at once (empty: it may go ahead)."""
+    errors: dict[str, list[str]] = {}
+    if not (title or "").strip():
+        errors["title"] = [_("This field is required.")]
+    if not (content or "").strip():
+        errors["content"] = [_("This field is required.")]
+    if received_at > now:
+        errors["received_at"] = [_("The time received cannot be in the future.")]
+    for field, value in choices.items():
+        if value not in CHOICES[field]:
+            errors[field] = [_("Select a valid choice.")]
+    if category is None or not category.is_active:
+        errors["category"] = [_("Select a valid choice.")]
+    if subject_unit is None or not subject_unit.is_active:
+        errors["subject_unit"] = [_("Select a valid choice.")]
+    else:
+        check_department(subject_unit, subject_department, errors, "subject_department")
+    if (
+        subject_person is not None
+        and subject_unit is not None
+        and not subject_person.unit.path.startswith(subject_unit.path)
+    ):
+        errors["subject_person"] = [_("This person does not work in the unit.")]
+    if phone and not normalise_phone(phone):
+        errors["phone"] = [_("Enter a valid phone number.")]
+    return errors
+
+
+def _start_clock(complaint: Complaint, received_at: datetime) -> SlaPolicy | None:
+    """The matching time rule and its deadlines, counted from when the complaint was received."""
+    policy = sla.select_policy(complaint)
+    deadlines = sla.compute_deadlines(policy, received_at)
+    complaint.sla_policy = policy
+    complaint.clock_started_at = received_at
+    complaint.sign_by = deadlines.sign_by
+    complaint.feedback_by = deadlines.feedback_by
+    complaint.resolve_by = deadlines.resolve_by
+    complaint.deadline_uncertain = deadlines.uncertain
+    return policy
+
+
+def _store_identity(complaint: Complaint, values: dict[str, str], phone: str) -> None:
+    """The complainant's identity, encrypted; the phone also as a blind index and last 4 digits."""
+    ComplainantIdentity.objects.create(
+        complaint=complaint,
+        name_enc=crypto.encrypt(values["name"]),
+        phone_enc=crypto.encrypt(phone),
+        id_number_enc=crypto.encrypt(values["id_number"].upper()),
+        address_enc=crypto.encrypt(values["address"]),
+        phone_index=crypto.blind_index(phone),
+        phone_last4=phone[-4:],
+    )
 
 
 def _send_receipt_sms(complaint: Complaint, phone: str) -> None:

@@ -7,11 +7,11 @@ from django.utils.translation import gettext as _
 
 from xiaoneng.core.models import Department, Unit, User
 from xiaoneng.core.notify import outbox_deliver
+from xiaoneng.core.services.base import fail
 
 from ..models import Complaint
 from .common import (
     _allow,
-    _fail,
     _require_state,
     _required_text,
     _transition,
@@ -53,7 +53,7 @@ def complaint_dispatch(
         errors["unit"] = [_("Select a valid choice.")]
     elif department is not None and department.unit_id != unit.pk:
         errors["department"] = [_("This department does not belong to the unit.")]
-    _fail(errors)
+    fail(errors)
     _transition(
         complaint,
         "dispatch",

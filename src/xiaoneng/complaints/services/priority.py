@@ -9,6 +9,7 @@ from xiaoneng.core import audit, clock
 from xiaoneng.core.errors import Conflict
 from xiaoneng.core.models import User
 from xiaoneng.core.notify import outbox_deliver
+from xiaoneng.core.services.base import user_of
 
 from ..models import Complaint, EscalationStep
 from ..vocab import Importance
@@ -18,7 +19,6 @@ from .common import (
     _require_state,
     _required_text,
     complaint_link,
-    user_of,
     users_with_role,
 )
 

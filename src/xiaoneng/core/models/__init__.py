@@ -2,6 +2,7 @@ from .access import DataScope, Role, User
 from .audit import AuditRecord, LoginLog
 from .calendar import CalendarDay, CalendarYear
 from .files import StoredFile
+from .idempotency import IdempotencyKey
 from .inbox import Message
 from .jobs import Job
 from .org import Department, Person, Unit
@@ -23,6 +24,7 @@ __all__ = [
     "DataScope",
     "DeliveryReceipt",
     "Department",
+    "IdempotencyKey",
     "Job",
     "LoginLog",
     "Message",

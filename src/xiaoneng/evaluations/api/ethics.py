@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from xiaoneng.core.api.fields import ScopedPersonField
+from xiaoneng.core.idempotency import IdempotentCreateMixin
 
 from .. import selectors
 from ..models import EthicsFile, VetoItem
@@ -57,6 +58,7 @@ class EthicsGradeSerializer(serializers.Serializer):
 
 
 class EthicsFileViewSet(
+    IdempotentCreateMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from xiaoneng.core.api.fields import ScopedPersonField, ScopedUnitField
 from xiaoneng.core.errors import NotFound
+from xiaoneng.core.idempotency import IdempotentCreateMixin
 
 from .. import selectors
 from ..models import Ballot, Consequence, EvaluationRound, EvaluatorGroup, Subject
@@ -125,6 +126,7 @@ class ConsequenceDecisionSerializer(serializers.Serializer):
 
 
 class EvaluationRoundViewSet(
+    IdempotentCreateMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,

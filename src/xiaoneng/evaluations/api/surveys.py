@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from xiaoneng.core.api.fields import ScopedDepartmentField, ScopedUnitField
 from xiaoneng.core.errors import ValidationFailed
+from xiaoneng.core.idempotency import IdempotentCreateMixin
 
 from .. import rates, selectors
 from ..models import Question, Survey, TokenBatch
@@ -89,6 +90,7 @@ class SurveyPublishSerializer(serializers.Serializer):
 
 
 class SurveyViewSet(
+    IdempotentCreateMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,

@@ -189,3 +189,26 @@ def test_ethics_files_api_scopes_and_grades(org, api_as):
         bob.post(f"/api/v1/ethics-files/{pk}/grade", {"grade": "good"}, format="json").status_code
         == 409
     )
+
+
+def test_a_survey_posted_twice_with_one_idempotency_key_is_one_survey(org, api_as):
+    from xiaoneng.evaluations.models import Survey
+
+    office = api_as(org.alice)
+    body = {
+        "title": "住院满意度", "units": [org.unit_a.pk], "opens_at": "2026-11-01T08:00:00+08:00",
+        "closes_at": "2026-11-30T18:00:00+08:00",
+        "questions": [{"kind": "single", "text": "伙食", "options": ["好", "一般"]}],
+    }  # fmt: skip
+    first = office.post("/api/v1/surveys", body, format="json", HTTP_IDEMPOTENCY_KEY="s-1")
+    again = office.post("/api/v1/surveys", body, format="json", HTTP_IDEMPOTENCY_KEY="s-1")
+    assert first.status_code == 201, first.json()
+    assert again.status_code == 201 and again["Idempotent-Replayed"] == "true"
+    assert again.json()["id"] == first.json()["id"]
+    assert Survey.objects.filter(title="住院满意度").count() == 1
+    other = office.post(
+        "/api/v1/surveys", {**body, "title": "门诊"}, format="json", HTTP_IDEMPOTENCY_KEY="s-1"
+    )
+    assert other.status_code == 409
+    assert other["Content-Type"].startswith("application/problem+json")
+    assert not Survey.objects.filter(title="门诊").exists()

@@ -8,7 +8,8 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from xiaoneng.core import clock
+from xiaoneng.core import clock, idempotency
+from xiaoneng.core.idempotency import idempotent
 
 from .. import selectors, services
 from ..models import Bulletin, Finding, InspectionPlan, SupervisionOrder, Visit
@@ -54,6 +55,7 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
     @extend_schema(
         request=s.InspectionPlanCreateSerializer, responses={201: s.InspectionPlanSerializer}
     )
+    @idempotent
     def create(self, request):
         data = self._input(s.InspectionPlanCreateSerializer).validated_data
         plan = services.plan_create(actor=request.user, **data)
@@ -90,6 +92,7 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
     @extend_schema(
         request=s.InspectionVisitCreateSerializer, responses={201: s.InspectionVisitSerializer}
     )
+    @idempotent
     def create(self, request):
         data = dict(self._input(s.InspectionVisitCreateSerializer).validated_data)
         try:
@@ -115,8 +118,10 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
         methods=["post"],
         request=s.InspectionFindingCreateSerializer,
         responses={201: s.InspectionFindingSerializer},
+        parameters=[idempotency.PARAMETER],  # @action replaces what @idempotent documents
     )
     @action(detail=True, methods=["get", "post"])
+    @idempotent
     def findings(self, request, pk=None):
         visit = self.get_object()
         if request.method == "GET":
@@ -228,6 +233,7 @@ class BulletinViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
         )
 
     @extend_schema(request=s.BulletinCreateSerializer, responses={201: s.BulletinSerializer})
+    @idempotent
     def create(self, request):
         serializer = self._input(s.BulletinCreateSerializer)
         data = serializer.resolve(request.user, selectors.findings_for(request.user))

@@ -278,3 +278,31 @@ def test_bulletin_approval_on_the_pages_ticks_names(org, squad, visit_a, leader_
     bob.post(action("respond"), {"unit": org.unit_a.pk, "kind": "pledge", "speaker": "甲院长",
                                  "text": "立即整改"})  # fmt: skip
     assert entry.bulletin.responses.get().kind == "pledge"
+
+
+def test_a_plan_posted_twice_with_one_idempotency_key_is_one_plan(api_as, org, squad):
+    from xiaoneng.inspections.models import InspectionPlan
+
+    client = api_as(org.alice)
+    body = {
+        "name": "春季明查",
+        "kind": "open",
+        "starts_on": "2026-12-01",
+        "ends_on": "2026-12-31",
+        "units": [org.unit_a.pk],
+    }
+    first = client.post("/api/v1/inspection-plans", body, format="json", HTTP_IDEMPOTENCY_KEY="p-1")
+    again = client.post("/api/v1/inspection-plans", body, format="json", HTTP_IDEMPOTENCY_KEY="p-1")
+    assert first.status_code == 201, first.json()
+    assert again.status_code == 201 and again["Idempotent-Replayed"] == "true"
+    assert again.json() == first.json()
+    assert InspectionPlan.objects.filter(name="春季明查").count() == 1
+    other = client.post(
+        "/api/v1/inspection-plans",
+        {**body, "name": "另一计划"},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="p-1",
+    )
+    assert other.status_code == 409
+    assert other["Content-Type"].startswith("application/problem+json")
+    assert not InspectionPlan.objects.filter(name="另一计划").exists()

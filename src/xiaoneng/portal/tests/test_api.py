@@ -11,7 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from xiaoneng.complaints import services as engine
-from xiaoneng.complaints.models import Complaint, IdempotencyKey
+from xiaoneng.complaints.models import Complaint
+from xiaoneng.core.models import IdempotencyKey
 
 from .conftest import jpeg_with_gps, replied
 
