@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.db.models import Q
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from . import selectors
 from .formtools import polish
@@ -69,7 +72,14 @@ class DepartmentChoiceField(forms.ModelChoiceField):
         return f"{obj.unit.short_name or obj.unit.name} · {obj.name}"
 
 
-def _blank(choices) -> list[tuple[str, str]]:
+def _filter_choices(form: forms.BaseForm, name: str, queryset) -> None:
+    """A list filter's model choice: the rows the user may pick, "All" when blank."""
+    field = cast(forms.ModelChoiceField, form.fields[name])
+    field.queryset = queryset
+    field.empty_label = _("All")
+
+
+def _blank(choices) -> list[tuple[str, StrOrPromise]]:
     return [("", _("All")), *[(str(v), str(label)) for v, label in choices]]
 
 
@@ -108,8 +118,7 @@ class UnitFilterForm(FilterForm):
 
     def setup(self) -> None:
         self.fields["q"].widget.attrs["placeholder"] = _("Name or code")
-        self.fields["under"].queryset = selectors.unit_choices(self.user)
-        self.fields["under"].empty_label = _("All")
+        _filter_choices(self, "under", selectors.unit_choices(self.user))
 
     def apply(self, qs):
         if not self.is_valid():
@@ -140,8 +149,7 @@ class DepartmentFilterForm(FilterForm):
 
     def setup(self) -> None:
         self.fields["q"].widget.attrs["placeholder"] = _("Department name")
-        self.fields["unit"].queryset = selectors.unit_choices(self.user)
-        self.fields["unit"].empty_label = _("All")
+        _filter_choices(self, "unit", selectors.unit_choices(self.user))
 
     def apply(self, qs):
         if not self.is_valid():
@@ -178,14 +186,12 @@ class PersonFilterForm(FilterForm):
     def setup(self) -> None:
         self.fields["q"].widget.attrs["placeholder"] = _("Name, employee number or phone")
         units = selectors.unit_choices(self.user)
-        self.fields["unit"].queryset = units
-        self.fields["unit"].empty_label = _("All")
+        _filter_choices(self, "unit", units)
         departments = selectors.departments_for(self.user)
         unit_id = Params(self.data or {}).id("unit")
         if unit_id:
             departments = departments.filter(unit_id=unit_id)
-        self.fields["department"].queryset = departments
-        self.fields["department"].empty_label = _("All")
+        _filter_choices(self, "department", departments)
 
     def apply(self, qs):
         if not self.is_valid():

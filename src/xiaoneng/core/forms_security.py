@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import cast
 
 from django import forms
 from django.db.models import Q
@@ -54,7 +55,7 @@ class LoginLogFilterForm(DateRangeMixin, FilterForm):
     def setup(self) -> None:
         self.fields["q"].label = _("User")
         self.fields["q"].widget.attrs["placeholder"] = _("User name")
-        self.fields["outcome"].choices = [
+        cast(forms.ChoiceField, self.fields["outcome"]).choices = [
             ("", _("All")),
             (LoginLog.Outcome.SUCCESS, _("Success")),
             (FAILED, _("All failures")),
@@ -93,11 +94,11 @@ class AuditFilterForm(DateRangeMixin, FilterForm):
         records = AuditRecord.objects.order_by()
         actions = records.values_list("action", flat=True).distinct()
         types = records.values_list("object_type", flat=True).distinct()
-        self.fields["action"].choices = [
+        cast(forms.ChoiceField, self.fields["action"]).choices = [
             ("", _("All")),
             *sorted(((a, action_label(a)) for a in actions), key=lambda c: c[1]),
         ]
-        self.fields["object_type"].choices = [
+        cast(forms.ChoiceField, self.fields["object_type"]).choices = [
             ("", _("All")),
             *sorted(((t, object_label(t)) for t in types), key=lambda c: c[1]),
         ]

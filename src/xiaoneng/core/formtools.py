@@ -9,8 +9,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from .widgets import FastSelect
 
@@ -21,7 +25,7 @@ def is_filter_form(form: forms.BaseForm) -> bool:
     return "Filter" in type(form).__name__ or getattr(form, "is_filter_form", False)
 
 
-def empty_label_for(form: forms.BaseForm, field: forms.Field) -> str:
+def empty_label_for(form: forms.BaseForm, field: forms.Field) -> StrOrPromise:
     if is_filter_form(form):
         return _("All")
     return _("Choose…") if field.required else _("None")
@@ -34,7 +38,7 @@ def polish(form: forms.BaseForm) -> forms.BaseForm:
             not isinstance(field, forms.ModelChoiceField)
             and getattr(field, "empty_label", None) == DASHES
         ):
-            field.empty_label = empty_label_for(form, field)  # django-filter's ChoiceField
+            setattr(field, "empty_label", empty_label_for(form, field))  # noqa: B010  django-filter's ChoiceField
         if isinstance(field, forms.ModelChoiceField):
             if field.empty_label == DASHES or (
                 field.empty_label is None
@@ -44,7 +48,7 @@ def polish(form: forms.BaseForm) -> forms.BaseForm:
             ):
                 field.empty_label = empty_label_for(form, field)
         elif isinstance(field, forms.ChoiceField):
-            choices = list(field.choices)
+            choices = list(cast("Iterable[tuple[Any, Any]]", field.choices))
             if any(value in ("", None) and label == DASHES for value, label in choices):
                 field.choices = [
                     (value, empty_label_for(form, field) if label == DASHES else label)
@@ -70,6 +74,7 @@ def polish(form: forms.BaseForm) -> forms.BaseForm:
         if (
             isinstance(widget, forms.Select)
             and isinstance(field, forms.ModelChoiceField)
+            and field.queryset is not None
             and field.queryset.model.__name__ == "Unit"
         ):
             widget.attrs.setdefault("data-searchable", "")

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods
+from django_stubs_ext import StrOrPromise
 
 from . import audit, clock, importing, selectors
 from . import calendar as work_calendar
@@ -49,7 +50,7 @@ PAGE_SIZE = 20
 @dataclass(frozen=True)
 class Col:
     key: str
-    label: str
+    label: StrOrPromise
     order_by: tuple[str, ...] = ()  # empty: not sortable
 
 

@@ -45,8 +45,13 @@ class UnitRefSerializer(serializers.ModelSerializer):
 
 class UnitSerializer(serializers.ModelSerializer):
     # Related ids are looked up inside the writer's scope: another unit's id reads as missing.
-    parent = ScopedUnitField(allow_null=True, required=False)
+    # (``parent`` is declared in get_fields: as a class attribute it would shadow Field.parent.)
     principal = ScopedPersonField(allow_null=True, required=False)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["parent"] = ScopedUnitField(allow_null=True, required=False)
+        return fields
 
     class Meta:
         model = Unit

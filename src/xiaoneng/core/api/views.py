@@ -1,4 +1,7 @@
+from collections.abc import Callable
+
 from django.db import transaction
+from django.db.models import Model
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, permissions, serializers, status
@@ -96,14 +99,15 @@ class CanManageOrgOrReadOnly(permissions.IsAuthenticated):
         return user.is_superuser or not all(r.read_only for r in user.roles.all())
 
 
-class OrgWriteMixin:
+class OrgWriteMixin(generics.GenericAPIView):
     """Reads are scoped; writes go through ``services.org``, which holds the whole rule
     (scope before and after the change, structure changes only for ``org.structure``)."""
 
     permission_classes = [CanManageOrgOrReadOnly]
 
-    service_create = None
-    service_update = None
+    # the org service a view writes with (set by each view: create for lists, update for details)
+    service_create: Callable[..., Model]
+    service_update: Callable[..., Model]
     instance_kw = ""
 
     def perform_create(self, serializer):
