@@ -1,0 +1,239 @@
+"""Setting a campaign up by hand (issue 20): phases edited (a changed end re-dates what units
+still owe and tells them), reordered and removed; leading groups with people from the org chart;
+requirements and key tasks with deadlines; every edit audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from xiaoneng.campaigns import services
+from xiaoneng.campaigns.models import CampaignTemplate, GroupMember, Submission
+from xiaoneng.core import clock
+from xiaoneng.core.errors import Forbidden, ValidationFailed
+from xiaoneng.core.models import AuditRecord, Notification
+
+from .conftest import at
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+
+
+def _phase(campaign, name):
+    return campaign.phases.get(name=name)
+
+
+def test_editing_a_phase_redates_owing_submissions_and_notifies_the_units(org, campaign):
+    """Acceptance: 分析检查阶段 ends 2027-02-28; moved to 2027-03-10, the 自查报告 still owed moves
+    ten days with it, the one already handed in keeps its date, and the units are told."""
+    phase = _phase(campaign, "分析检查阶段")
+    reports = Submission.objects.filter(
+        requirement__name="自查报告", requirement__campaign=campaign
+    )
+    handed_in = reports.get(unit=org.unit_a)
+    with clock.frozen_now(at(D(2027, 2, 20))):
+        services.submission_submit(actor=org.bob, submission=handed_in, text="自查报告全文")
+    owed = reports.get(unit=org.unit_b)
+    Notification.objects.all().delete()
+
+    with clock.frozen_now(at(D(2027, 2, 21))):
+        services.phase_update(
+            actor=org.alice,
+            phase=phase,
+            name="分析检查阶段（延长）",
+            starts_on=D(2027, 1, 1),
+            ends_on=D(2027, 3, 10),
+        )
+
+    owed.refresh_from_db()
+    handed_in.refresh_from_db()
+    assert owed.due_on == D(2027, 3, 10)
+    assert handed_in.due_on == D(2027, 2, 28)
+    assert owed.requirement.due_on == D(2027, 3, 10)
+    notices = Notification.objects.filter(event="campaigns.deadline_changed", channel="inbox")
+    assert {n.recipient for n in notices} == {org.carol}  # unit A owes nothing: not told
+    assert "2027-03-10" in notices.get().body and "自查报告" in notices.get().body
+    record = AuditRecord.objects.filter(action="update", object_type__endswith="phase").latest("id")
+    assert record.after["name"] == "分析检查阶段（延长）"
+    assert owed.pk in record.after["redated"]
+
+
+def test_a_renamed_phase_with_the_same_end_moves_nothing(org, campaign):
+    phase = _phase(campaign, "动员部署阶段")
+    before = list(Submission.objects.values_list("pk", "due_on").order_by("pk"))
+    services.phase_update(
+        actor=org.alice,
+        phase=phase,
+        name="动员部署",
+        starts_on=D(2026, 12, 15),
+        ends_on=phase.ends_on,
+    )
+    assert list(Submission.objects.values_list("pk", "due_on").order_by("pk")) == before
+    assert not Notification.objects.filter(event="campaigns.deadline_changed").exists()
+
+
+def test_a_recurring_series_moves_as_a_whole(org, zuofeng):
+    storm = services.campaign_create_from_template(
+        actor=org.alice,
+        template=CampaignTemplate.objects.get(code="xiaoneng-fengbao"),
+        year=2026,
+        units=[org.unit_a],
+    )
+    phase = _phase(storm, "自查自纠")
+    dates = sorted(
+        Submission.objects.filter(
+            requirement__name="简报", requirement__campaign=storm
+        ).values_list("due_on", flat=True)
+    )
+    services.phase_update(
+        actor=org.alice,
+        phase=phase,
+        name=phase.name,
+        starts_on=phase.starts_on,
+        ends_on=phase.ends_on + dt.timedelta(days=7),
+    )
+    after = sorted(
+        Submission.objects.filter(
+            requirement__name="简报", requirement__campaign=storm
+        ).values_list("due_on", flat=True)
+    )
+    assert after == [d + dt.timedelta(days=7) for d in dates]
+
+
+def test_phases_are_added_reordered_and_removed_with_orders_kept_1_to_n(org, campaign):
+    extra = services.phase_add(
+        actor=org.alice,
+        campaign=campaign,
+        name="建章立制阶段",
+        starts_on=D(2027, 6, 1),
+        ends_on=D(2027, 6, 15),
+    )
+    assert extra.order == 5
+    services.phase_move(actor=org.alice, phase=extra, direction="up")
+    names = list(campaign.phases.order_by("order").values_list("name", flat=True))
+    assert names[3:] == ["建章立制阶段", "检查验收阶段"]
+    services.phase_delete(actor=org.alice, phase=_phase(campaign, "动员部署阶段"))
+    orders = list(campaign.phases.order_by("order").values_list("order", "name"))
+    assert orders[0] == (1, "分析检查阶段") and [o for o, _n in orders] == [1, 2, 3, 4]
+    # the deleted phase's deliverable stays, no longer tied to a phase
+    assert campaign.requirements.get(name="实施方案").phase is None
+
+
+def test_a_phase_needs_its_dates_in_order(org, campaign):
+    with pytest.raises(ValidationFailed) as exc:
+        services.phase_add(
+            actor=org.alice,
+            campaign=campaign,
+            name=" ",
+            starts_on=D(2027, 6, 2),
+            ends_on=D(2027, 6, 1),
+        )
+    assert set(exc.value.errors) == {"name", "ends_on"}
+
+
+def test_only_the_office_edits_phases(org, campaign):
+    with pytest.raises(Forbidden):
+        services.phase_update(
+            actor=org.bob,
+            phase=_phase(campaign, "动员部署阶段"),
+            name="x",
+            starts_on=D(2026, 12, 20),
+            ends_on=D(2026, 12, 31),
+        )
+
+
+def test_the_leading_group_gets_members_from_the_org_chart(org, campaign):
+    """The demo campaign showed 暂无成员: members are now added, audited and shown in order."""
+    group = campaign.groups.get(unit=None)
+    group = services.group_save(
+        actor=org.alice,
+        campaign=campaign,
+        name="作风整顿活动领导小组",
+        office_name="领导小组办公室",
+        office_director=org.alice.person,
+    )
+    services.group_member_add(actor=org.alice, group=group, person=org.leader.person, role="leader")
+    services.group_member_add(actor=org.alice, group=group, person=org.bob.person, role="member")
+    services.group_member_add(
+        actor=org.alice, group=group, person=org.unit_a.principal, role="deputy"
+    )
+    roles = [(m.role, m.person.name) for m in group.members.order_by("sort_order", "id")]
+    assert roles == [("leader", "李局"), ("deputy", "甲院长"), ("member", "鲍勃")]
+    with pytest.raises(ValidationFailed) as exc:
+        services.group_member_add(
+            actor=org.alice, group=group, person=org.carol.person, role="leader"
+        )
+    assert "role" in exc.value.errors
+    member = group.members.get(role="member")
+    services.group_member_remove(actor=org.alice, member=member)
+    assert not GroupMember.objects.filter(pk=member.pk).exists()
+    actions = set(
+        AuditRecord.objects.filter(object_type__endswith="groupmember").values_list(
+            "action", flat=True
+        )
+    )
+    assert actions == {"create", "delete"}
+
+
+def test_a_unit_keeps_its_own_group_with_its_own_people_only(org, campaign):
+    group = services.group_save(actor=org.bob, campaign=campaign, unit=org.unit_a)
+    assert group.unit == org.unit_a
+    services.group_member_add(
+        actor=org.bob, group=group, person=org.unit_a.principal, role="leader"
+    )
+    with pytest.raises(ValidationFailed) as exc:
+        services.group_member_add(
+            actor=org.bob, group=group, person=org.carol.person, role="member"
+        )
+    assert "person" in exc.value.errors
+    with pytest.raises(Forbidden):
+        services.group_save(actor=org.carol, campaign=campaign, unit=org.unit_a)
+    with pytest.raises(Forbidden):
+        services.group_save(actor=org.bob, campaign=campaign, name="改名")  # the campaign's group
+
+
+def test_a_redated_requirement_moves_what_is_owed(org, campaign):
+    requirement = campaign.requirements.get(name="整改方案")
+    services.requirement_update(
+        actor=org.alice, requirement=requirement, name="整改措施", due_on=D(2027, 5, 5)
+    )
+    dates = set(requirement.submissions.values_list("due_on", flat=True))
+    assert dates == {D(2027, 5, 5)}
+    requirement.refresh_from_db()
+    assert requirement.name == "整改措施"
+    assert Notification.objects.filter(event="campaigns.deadline_changed").exists()
+
+
+def test_key_tasks_carry_deadlines_and_units_follow_edits(org, campaign):
+    task = services.key_task_create(
+        actor=org.alice,
+        campaign=campaign,
+        number=90,
+        title="建立首问负责制度",
+        due_on=D(2027, 3, 31),
+        responsible_units=[org.unit_a],
+    )
+    assert task.due_on == D(2027, 3, 31)
+    services.key_task_update(
+        actor=org.alice,
+        task=task,
+        title="建立首问负责和限时办结制度",
+        due_on=D(2027, 4, 15),
+        responsible_units=[org.unit_a, org.unit_b],
+    )
+    task.refresh_from_db()
+    assert task.due_on == D(2027, 4, 15)
+    assert set(task.progress.values_list("unit_id", flat=True)) == {org.unit_a.pk, org.unit_b.pk}
+    told = Notification.objects.filter(event="campaigns.deadline_changed", channel="inbox")
+    assert {n.recipient for n in told} == {org.bob, org.carol}
+
+
+def test_the_campaign_frame_is_edited_and_audited(org, campaign):
+    services.campaign_update(actor=org.alice, campaign=campaign, doc_number="卫发〔2026〕9号")
+    record = AuditRecord.objects.filter(action="update", object_type__endswith="campaign").latest(
+        "id"
+    )
+    assert record.after["doc_number"] == "卫发〔2026〕9号"
+    with pytest.raises(ValidationFailed):
+        services.campaign_update(actor=org.alice, campaign=campaign, status="closed")
