@@ -7,9 +7,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 
 from xiaoneng.campaigns import services
-from xiaoneng.campaigns.models import CampaignTemplate, GroupMember, Submission
+from xiaoneng.campaigns.models import Campaign, CampaignTemplate, GroupMember, Submission
 from xiaoneng.core import clock
 from xiaoneng.core.errors import Forbidden, ValidationFailed
 from xiaoneng.core.models import AuditRecord, Notification
@@ -237,3 +238,73 @@ def test_the_campaign_frame_is_edited_and_audited(org, campaign):
     assert record.after["doc_number"] == "卫发〔2026〕9号"
     with pytest.raises(ValidationFailed):
         services.campaign_update(actor=org.alice, campaign=campaign, status="closed")
+
+
+# --- the pages -----------------------------------------------------------------------------------------
+def test_the_office_sets_up_a_campaign_from_scratch_on_the_pages(org, client):
+    client.force_login(org.alice)
+    response = client.post(
+        reverse("campaigns:new_blank"),
+        {
+            "name": "2027年行风建设专项行动",
+            "kind": "other",
+            "starts_on": "2027-03-01",
+            "ends_on": "2027-09-30",
+            "reminder_days": "2",
+            "units": [org.unit_a.pk, org.unit_b.pk],
+        },
+    )
+    campaign = Campaign.objects.get(name="2027年行风建设专项行动")
+    setup = reverse("campaigns:setup", args=[campaign.pk])
+    assert response.status_code == 302 and response["Location"] == setup
+    response = client.post(
+        setup,
+        {
+            "form": "phase_add",
+            "new-phase-name": "动员部署阶段",
+            "new-phase-starts_on": "2027-03-01",
+            "new-phase-ends_on": "2027-03-15",
+        },
+    )
+    assert response.status_code == 302
+    phase = campaign.phases.get()
+    # a bad edit comes back with the error and what was typed
+    response = client.post(
+        setup,
+        {
+            "form": "phase",
+            "obj": phase.pk,
+            f"phase-{phase.pk}-name": "动员部署",
+            f"phase-{phase.pk}-starts_on": "2027-03-20",
+            f"phase-{phase.pk}-ends_on": "2027-03-10",
+        },
+    )
+    assert response.status_code == 400
+    assert 'value="动员部署"' in response.content.decode()
+    group = campaign.groups.get(unit=None)
+    response = client.post(
+        setup,
+        {
+            "form": "member_add",
+            "obj": group.pk,
+            f"member-{group.pk}-person": org.leader.person.pk,
+            f"member-{group.pk}-role": "leader",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("campaigns:detail", args=[campaign.pk])).content.decode()
+    assert "组长：李局" in page
+
+
+def test_units_may_not_open_the_set_up_page(org, client, campaign):
+    client.force_login(org.bob)
+    assert client.get(reverse("campaigns:setup", args=[campaign.pk])).status_code == 403
+    client.force_login(org.carol)
+    other = services.campaign_create(
+        actor=org.alice,
+        name="甲院专项",
+        starts_on=D(2027, 1, 1),
+        ends_on=D(2027, 2, 1),
+        units=[org.unit_a],
+    )
+    assert client.get(reverse("campaigns:setup", args=[other.pk])).status_code == 404
