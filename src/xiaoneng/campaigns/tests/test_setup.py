@@ -308,3 +308,26 @@ def test_units_may_not_open_the_set_up_page(org, client, campaign):
         units=[org.unit_a],
     )
     assert client.get(reverse("campaigns:setup", args=[other.pk])).status_code == 404
+
+
+def test_the_demo_campaign_shows_its_leading_group(org, client):
+    """The demo campaign showed 暂无成员; now the bureau's group has its 组长 and 副组长."""
+    from xiaoneng.campaigns import demo
+    from xiaoneng.core.demo import BUREAU_CODE
+    from xiaoneng.core.services import org as org_services
+
+    org.alice.username = "office"
+    org.alice.save(update_fields=["username"])
+    org.bureau.code = BUREAU_CODE
+    org.bureau.save(update_fields=["code"])
+    org_services.unit_update(actor=None, unit=org.bureau, check=False, principal=org.leader.person)
+    org_services.person_update(actor=None, person=org.bob.person, check=False, position="副局长")
+    org_services.person_update(
+        actor=None, person=org.bob.person, check=False, unit=org.bureau
+    )
+    assert demo.load_demo(now=at(D(2026, 9, 15))) == 1
+    campaign = Campaign.objects.get()
+    client.force_login(org.alice)
+    page = client.get(reverse("campaigns:detail", args=[campaign.pk])).content.decode()
+    assert "组长：李局" in page and "副组长：鲍勃" in page
+    assert "暂无成员" not in page
