@@ -55,7 +55,9 @@ def _leading_groups(office: User, campaign: Campaign) -> None:
             campaign=campaign,
             unit=None if is_bureau else unit,
             name="" if is_bureau else f"{unit.name}{campaign.name}领导小组",
-            office_name="领导小组办公室（设在效能办）" if is_bureau else "领导小组办公室（设在院办）",
+            office_name="领导小组办公室（设在效能办）"
+            if is_bureau
+            else "领导小组办公室（设在院办）",
             office_director=director,
         )
         deputies = Person.objects.filter(unit=unit, position__in=("副局长", "副院长"))

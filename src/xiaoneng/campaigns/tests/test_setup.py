@@ -322,9 +322,7 @@ def test_the_demo_campaign_shows_its_leading_group(org, client):
     org.bureau.save(update_fields=["code"])
     org_services.unit_update(actor=None, unit=org.bureau, check=False, principal=org.leader.person)
     org_services.person_update(actor=None, person=org.bob.person, check=False, position="副局长")
-    org_services.person_update(
-        actor=None, person=org.bob.person, check=False, unit=org.bureau
-    )
+    org_services.person_update(actor=None, person=org.bob.person, check=False, unit=org.bureau)
     assert demo.load_demo(now=at(D(2026, 9, 15))) == 1
     campaign = Campaign.objects.get()
     client.force_login(org.alice)
