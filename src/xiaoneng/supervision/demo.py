@@ -19,7 +19,8 @@ from xiaoneng.core.services import org as org_services
 from . import services
 from .models import Supervisor
 
-EXTRA = [("效能监督员", "县政协委员"), ("效能监督员", "退休教师")]
+# (name, gender, background): invented, like every name of the demo county
+EXTRA = [("覃明远", Person.Gender.MALE, "县政协委员"), ("苗思雨", Person.Gender.FEMALE, "退休教师")]
 
 
 def _user(username: str) -> User | None:
@@ -50,14 +51,16 @@ def load_demo(*, now: dt.datetime) -> int:
             affiliation="县人大代表",
             appointment_doc=f"卫聘〔{start.year}〕3号",
         )
-        for i, (position, affiliation) in enumerate(EXTRA):
+        for i, (name, gender, affiliation) in enumerate(EXTRA):
             person = org_services.person_create(
                 actor=None,
                 check=False,
-                name=f"监督员{'甲乙'[i]}",
+                name=name,
                 unit=bureau,
                 employee_no=f"JD{i + 2:04d}",
-                position=position,
+                gender=gender,
+                phone=f"139000099{i:02d}",
+                position="效能监督员",
                 political_status=Person.Political.MASSES,
             )
             services.supervisor_appoint(
