@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/", views.campaign_detail, name="detail"),
     path("<int:pk>/edit/", views_setup.campaign_edit, name="edit"),
     path("<int:pk>/setup/", views_setup.setup, name="setup"),
+    path("<int:pk>/group/", views_setup.unit_group, name="unit_group"),
     path("<int:pk>/matrix.xlsx", views.matrix_export, name="matrix_export"),
     path("<int:pk>/review/", views.review, name="review"),
     path("<int:pk>/targets/", views.targets, name="targets"),

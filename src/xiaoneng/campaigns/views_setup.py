@@ -352,3 +352,88 @@ def setup(request, pk: int):
         },
         status=400 if errors else 200,
     )
+
+
+# --- a unit's own leading group -----------------------------------------------------------------------
+@login_required
+def unit_group(request, pk: int):
+    """A unit keeps its own leading group for the campaign (组长 / 副组长 / 成员, its office and
+    director), people of its own organisation; the office may keep any unit's."""
+    user = request.user
+    campaign = selectors.get_campaign(user, pk)
+    if not (selectors.may_manage(user) or user.has_permission("campaign.submit")):
+        raise PermissionDenied
+    units = list(selectors.units_of(campaign, user))
+    if not units:
+        raise PermissionDenied
+    wanted = Params(request.GET).id("unit")
+    unit = next((u for u in units if u.pk == wanted), units[0])
+    group = campaign.groups.filter(unit=unit).first()
+    which = request.POST.get("form", "")
+    bound: dict = {}
+    if request.method == "POST":
+        if which == "group":
+            form = forms.GroupForm(request.POST, prefix="group", unit=unit)
+            del form.fields["unit"]
+            ok = _form_call(
+                request,
+                bound,
+                "group",
+                form,
+                lambda d: services.group_save(actor=user, campaign=campaign, unit=unit, **d),
+            )
+        elif which == "member_add" and group is not None:
+            form = forms.MemberForm(request.POST, prefix="member", unit=unit)
+            ok = _form_call(
+                request,
+                bound,
+                "member",
+                form,
+                lambda d: services.group_member_add(actor=user, group=group, **d),
+            )
+        elif which == "member_remove" and group is not None:
+            member = _obj(group.members.all(), request)
+            ok = _simple(request, lambda: services.group_member_remove(actor=user, member=member))
+        else:
+            raise PermissionDenied
+        if ok:
+            messages.success(request, _("Saved."))
+            return redirect(
+                reverse("campaigns:unit_group", args=[campaign.pk]) + f"?unit={unit.pk}"
+            )
+    group_form = bound.get("group")
+    if group_form is None:
+        initial = (
+            {
+                "name": group.name,
+                "office_name": group.office_name,
+                "office_director": group.office_director_id,
+            }
+            if group
+            else {}
+        )
+        group_form = forms.GroupForm(prefix="group", unit=unit, initial=initial)
+        del group_form.fields["unit"]
+    member_form = bound.get("member") or forms.MemberForm(prefix="member", unit=unit)
+    title = _("Leading group of %(unit)s") % {"unit": unit.name}
+    errors = any(f.errors for f in bound.values())
+    return render(
+        request,
+        "campaigns/unit_group.html",
+        {
+            "title": title,
+            "campaign": campaign,
+            "unit": unit,
+            "units": units,
+            "group": group,
+            "members": group.members.select_related("person").order_by("sort_order", "id")
+            if group
+            else [],
+            "group_form": forms.bootstrap(group_form, small=True),
+            "member_form": forms.bootstrap(member_form, small=True),
+            "breadcrumbs": _crumbs(
+                (campaign.name, reverse("campaigns:detail", args=[campaign.pk])), (title, None)
+            ),
+        },
+        status=400 if errors else 200,
+    )

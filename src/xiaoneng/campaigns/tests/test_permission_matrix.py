@@ -94,6 +94,15 @@ ROWS = [
     m.Row("campaigns:new_blank", m.permitted(OFF)),
     m.Row("campaigns:edit", {OFF: 200, A: 403, B: 404}, kwargs=pk(campaign_a)),
     m.Row("campaigns:setup", {OFF: 200, A: 403, B: 404}, kwargs=pk(campaign_a)),
+    m.Row("campaigns:unit_group", m.scoped(), kwargs=pk(campaign_a)),
+    m.Row(
+        "campaigns:unit_group",
+        m.scoped(302),
+        kwargs=pk(campaign_a),
+        method="post",
+        data={"form": "group", "group-name": "甲医院作风整顿领导小组"},
+        label="save",
+    ),
     m.Row(
         "campaigns:setup",
         {OFF: 302, A: 403, B: 404},

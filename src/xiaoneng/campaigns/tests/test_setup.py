@@ -329,3 +329,54 @@ def test_the_demo_campaign_shows_its_leading_group(org, client):
     page = client.get(reverse("campaigns:detail", args=[campaign.pk])).content.decode()
     assert "组长：李局" in page and "副组长：鲍勃" in page
     assert "暂无成员" not in page
+
+
+def test_a_unit_admin_keeps_the_units_group_on_its_page(org, client, campaign):
+    client.force_login(org.bob)
+    url = reverse("campaigns:unit_group", args=[campaign.pk]) + f"?unit={org.unit_a.pk}"
+    response = client.post(
+        url, {"form": "group", "group-name": "甲医院作风整顿领导小组", "group-office_name": "院办"}
+    )
+    assert response.status_code == 302
+    group = campaign.groups.get(unit=org.unit_a)
+    response = client.post(
+        url,
+        {"form": "member_add", "member-person": org.carol.person.pk, "member-role": "member"},
+    )
+    assert response.status_code == 400  # 卡萝 works in 乙医院: not in the list of unit A's people
+    response = client.post(
+        url,
+        {"form": "member_add", "member-person": org.unit_a.principal.pk, "member-role": "leader"},
+    )
+    assert response.status_code == 302
+    assert [(m.role, m.person.name) for m in group.members.all()] == [("leader", "甲院长")]
+    page = client.get(reverse("campaigns:detail", args=[campaign.pk])).content.decode()
+    assert "甲医院：甲医院作风整顿领导小组" in page
+
+
+def test_the_api_patches_a_phase_and_the_owed_deliverables_follow(org, campaign, api_as):
+    phase = _phase(campaign, "整改落实阶段")
+    response = api_as(org.alice).patch(
+        f"/api/v1/campaign-phases/{phase.pk}", {"ends_on": "2027-05-10"}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["ends_on"] == "2027-05-10"
+    dates = set(
+        Submission.objects.filter(requirement__phase=phase).values_list("due_on", flat=True)
+    )
+    assert dates == {D(2027, 5, 10)}
+    assert Notification.objects.filter(event="campaigns.deadline_changed").exists()
+    response = api_as(org.alice).patch(
+        f"/api/v1/campaign-phases/{phase.pk}", {"ends_on": "2020-01-01"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "ends_on" in response.json()["errors"]
+    group = campaign.groups.get(unit=None)
+    response = api_as(org.alice).post(
+        f"/api/v1/leading-groups/{group.pk}/members",
+        {"person": org.leader.person.pk, "role": "leader"},
+        format="json",
+    )
+    assert response.status_code == 201
+    detail = api_as(org.bob).get(f"/api/v1/leading-groups/{group.pk}").json()
+    assert [(m["role"], m["person_name"]) for m in detail["members"]] == [("leader", "李局")]
