@@ -143,3 +143,17 @@ def _round_required(org) -> dict:
         else:
             values[f.name] = "x"
     return values
+
+
+def test_the_dashboard_counts_reports_by_unit_and_outcome(org, report, sup, category):
+    from xiaoneng.core import statistics as stats
+
+    with clock.frozen_now(at(D(2026, 12, 3))):
+        services.report_file(actor=sup, kind="observation", unit=org.unit_a, title="a", content="b")
+        services.report_to_complaint(actor=org.alice, report=report, category=category)
+    params = stats.Params(start=D(2026, 12, 1), end=D(2026, 12, 31))
+    assert stats.get(org.bob, "supervision.reports") is None  # the office's figures
+    table = stats.get(org.alice, "supervision.reports").run(org.alice, params)
+    assert [(r["unit"], r["total"], r["complaint"], r["waiting"]) for r in table.rows] == [
+        ("甲医院", 2, 1, 1)
+    ]
