@@ -157,3 +157,31 @@ def test_the_dashboard_counts_reports_by_unit_and_outcome(org, report, sup, cate
     assert [(r["unit"], r["total"], r["complaint"], r["waiting"]) for r in table.rows] == [
         ("甲医院", 2, 1, 1)
     ]
+
+
+def test_a_retried_report_from_a_phone_is_filed_once(org, sup, api_as):
+    client = api_as(sup)
+    body = {
+        "kind": "clue",
+        "unit": org.unit_a.pk,
+        "title": "候诊区无人引导",
+        "content": "老人找不到诊室",
+    }
+    first = client.post(
+        "/api/v1/supervisor-reports", body, format="json", HTTP_IDEMPOTENCY_KEY="k1"
+    )
+    again = client.post(
+        "/api/v1/supervisor-reports", body, format="json", HTTP_IDEMPOTENCY_KEY="k1"
+    )
+    assert first.status_code == again.status_code == 201
+    assert again["Idempotent-Replayed"] == "true" and again.json()["id"] == first.json()["id"]
+    assert Report.objects.filter(title="候诊区无人引导").count() == 1
+    other = client.post(
+        "/api/v1/supervisor-reports",
+        {**body, "title": "另一件事"},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="k1",
+    )
+    assert other.status_code == 409
+    mine = client.get(f"/api/v1/supervisor-reports/{first.json()['id']}").json()
+    assert mine["outcome"]["label"] == "待效能办处理"
