@@ -108,7 +108,28 @@ def load_demo(*, now: dt.datetime) -> int:
             answer="感谢您的建议，已转县人民医院研究，在门诊高峰时段安排志愿者引导。",
         )
     _ballots(office, now)
+    _inspection_team(office, sup, today)
     return len(made)
+
+
+def _inspection_team(office: User, sup: User, today: dt.date) -> None:
+    """The office puts supervisor1 on a visit of an open inspection plan, with an inspector."""
+    from xiaoneng.inspections import services as inspection_services
+    from xiaoneng.inspections.models import InspectionPlan
+
+    plan = InspectionPlan.objects.exclude(status="closed").order_by("id").first()
+    unit = Unit.objects.filter(code="QS-ZYYY").first()
+    if plan is None or unit is None:
+        return
+    inspector = next((p for p in plan.team.all() if p.unit_id != unit.pk), None)
+    team = [p for p in (inspector, sup.person) if p is not None]
+    inspection_services.visit_create(
+        actor=office,
+        plan=plan,
+        unit=unit,
+        scheduled_on=today + dt.timedelta(days=3),
+        team=team,
+    )
 
 
 def _answer(office: User, complaint, hospital: Unit) -> None:

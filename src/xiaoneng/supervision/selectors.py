@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from xiaoneng.complaints.selectors import public_view
 from xiaoneng.core.scope import get_scoped_or_404, scoped
+from xiaoneng.inspections.selectors import visits_to_do
 
 from .models import Report, Supervisor
 from .vocab import ReportStatus
@@ -43,6 +44,11 @@ def my_reports(user) -> QuerySet[Report]:
     if not user.person_id:
         return Report.objects.none()
     return reports_for(user).filter(supervisor__person_id=user.person_id)
+
+
+def my_inspection_visits(user):
+    """The inspection visits the office put this supervisor on (明查暗访 teams), still to do."""
+    return visits_to_do(user).select_related("unit", "plan").order_by("scheduled_on", "id")
 
 
 def to_triage(user) -> QuerySet[Report]:

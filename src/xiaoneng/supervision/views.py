@@ -47,6 +47,7 @@ def mine(request):
             "supervisor": supervisor,
             "in_term": services.in_term(supervisor),
             "rows": rows,
+            "visits": list(selectors.my_inspection_visits(user)[:20]) if supervisor else [],
             "may_manage": selectors.may_manage(user),
             "pending": selectors.to_triage(user).count(),
             "breadcrumbs": [(title, None)],
@@ -198,7 +199,7 @@ def roster(request):
     rows = list(selectors.supervisors_for(user).order_by("status", "term_ends_on", "id"))
     for row in rows:
         row.active = services.in_term(row)
-        row.teams = row.person.inspection_teams.count()
+        row.teams = row.person.inspection_teams.count() + row.person.inspection_visits.count()
     title = _("Roster of social supervisors")
     errors = (form.is_bound and form.errors) or (ballots.is_bound and ballots.errors)
     return render(

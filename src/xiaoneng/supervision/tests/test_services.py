@@ -185,3 +185,28 @@ def test_a_retried_report_from_a_phone_is_filed_once(org, sup, api_as):
     assert other.status_code == 409
     mine = client.get(f"/api/v1/supervisor-reports/{first.json()['id']}").json()
     assert mine["outcome"]["label"] == "待效能办处理"
+
+
+def test_a_supervisor_sees_the_inspection_visits_the_office_put_them_on(org, sup, client):
+    from xiaoneng.inspections import services as inspection_services
+
+    plan = inspection_services.plan_create(
+        actor=org.alice,
+        name="窗口服务暗访",
+        kind="unannounced",
+        units=[org.unit_a],
+        starts_on=D(2026, 12, 1),
+        ends_on=D(2026, 12, 31),
+        team=[org.alice.person],
+    )
+    inspection_services.visit_create(
+        actor=org.alice,
+        plan=plan,
+        unit=org.unit_b,
+        scheduled_on=D(2026, 12, 9),
+        team=[org.alice.person, sup.person],
+    )
+    assert [v.unit for v in selectors.my_inspection_visits(sup)] == [org.unit_b]
+    client.force_login(sup)
+    page = client.get("/supervision/").content.decode()
+    assert "乙医院" in page and "窗口服务暗访" in page
