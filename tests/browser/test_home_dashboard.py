@@ -18,11 +18,16 @@ pytestmark = pytest.mark.browser
 ROLES = ["office", "leader", "hosp1", "staff1", "supervisor1"]
 # What each role must be shown (the demo county always has these waiting).
 MUST_WAIT = {
-    "office": {"complaints.to_accept", "complaints.to_verify", "complaints.overdue"},
+    "office": {
+        "complaints.to_accept",
+        "complaints.to_verify",
+        "complaints.overdue",
+        "supervision.to_triage",
+    },
     "leader": {"complaints.overdue"},
     "hosp1": {"complaints.to_sign", "campaigns.owed"},
     "staff1": {"core.unread"},
-    "supervisor1": {"core.unread"},
+    "supervisor1": {"core.unread", "supervision.mine_waiting"},
 }
 DASHBOARD = {"office", "leader", "hosp1"}
 

@@ -7,6 +7,11 @@ from . import api
 router = SimpleRouter(trailing_slash=False)
 router.register("campaign-templates", api.CampaignTemplateViewSet, basename="api-campaign-template")
 router.register("campaigns", api.CampaignViewSet, basename="api-campaign")
+router.register("campaign-phases", api.CampaignPhaseViewSet, basename="api-campaign-phase")
+router.register("leading-groups", api.CampaignGroupViewSet, basename="api-campaign-group")
+router.register(
+    "leading-group-members", api.CampaignGroupMemberViewSet, basename="api-campaign-group-member"
+)
 router.register("requirements", api.CampaignRequirementViewSet, basename="api-campaign-requirement")
 router.register("submissions", api.CampaignSubmissionViewSet, basename="api-campaign-submission")
 router.register("key-tasks", api.CampaignKeyTaskViewSet, basename="api-campaign-key-task")

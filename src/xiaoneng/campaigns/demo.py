@@ -34,6 +34,38 @@ def _at(day: dt.date, hour: int = 10) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
 
 
+def _leading_groups(office: User, campaign: Campaign) -> None:
+    """The bureau's leading group (局长 组长, 副局长 副组长, the heads of its offices 成员, the
+    head of 效能办 directing the group's office) and the people's hospital's own group."""
+    from xiaoneng.core.models import Department, Person
+
+    def add(group, people, role):
+        for person in people:
+            if person is not None and not group.members.filter(person=person).exists():
+                services.group_member_add(actor=office, group=group, person=person, role=role)
+
+    hospital = campaign.units.filter(code="QS-RMYY").first()
+    for unit in [u for u in (campaign.issuing_unit, hospital) if u is not None]:
+        depts = Department.objects.filter(unit=unit, head__isnull=False).select_related("head")
+        heads = {d.name: d.head for d in depts.order_by("sort_order")}
+        director = heads.get("效能办") or heads.get("院办")
+        is_bureau = unit.pk == campaign.issuing_unit_id
+        group = services.group_save(
+            actor=office,
+            campaign=campaign,
+            unit=None if is_bureau else unit,
+            name="" if is_bureau else f"{unit.name}{campaign.name}领导小组",
+            office_name="领导小组办公室（设在效能办）"
+            if is_bureau
+            else "领导小组办公室（设在院办）",
+            office_director=director,
+        )
+        deputies = Person.objects.filter(unit=unit, position__in=("副局长", "副院长"))
+        add(group, [unit.principal], "leader")
+        add(group, deputies.order_by("id")[:3], "deputy")
+        add(group, [h for name, h in heads.items() if h != director][:5], "member")
+
+
 def load_demo(*, now: dt.datetime) -> int:
     """Create the demo campaign (once); returns the number of campaigns created."""
     office = _user("office")
@@ -55,6 +87,7 @@ def load_demo(*, now: dt.datetime) -> int:
             doc_number=f"卫发〔{year}〕18号",
             issuing_unit=bureau,
         )
+        _leading_groups(office, campaign)
         services.campaign_start(actor=office, campaign=campaign)
     admins = {
         u.person.unit_id: u

@@ -326,6 +326,7 @@ class KeyTask(models.Model):
     responsible_text = models.CharField(
         _("responsible units (as written)"), max_length=300, blank=True
     )
+    due_on = models.DateField(_("deadline"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("key task")

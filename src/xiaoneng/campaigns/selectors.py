@@ -8,7 +8,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,8 +20,10 @@ from xiaoneng.core.scope import get_scoped_or_404, scope_for, scoped
 from .models import (
     Campaign,
     CampaignTemplate,
+    GroupMember,
     KeyTask,
     KeyTaskProgress,
+    LeadingGroup,
     Phase,
     ReportingRequirement,
     Submission,
@@ -80,6 +82,20 @@ def current_phase(phases: list[Phase], on: dt.date | None = None) -> Phase | Non
         if phase.ends_on >= on:
             return phase
     return started[-1] if started else None
+
+
+def groups_of(campaign: Campaign) -> list[LeadingGroup]:
+    """The campaign's leading group first, then the units' groups, with members in order."""
+    members = GroupMember.objects.select_related("person__unit").order_by("sort_order", "id")
+    return list(
+        campaign.groups.select_related("unit", "office_director")
+        .prefetch_related(Prefetch("members", queryset=members))
+        .order_by(F("unit__path").asc(nulls_first=True), "id")
+    )
+
+
+def group_members_of(campaign: Campaign) -> QuerySet[GroupMember]:
+    return GroupMember.objects.filter(group__campaign=campaign).select_related("group__unit")
 
 
 def requirements_for(user) -> QuerySet[ReportingRequirement]:

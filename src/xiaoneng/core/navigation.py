@@ -76,10 +76,11 @@ MODULES: list[tuple] = [
     (_("Rectification ledger"), "journal-check", "rectification:ledger", LEDGER, []),
     (_("Campaigns"), "flag", "campaigns:list", CAMPAIGNS, []),
     (_("Self-inspection"), "list-check", "selfcheck:mine", is_staff_member, []),
-    (_("Report a problem"), "send", "portal:submit", "supervision.report", []),
+    (_("Report a problem"), "send", "supervision:mine", "supervision.report", []),
     (_("Inspections"), "search", "inspections:list", INSPECTIONS, []),
     (_("Evaluation"), "clipboard-data", "evaluations:home", EVALUATION, []),
     (_("Accountability"), "shield-exclamation", "accountability:list", ACCOUNTABILITY, []),
+    (_("Social supervisors"), "eye", "supervision:roster", "supervision.manage", []),
     (_("Service time limits"), "stopwatch", "servicetimes:home", is_staff_member, []),
     (_("Statistics"), "bar-chart", "reports:dashboard", DASHBOARD, []),
     (

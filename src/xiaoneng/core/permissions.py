@@ -27,6 +27,9 @@ PERMISSIONS: dict[str, StrOrPromise] = {
     "campaign.manage": _("Configure campaigns"),
     "campaign.submit": _("Submit campaign deliverables"),
     "supervision.report": _("Report observations as a supervisor"),
+    "supervision.manage": _(
+        "Keep the roster of social supervisors and decide what their reports become"
+    ),
     "accountability.view": _("See accountability cases"),
     "accountability.manage": _("Register and investigate accountability cases"),
     "accountability.approve": _("Approve accountability decisions"),
@@ -68,6 +71,7 @@ OFFICE_PERMS = [
     "evaluation.manage",
     "survey.distribute",
     "ethics.grade",
+    "supervision.manage",
 ]
 
 # code: (name, data scope, permissions, read_only)

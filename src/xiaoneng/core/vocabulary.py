@@ -94,6 +94,13 @@ ACTION_LABELS = {
     "lock": pgettext_lazy("audit action", "Locked"),
     "unlock": pgettext_lazy("audit action", "Unlocked"),
     "override": _("Confirmed despite a veto"),
+    # campaign set-up, social supervisors
+    "reorder": _("Phases reordered"),
+    "end": _("Appointment ended"),
+    "reappoint": _("Re-appointed"),
+    "to_complaint": _("Turned into a complaint"),
+    "to_issue": _("Entered in the ledger"),
+    "note": _("Noted with an answer"),
 }
 
 

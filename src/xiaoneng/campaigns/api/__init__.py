@@ -24,6 +24,13 @@ from .key_tasks import (  # noqa: F401
     CampaignTaskProgressSerializer,
     progress_status_field,
 )
+from .setup import (  # noqa: F401
+    CampaignGroupMemberSerializer,
+    CampaignGroupMemberViewSet,
+    CampaignGroupSerializer,
+    CampaignGroupViewSet,
+    CampaignPhaseViewSet,
+)
 from .submissions import (  # noqa: F401
     CampaignRequirementSerializer,
     CampaignRequirementViewSet,

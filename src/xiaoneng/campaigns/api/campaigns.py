@@ -116,6 +116,8 @@ class CampaignSerializer(serializers.ModelSerializer):
         return CampaignPhaseSerializer(phase, context={"current_phase_id": phase.pk}).data
 
     def validate(self, attrs):
+        if self.instance is not None:  # PATCH: the service checks what changes
+            return attrs
         if attrs.get("template") is not None:
             if not attrs.get("year"):
                 raise serializers.ValidationError({"year": [_("This field is required.")]})
@@ -136,6 +138,7 @@ class CampaignViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
     """Campaigns. Create from a template with ``{"template": id, "year": 2026}`` (dates roll to
@@ -143,6 +146,7 @@ class CampaignViewSet(
     once started; the office (campaign.manage) sees all."""
 
     serializer_class = CampaignSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
     filterset_fields = ["status", "kind", "template"]
     ordering_fields = ["id", "starts_on", "name"]
     ordering = ["-starts_on", "-id"]
@@ -166,6 +170,13 @@ class CampaignViewSet(
             else:
                 serializer.instance = services.campaign_create(actor=self.request.user, **data)
 
+    def perform_update(self, serializer):
+        """``PATCH``: the frame (name, document number, dates, texts); not the units or template."""
+        data = {k: v for k, v in serializer.validated_data.items() if k in services.CAMPAIGN_FIELDS}
+        serializer.instance = services.campaign_update(
+            actor=self.request.user, campaign=serializer.instance, **data
+        )
+
     def _reply(self, campaign):
         return Response(self.get_serializer(self.get_queryset().get(pk=campaign.pk)).data)
 
@@ -183,10 +194,16 @@ class CampaignViewSet(
         services.campaign_close(actor=request.user, campaign=campaign)
         return self._reply(campaign)
 
-    @extend_schema(request=None, responses=CampaignPhaseSerializer(many=True))
-    @action(detail=True, methods=["get"], pagination_class=None, filterset_fields=[])
+    @extend_schema(request=CampaignPhaseSerializer, responses=CampaignPhaseSerializer(many=True))
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filterset_fields=[])
     def phases(self, request, pk=None):
+        """The phases in order; ``POST`` appends one (name, starts_on, ends_on, description)."""
         campaign = self.get_object()
+        if request.method == "POST":
+            body = CampaignPhaseSerializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            data = {k: v for k, v in body.validated_data.items() if k != "is_current"}
+            services.phase_add(actor=request.user, campaign=campaign, **data)
         phases = selectors.phases_of(campaign)
         current = selectors.current_phase(phases)
         context = {"current_phase_id": current.pk if current else None}

@@ -53,6 +53,7 @@ class CampaignKeyTaskSerializer(serializers.ModelSerializer):
             "responsible_units",
             "lead_text",
             "responsible_text",
+            "due_on",
             "progress",
         ]
         read_only_fields = ["id"]
@@ -87,12 +88,14 @@ class CampaignKeyTaskViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
     """Key tasks (重点任务) with lead and responsible units; ``POST …/{id}/progress`` is a
     responsible unit's progress report."""
 
     serializer_class = CampaignKeyTaskSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
     filterset_fields = ["campaign", "group"]
     ordering_fields = ["id", "number"]
     ordering = ["campaign", "number"]
@@ -104,6 +107,21 @@ class CampaignKeyTaskViewSet(
         serializer.instance = services.key_task_create(
             actor=self.request.user, **serializer.validated_data
         )
+
+    def perform_update(self, serializer):
+        """``PATCH`` title, content, group, deadline (``due_on``) or units."""
+        task, data = serializer.instance, serializer.validated_data
+        services.key_task_update(
+            actor=self.request.user,
+            task=task,
+            title=data.get("title", task.title),
+            content=data.get("content", task.content),
+            group=data.get("group", task.group),
+            due_on=data.get("due_on", task.due_on),
+            lead_units=data.get("lead_units"),
+            responsible_units=data.get("responsible_units"),
+        )
+        serializer.instance = self.get_queryset().get(pk=task.pk)
 
     @extend_schema(request=CampaignProgressReportSerializer, responses=CampaignKeyTaskSerializer)
     @action(detail=True, methods=["post"])

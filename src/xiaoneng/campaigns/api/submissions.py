@@ -61,12 +61,14 @@ class CampaignRequirementViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
     """Reporting requirements (报送要求): a deliverable the listed units owe by a date, or weekly /
     monthly up to ``repeat_until``; creating one creates each unit's submissions."""
 
     serializer_class = CampaignRequirementSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
     filterset_fields = ["campaign", "phase", "recurrence"]
     ordering_fields = ["id", "due_on"]
     ordering = ["due_on", "id"]
@@ -79,6 +81,19 @@ class CampaignRequirementViewSet(
         if not data.get("units"):
             data.pop("units", None)
         serializer.instance = services.requirement_create(actor=self.request.user, **data)
+
+    def perform_update(self, serializer):
+        """``PATCH`` name, description, phase or due date: what the units still owe is re-dated
+        with the due date (a series as a whole) and they are notified."""
+        req, data = serializer.instance, serializer.validated_data
+        serializer.instance = services.requirement_update(
+            actor=self.request.user,
+            requirement=req,
+            name=data.get("name", req.name),
+            due_on=data.get("due_on", req.due_on),
+            description=data.get("description", req.description),
+            phase=data.get("phase", req.phase),
+        )
 
 
 # --- submissions -------------------------------------------------------------------------------------

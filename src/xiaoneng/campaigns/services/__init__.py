@@ -20,6 +20,19 @@ from .campaigns import (  # noqa: F401
 )
 from .common import _date, _invalid, _link, _manage, _today, rolled  # noqa: F401
 from .key_tasks import key_task_create, key_task_report  # noqa: F401
+from .setup import (  # noqa: F401
+    CAMPAIGN_FIELDS,
+    campaign_update,
+    group_member_add,
+    group_member_remove,
+    group_save,
+    key_task_update,
+    phase_add,
+    phase_delete,
+    phase_move,
+    phase_update,
+    requirement_update,
+)
 from .submissions import (  # noqa: F401
     _may_submit_for,
     due_dates,

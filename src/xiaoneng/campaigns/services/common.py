@@ -8,6 +8,7 @@ from typing import NoReturn
 
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from xiaoneng.core import clock
 from xiaoneng.core.errors import ValidationFailed
@@ -28,6 +29,16 @@ def _today() -> dt.date:
 
 def _invalid(field: str, message: str) -> NoReturn:
     raise ValidationFailed(message, errors={field: [message]})
+
+
+def _check_text(value, field: str, errors: dict, *, limit: int = 200) -> str:
+    """A required one-line text, stripped; an error on ``field`` when empty or too long."""
+    text = (value or "").strip()
+    if not text:
+        errors[field] = [_("This field is required.")]
+    elif len(text) > limit:
+        errors[field] = [_("At most %(n)d characters.") % {"n": limit}]
+    return text
 
 
 def _date(year: int, month: int, day: int) -> dt.date:

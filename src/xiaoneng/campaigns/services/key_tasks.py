@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -34,7 +35,9 @@ def key_task_create(
     responsible_units: Iterable[Unit] = (),
     lead_text: str = "",
     responsible_text: str = "",
+    due_on: dt.date | None = None,
 ) -> KeyTask:
+    """A numbered key task (重点任务) with its deadline (完成时限) and units."""
     _manage(actor)
     if campaign.key_tasks.filter(number=number).exists():
         _invalid("number", _("This number is already used in the campaign."))
@@ -46,6 +49,7 @@ def key_task_create(
         content=content,
         lead_text=lead_text,
         responsible_text=responsible_text,
+        due_on=due_on,
     )
     lead, responsible = list(lead_units), list(responsible_units)
     task.lead_units.set(lead)

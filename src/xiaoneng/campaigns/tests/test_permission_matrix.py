@@ -71,9 +71,133 @@ def requirement_a(w):
     return campaign_a(w).requirements.order_by("id")[0]
 
 
+def phase_a(w):
+    return campaign_a(w).phases.order_by("order")[0]
+
+
+def group_a(w):
+    return campaign_a(w).groups.get(unit=None)
+
+
+def member_a(w):
+    return w.once(
+        "member_a",
+        lambda: services.group_member_add(
+            actor=w.org.alice, group=group_a(w), person=w.org.leader.person, role="leader"
+        ),
+    )
+
+
 ROWS = [
     m.Row("campaigns:list", m.everyone()),
     m.Row("campaigns:new", m.permitted(OFF)),
+    m.Row("campaigns:new_blank", m.permitted(OFF)),
+    m.Row("campaigns:edit", {OFF: 200, A: 403, B: 404}, kwargs=pk(campaign_a)),
+    m.Row("campaigns:setup", {OFF: 200, A: 403, B: 404}, kwargs=pk(campaign_a)),
+    m.Row("campaigns:unit_group", m.scoped(), kwargs=pk(campaign_a)),
+    m.Row(
+        "campaigns:unit_group",
+        m.scoped(302),
+        kwargs=pk(campaign_a),
+        method="post",
+        data={"form": "group", "group-name": "甲医院作风整顿领导小组"},
+        label="save",
+    ),
+    m.Row(
+        "campaigns:setup",
+        {OFF: 302, A: 403, B: 404},
+        kwargs=pk(campaign_a),
+        method="post",
+        data=lambda w: {"form": "phase_down", "obj": phase_a(w).pk},
+        label="move a phase",
+    ),
+    m.Row(
+        "api-campaign-detail",
+        {OFF: 200, A: 403, B: 404},
+        kwargs=pk(campaign_a),
+        method="patch",
+        data={"doc_number": "卫发〔2026〕1号"},
+        label="patch",
+    ),
+    m.Row(
+        "api-campaign-phases",
+        {OFF: 200, A: 403, B: 404},
+        kwargs=pk(campaign_a),
+        method="post",
+        data={"name": "建章立制阶段", "starts_on": "2027-06-01", "ends_on": "2027-06-30"},
+        label="add",
+    ),
+    m.Row("api-campaign-phase-detail", m.scoped(), kwargs=pk(phase_a)),
+    m.Row(
+        "api-campaign-phase-detail",
+        {OFF: 200, A: 403, B: 404},
+        kwargs=pk(phase_a),
+        method="patch",
+        data={"ends_on": "2027-01-05"},
+        label="patch",
+    ),
+    m.Row(
+        "api-campaign-phase-detail",
+        {OFF: 204, A: 403, B: 404},
+        kwargs=pk(phase_a),
+        method="delete",
+        label="delete",
+    ),
+    m.Row(
+        "api-campaign-phase-move",
+        {OFF: 200, A: 403, B: 404},
+        kwargs=pk(phase_a),
+        method="post",
+        data={"direction": "down"},
+    ),
+    m.Row("api-campaign-group-list", m.everyone()),
+    m.Row(
+        "api-campaign-group-list",
+        {OFF: 201, A: 201, B: 400},
+        method="post",
+        data=lambda w: {"campaign": campaign_a(w).pk, "unit": w.org.unit_a.pk},
+        label="a unit's group",
+    ),
+    m.Row("api-campaign-group-detail", m.scoped(), kwargs=pk(group_a)),
+    m.Row(
+        "api-campaign-group-detail",
+        {OFF: 200, A: 403, B: 404},
+        kwargs=pk(group_a),
+        method="patch",
+        data={"office_name": "领导小组办公室"},
+        label="patch",
+    ),
+    m.Row(
+        "api-campaign-group-members",
+        {OFF: 201, A: 403, B: 404},
+        kwargs=pk(group_a),
+        method="post",
+        data=lambda w: {"person": w.org.bob.person.pk, "role": "member"},
+    ),
+    m.Row("api-campaign-group-member-detail", m.scoped(), kwargs=pk(member_a)),
+    m.Row(
+        "api-campaign-group-member-detail",
+        {OFF: 204, A: 403, B: 404},
+        kwargs=pk(member_a),
+        method="delete",
+        label="delete",
+    ),
+    m.Row(
+        "api-campaign-requirement-detail",
+        {OFF: 200, A: 403, B: 404},
+        kwargs=pk(requirement_a),
+        method="patch",
+        data={"due_on": "2027-01-10"},
+        label="patch",
+    ),
+    m.Row(
+        "api-campaign-key-task-detail",
+        {OFF: 200, A: 403, B: 404},
+        kwargs=pk(task_a),
+        method="patch",
+        data={"due_on": "2027-03-31"},
+        label="patch",
+    ),
     m.Row("campaigns:detail", m.scoped(), kwargs=pk(campaign_a)),
     m.Row("campaigns:matrix_export", m.scoped(), kwargs=pk(campaign_a)),
     m.Row("campaigns:review", {OFF: 200, A: 403, B: 404}, kwargs=pk(campaign_a)),

@@ -14,7 +14,8 @@ COMPLAINTS = reverse("complaints:queue")
 LEDGER = reverse("rectification:ledger")
 CAMPAIGNS = reverse("campaigns:list")
 SELFCHECK = reverse("selfcheck:mine")
-REPORT = reverse("portal:submit")
+REPORT = reverse("supervision:mine")  # the supervisor's own page (issue 20)
+SUPERVISORS = reverse("supervision:roster")
 UNITS = reverse("org:units")
 INSPECTIONS = reverse("inspections:list")
 EVALUATION = reverse("evaluations:home")
@@ -45,6 +46,7 @@ def test_the_office_sees_every_built_module_and_the_system_pages(org):
         INSPECTIONS,
         EVALUATION,
         ACCOUNTABILITY,
+        SUPERVISORS,
         DASHBOARD,
         UNITS,
     ]

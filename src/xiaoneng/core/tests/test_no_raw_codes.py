@@ -21,6 +21,8 @@ from xiaoneng.core.models import Department, Person, Unit, User
 from xiaoneng.core.vocabulary import ACTION_LABELS
 from xiaoneng.rectification.models import Issue, RectificationItem
 from xiaoneng.selfcheck.models import ChecklistAssignment
+from xiaoneng.supervision.models import Report as SupervisorReport
+from xiaoneng.supervision.models import Supervisor
 
 SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 WORD = re.compile(r"\b[a-z]{3,}\b")
@@ -103,6 +105,19 @@ def pages(complaint) -> list[str]:
         reverse("campaigns:review", args=[campaign.pk]),
         reverse("campaigns:targets", args=[campaign.pk]),
         reverse("campaigns:submission", args=[submission.pk]),
+        reverse("campaigns:new_blank"),
+        reverse("campaigns:edit", args=[campaign.pk]),
+        reverse("campaigns:setup", args=[campaign.pk]),
+        reverse("supervision:mine"),
+        reverse("supervision:new"),
+        reverse("supervision:roster"),
+        reverse("supervision:triage_list"),
+        *[
+            reverse("supervision:report", args=[pk])
+            for pk in SupervisorReport.objects.values_list("pk", flat=True)
+        ],
+        reverse("supervision:triage", args=[first(SupervisorReport).pk]),
+        reverse("supervision:supervisor", args=[first(Supervisor).pk]),
         reverse("selfcheck:mine"),
         reverse("selfcheck:assignments"),
         reverse("selfcheck:assignment", args=[assignment.pk]),
@@ -123,7 +138,7 @@ def pages(complaint) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("username", ["admin", "hosp1", "staff1"])
+@pytest.mark.parametrize("username", ["admin", "hosp1", "staff1", "supervisor1"])
 def test_no_page_shows_a_raw_code(county, db, username):
     client = Client()
     client.force_login(User.objects.get(username=username))
