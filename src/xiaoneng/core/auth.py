@@ -120,9 +120,17 @@ class LockoutModelBackend(ModelBackend):
         return user
 
     def get_user(self, user_id):
-        """The session's user with its person and unit in the same query: the data scope, the
-        policies and the page header all read them (one query, not three per request)."""
-        user = User._default_manager.select_related("person__unit").filter(pk=user_id).first()
+        """The session's user with its person and unit and its unread message count in the same
+        query: the data scope, the policies and the page header all read them (one query, not
+        four per page)."""
+        from .inbox import unread_subquery
+
+        user = (
+            User._default_manager.select_related("person__unit")
+            .annotate(inbox_unread=unread_subquery())
+            .filter(pk=user_id)
+            .first()
+        )
         return user if user is not None and self.user_can_authenticate(user) else None
 
     def _refusal(self, request, username: str, password: str, user: User | None) -> str:
