@@ -61,7 +61,7 @@ def _store_files(request, uploads) -> list:
 def ledger(request):
     """The ledger: filters in a row, counts and 清零 progress, groups, the item table."""
     user = request.user
-    base = selectors.items_for(user)
+    base = selectors.items_for(user, related=selectors.LEDGER_RELATED)
     filterset = ItemFilter(request.GET or None, queryset=base)
     filterset.form.fields["campaign"].widget = campaign_select(_("All"))
     filterset.form.fields["issue"].widget = HiddenInput()  # set by the issue page's link
