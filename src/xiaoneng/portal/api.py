@@ -288,49 +288,62 @@ class PublicComplaintCreate(PublicAPIView):
                     errors={IDEMPOTENCY_HEADER: [_("At most 200 characters.")]},
                 )
             digest = request_digest(request)
-            actor = services.system_actor()
-            found = IdempotencyKey.objects.filter(user=actor, key=key).first()
-            if found is not None:
-                return _replay(found, digest)
-        serializer = PublicComplaintCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+            actor = services.system_actor_cached()
+            # No lookup first (issue #18): a repeat does the work again inside the transaction
+            # and the unique (user, key) of its idempotency record rolls all of it back (number
+            # included), then it is answered from the first record below. Except with files: a
+            # repeat would store them again before the rollback.
+            if request.FILES:
+                found = IdempotencyKey.objects.filter(user=actor, key=key).first()
+                if found is not None:
+                    return _replay(found, digest)
         try:
-            with transaction.atomic():
-                complaint = services.public_submit(
-                    type=data["type"],
-                    category=data["category"],
-                    unit=data["unit"],
-                    department=data.get("department"),
-                    title=data.get("title", ""),
-                    content=data["content"],
-                    anonymous=data["anonymous"],
-                    name=data.get("name", ""),
-                    phone=data.get("phone", ""),
-                    consent_publish=data["consent_publish"],
-                    uploads=data.get("attachments") or [],
-                )
-                # A public named complaint always has a phone (public_submit requires one).
-                body = receipt(complaint, named=not complaint.anonymous)
-                if key:
-                    IdempotencyKey.objects.create(
-                        user=actor,
-                        key=key,
-                        request_hash=digest,
-                        response_status=status.HTTP_201_CREATED,
-                        response_body=body,
-                        created_at=clock.now(),
-                    )
-        except IntegrityError:
+            complaint, body = self._submit(request, actor, key, digest)
+        except (IntegrityError, ValidationFailed, serializers.ValidationError):
+            # A repeat: its record exists (answered from it, or 409 for another body); an
+            # error of a first submission is the error.
             found = IdempotencyKey.objects.filter(user=actor, key=key).first() if key else None
             if found is None:
                 raise
-            return _replay(found, digest)  # a concurrent repeat won the race
+            return _replay(found, digest)
         return Response(
             body,
             status=status.HTTP_201_CREATED,
             headers={"Location": f"{request.path.rstrip('/')}/{complaint.tracking_code}"},
         )
+
+    @staticmethod
+    def _submit(request, actor, key: str, digest: str):
+        """The case, its receipt and the idempotency record, in one transaction."""
+        serializer = PublicComplaintCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        with transaction.atomic():
+            complaint = services.public_submit(
+                type=data["type"],
+                category=data["category"],
+                unit=data["unit"],
+                department=data.get("department"),
+                title=data.get("title", ""),
+                content=data["content"],
+                anonymous=data["anonymous"],
+                name=data.get("name", ""),
+                phone=data.get("phone", ""),
+                consent_publish=data["consent_publish"],
+                uploads=data.get("attachments") or [],
+            )
+            # A public named complaint always has a phone (public_submit requires one).
+            body = receipt(complaint, named=not complaint.anonymous)
+            if key:
+                IdempotencyKey.objects.create(
+                    user=actor,
+                    key=key,
+                    request_hash=digest,
+                    response_status=status.HTTP_201_CREATED,
+                    response_body=body,
+                    created_at=clock.now(),
+                )
+        return complaint, body
 
 
 class PublicComplaintTrack(PublicAPIView):
