@@ -1,14 +1,15 @@
 """Profile one public submission and one staff creation (issue #18), in-process on PostgreSQL.
 
     PYTHONPATH=src:. .venv/bin/python -m bench.profile_intake [--db xn_bench_quick] [--n 200]
-        [--tag after]
+        [--tag after] [--folded]
 
 For each path (``POST /api/v1/public/complaints`` with an Idempotency-Key, ``POST
 /api/v1/complaints`` as the office) it writes under ``bench/profiles/``:
 
 - ``intake_<path>_<tag>.svg`` — a flame graph (stacks sampled every 0.5 ms by a thread reading
   the request thread's frames: no dependency, no ptrace), widths = share of wall time;
-- ``intake_<path>_<tag>.folded`` — the same stacks, folded (``flamegraph.pl`` / speedscope);
+- ``intake_<path>_<tag>.folded`` — with ``--folded``: the same stacks, folded (``flamegraph.pl``
+  / speedscope; large, not committed);
 - ``intake_<path>_<tag>.txt`` — cProfile's top functions (cumulative and own time), the SQL
   statements of one request and the mean wall time per request.
 
@@ -169,7 +170,7 @@ def _requests():
     return {"public": submit, "staff": create}, connection
 
 
-def profile(name: str, fn, connection, n: int, tag: str) -> dict:
+def profile(name: str, fn, connection, n: int, tag: str, folded: bool = False) -> dict:
     from django.test.utils import CaptureQueriesContext
 
     for _ in range(20):  # warm: templates, snapshots, translations, connections
@@ -181,9 +182,12 @@ def profile(name: str, fn, connection, n: int, tag: str) -> dict:
     for _ in range(n):
         fn()
     plain = (time.perf_counter() - started) / n
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(0.0002)  # let the sampler in while the request runs Python too
     with Sampler(threading.get_ident()) as sampler:
         for _ in range(n):
             fn()
+    sys.setswitchinterval(switch)
     prof = cProfile.Profile()
     prof.enable()
     for _ in range(n):
@@ -193,9 +197,10 @@ def profile(name: str, fn, connection, n: int, tag: str) -> dict:
     stem = OUT / f"intake_{name}_{tag}"
     title = f"intake {name} ({tag}): {n} requests, {plain * 1000:.2f} ms each, {len(sql)} SQL"
     Path(f"{stem}.svg").write_text(flame_svg(sampler.stacks, title))
-    Path(f"{stem}.folded").write_text(
-        "".join(f"{s} {c}\n" for s, c in sorted(sampler.stacks.items()))
-    )
+    if folded:
+        Path(f"{stem}.folded").write_text(
+            "".join(f"{s} {c}\n" for s, c in sorted(sampler.stacks.items()))
+        )
     text = io.StringIO()
     text.write(f"{title}\n\nSQL of one request ({len(sql)} statements):\n")
     text.writelines(f"  {s[:160]}\n" for s in sql)
@@ -212,6 +217,7 @@ def main() -> int:
     parser.add_argument("--db", default="xn_bench_quick")
     parser.add_argument("--n", type=int, default=200)
     parser.add_argument("--tag", default="now")
+    parser.add_argument("--folded", action="store_true")
     args = parser.parse_args()
     setup_django(args.db)
     from xiaoneng.complaints import duplicates
@@ -219,7 +225,7 @@ def main() -> int:
     duplicates.queue_check = lambda pk: None  # the worker's job (see the module docstring)
     paths, connection = _requests()
     for name, fn in paths.items():
-        print(profile(name, fn, connection, args.n, args.tag))
+        print(profile(name, fn, connection, args.n, args.tag, args.folded))
     return 0
 
 

@@ -37,6 +37,7 @@ from xiaoneng.core.errors import Conflict, ValidationFailed
 from xiaoneng.core.models import Department, Unit
 from xiaoneng.core.params import api_params
 from xiaoneng.core.ratelimit import scoped_throttle
+from xiaoneng.core.snapshot import Snapshot
 
 from . import selectors, services
 
@@ -79,14 +80,47 @@ def public_status_field(**kwargs) -> PublicEnumField:
     return PublicEnumField(PUBLIC_STATUS_VALUES, enum_name="PublicComplaintStatusEnum", **kwargs)
 
 
+# The active categories and units, kept by each process (core.snapshot: dropped when this
+# process saves one, re-read by the others within a minute): every submission names one of
+# each, and looking them up was two of its round trips (issue #18).
+def _active(model, key: str) -> dict:
+    return {str(getattr(row, key)): row for row in model.objects.filter(is_active=True)}
+
+
+_categories = Snapshot(lambda: _active(Category, "code"), models=("complaints.Category",))
+_units = Snapshot(lambda: _active(Unit, "pk"), models=("core.Unit",))
+
+
+class ActiveCategoryField(serializers.SlugRelatedField):
+    def to_internal_value(self, data):
+        found = _categories.get().get(str(data)) if isinstance(data, str | int) else None
+        if found is None:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=str(data))
+        return found
+
+
+class ActiveUnitField(serializers.PrimaryKeyRelatedField):
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, str | int):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        try:
+            pk = int(data)
+        except (TypeError, ValueError):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        found = _units.get().get(str(pk))
+        if found is None:
+            self.fail("does_not_exist", pk_value=data)
+        return found
+
+
 class PublicComplaintCreateSerializer(serializers.Serializer):
     type = public_type_field(help_text="complaint (投诉), report (举报) or suggestion (意见建议).")
-    category = serializers.SlugRelatedField(
+    category = ActiveCategoryField(
         slug_field="code",
         queryset=Category.objects.filter(is_active=True),
         help_text="A category code from GET /api/v1/public/categories.",
     )
-    unit = serializers.PrimaryKeyRelatedField(
+    unit = ActiveUnitField(
         queryset=Unit.objects.filter(is_active=True),
         help_text="A unit id from GET /api/v1/public/units.",
     )
