@@ -30,6 +30,9 @@ ENV = {
     "XIAONENG_FIELD_KEY": "xn-bench-field-key",
     "XIAONENG_RATELIMIT_ENABLED": "false",
     "SESSION_COOKIE_SECURE": "false",
+    # Plain HTTP on 127.0.0.1 (TLS ends at a province's proxy): no https redirect, or every
+    # request of the in-process clients and the load generator would be a 301.
+    "XIAONENG_SSL_REDIRECT": "false",
     "LOG_LEVEL": "WARNING",
     # The province setup: the task queue and the cache in Redis (a database of its own).
     "REDIS_URL": os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/15"),

@@ -192,6 +192,8 @@ LOGIN_LOCK_MINUTES = int(os.environ.get("XIAONENG_LOGIN_LOCK_MINUTES", 10))
 # 30-minute idle timeout: the cookie is renewed on every request.
 SESSION_COOKIE_AGE = int(os.environ.get("XIAONENG_SESSION_IDLE_SECONDS", 30 * 60))
 SESSION_SAVE_EVERY_REQUEST = True
+# ... written at most once a minute when nothing else changed (core/sessions.py).
+SESSION_ENGINE = "xiaoneng.core.sessions"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", ENV == "production")

@@ -46,7 +46,10 @@ def duplicate_context(user, complaint: Complaint) -> dict:
     return {
         "can_merge": can_merge and complaint.status != Status.MERGED,
         "duplicate_suggestions": rows,
-        "merged_cases": list(selectors.merged_cases(complaint)),
+        # The case page's query knows whether there are any (has_merged): no query for none.
+        "merged_cases": list(selectors.merged_cases(complaint))
+        if getattr(complaint, "has_merged", True)
+        else [],
     }
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
 from . import clock
 from .models import Message, User
@@ -42,4 +44,21 @@ def inbox_deliver(
 
 
 def unread_count(user: User) -> int:
+    """The user's unread messages; a session's user carries the figure from its own query
+    (core.auth's get_user: the page header shows it on every page)."""
+    known = getattr(user, "inbox_unread", None)
+    if known is not None:
+        return known
     return Message.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def unread_subquery() -> Coalesce:
+    """The unread count as a subquery of a User query (annotate(inbox_unread=…))."""
+    unread = (
+        Message.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True)
+        .order_by()
+        .values("recipient")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(unread), 0)

@@ -20,7 +20,7 @@ from django.core.exceptions import (
     ObjectDoesNotExist,
     ValidationError,
 )
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Model, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 
 from .models import DataScope
@@ -90,20 +90,34 @@ def scope_for(user) -> Scope:
     return scope
 
 
-def _build_scope(user) -> Scope:
-    from .models import Person
+def _person_of(user):
+    """The user's person with its unit. The session's user arrives with both (core.auth's
+    get_user); other callers (API tokens, services) may pass a bare user: fetch them once and
+    keep them on the user."""
+    from .models import Person, User
 
-    person = (
-        Person.objects.select_related("unit").filter(pk=user.person_id).first()
-        if user.person_id
-        else None
-    )
+    if not user.person_id:
+        return None
+    if User.person.is_cached(user):
+        return user.person
+    person = Person.objects.select_related("unit").filter(pk=user.person_id).first()
+    if person is not None:
+        user.person = person
+    return person
+
+
+def _build_scope(user) -> Scope:
+    person = _person_of(user)
     everything = False
     paths: set[str] = set()
     unit_ids: set[int] = set()
     department_ids: set[int] = set()
     person_id = None
-    for role in user.roles.all().prefetch_related("custom_units"):
+    roles = user.role_list()
+    custom = [r for r in roles if r.data_scope == DataScope.CUSTOM]
+    if custom:
+        prefetch_related_objects(custom, "custom_units")
+    for role in roles:
         kind = role.data_scope
         if kind == DataScope.ALL:
             everything = True

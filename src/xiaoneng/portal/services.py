@@ -22,6 +22,7 @@ from xiaoneng.core.errors import Conflict, ValidationFailed
 from xiaoneng.core.files import PUBLIC_ALLOWED, store_upload
 from xiaoneng.core.models import Department, Role, StoredFile, Unit, User
 from xiaoneng.core.notify import outbox_deliver
+from xiaoneng.core.snapshot import Snapshot
 
 from .models import PublicFeedback
 
@@ -31,6 +32,12 @@ SYSTEM_PERMISSIONS = ["complaint.verify", "complaint.dispatch"]
 PUBLIC_TYPES = (Type.COMPLAINT, Type.REPORT, Type.SUGGESTION)
 MAX_FILES = 5
 TITLE_LENGTH = 30
+
+
+def system_actor_cached() -> User:
+    """system_actor() kept by the process (a snapshot dropped when this process saves a user or
+    a role; others re-read within a minute): the public API asks on every submission."""
+    return _system_actor.get()
 
 
 def system_actor() -> User:
@@ -83,7 +90,6 @@ def _store_files(uploads: Iterable) -> list[StoredFile]:
     return stored
 
 
-@transaction.atomic
 def public_submit(
     *,
     type: str,
@@ -124,23 +130,26 @@ def public_submit(
             errors["phone"] = [_("Enter a valid phone number.")]
     if errors:
         raise ValidationFailed(_("Please correct the errors below."), errors=errors)
-    attachments = _store_files(uploads)
     complainant = (
         {"anonymous": True} if anonymous else {"name": name, "phone": phone, "anonymous": False}
     )
-    return engine.complaint_register(
-        actor=None,
-        channel=channel,
-        type=type,
-        category=category,
-        subject_unit=unit,
-        subject_department=department,
-        title=(title or "").strip()[:200] or _title_from(content),
-        content=content,
-        complainant=complainant,
-        consent_publish=bool(consent_publish),
-        attachments=attachments,
-    )
+    # Atomic without a savepoint of its own: its callers (the public form, the public API with
+    # its idempotency record) either start the transaction here or roll theirs back on any
+    # error, so a savepoint would only add two round trips to every submission (issue #18).
+    with transaction.atomic(savepoint=False):
+        return engine.complaint_register(
+            actor=None,
+            channel=channel,
+            type=type,
+            category=category,
+            subject_unit=unit,
+            subject_department=department,
+            title=(title or "").strip()[:200] or _title_from(content),
+            content=content,
+            complainant=complainant,
+            consent_publish=bool(consent_publish),
+            attachments=_store_files(uploads),
+        )
 
 
 def _notify_office(complaint: Complaint, feedback: PublicFeedback) -> None:
@@ -263,3 +272,6 @@ def public_rate(
         _mark_applied(feedback, "reopen")
     _notify_office(complaint, feedback)
     return feedback
+
+
+_system_actor = Snapshot(system_actor, models=("core.User", "core.Role"))

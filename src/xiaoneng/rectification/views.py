@@ -61,7 +61,7 @@ def _store_files(request, uploads) -> list:
 def ledger(request):
     """The ledger: filters in a row, counts and 清零 progress, groups, the item table."""
     user = request.user
-    base = selectors.items_for(user)
+    base = selectors.items_for(user, related=selectors.LEDGER_RELATED)
     filterset = ItemFilter(request.GET or None, queryset=base)
     filterset.form.fields["campaign"].widget = campaign_select(_("All"))
     filterset.form.fields["issue"].widget = HiddenInput()  # set by the issue page's link
@@ -83,7 +83,10 @@ def ledger(request):
         for g in groups:
             g["label"] = g["label"] or _("No campaign")
     qs = qs.order_by("deadline", "id")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    summary = selectors.summary(qs, now=now)
+    paginator = Paginator(qs, PAGE_SIZE)
+    paginator.count = summary["total"]  # same rows: the summary counted them (one COUNT less)
+    page = paginator.get_page(request.GET.get("page"))
     _decorate(page, now)
     params = request.GET.copy()
     params.pop("page", None)
@@ -93,7 +96,7 @@ def ledger(request):
         {
             "title": _("Rectification ledger"),
             "filters": filterset.form,
-            "summary": selectors.summary(qs, now=now),
+            "summary": summary,
             "groups": groups,
             "by": by,
             "group_tabs": GROUP_TABS,

@@ -5,93 +5,22 @@ through ``selectors`` (someone else's report = 404); writes through ``services``
 
 from __future__ import annotations
 
-import hashlib
-import json
-
-from django.db import IntegrityError, transaction
-from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from xiaoneng.complaints.models import Category, IdempotencyKey
+from xiaoneng.complaints.models import Category
 from xiaoneng.complaints.vocab import Type
-from xiaoneng.core import clock
 from xiaoneng.core.api.choices import NamedChoiceField
 from xiaoneng.core.api.fields import files_field
-from xiaoneng.core.errors import Conflict, ValidationFailed
+from xiaoneng.core.idempotency import IdempotentCreateMixin
 from xiaoneng.core.models import Person, Unit
 from xiaoneng.rectification.vocab import Severity
 
 from . import selectors, services
 from .models import Report, Supervisor
 from .vocab import ReportKind, ReportStatus, SupervisorKind, SupervisorStatus
-
-IDEMPOTENCY_HEADER = "Idempotency-Key"
-IDEMPOTENCY_PARAMETER = OpenApiParameter(
-    IDEMPOTENCY_HEADER,
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    description="A repeat with the same key and body returns the first result; "
-    "the same key with another body is a 409.",
-)
-
-
-class IdempotentCreateMixin:
-    """``POST`` with an ``Idempotency-Key`` (API.md): the same key and body by the same user
-    replays the first response (a phone on a weak network retries), another body is 409. Keys
-    are stored in the complaint engine's table, prefixed with this endpoint's name so a key used
-    on another endpoint never replays this one's answer."""
-
-    idempotency_scope = ""
-
-    def _replay(self, record, digest: str) -> Response:
-        if record.request_hash != digest:
-            raise Conflict(
-                _("This Idempotency-Key was already used with a different request body."),
-                errors={IDEMPOTENCY_HEADER: [_("Use a new key for a different request.")]},
-            )
-        return Response(
-            record.response_body,
-            status=record.response_status,
-            headers={"Idempotent-Replayed": "true"},
-        )
-
-    def create(self, request, *args, **kwargs):
-        raw = request.headers.get(IDEMPOTENCY_HEADER, "").strip()
-        if not raw:
-            return super().create(request, *args, **kwargs)  # type: ignore[misc]
-        if len(raw) > 150:
-            raise ValidationFailed(
-                _("Invalid Idempotency-Key."),
-                errors={IDEMPOTENCY_HEADER: [_("At most 150 characters.")]},
-            )
-        key = f"{self.idempotency_scope}:{raw}"
-        text = json.dumps(request.data, sort_keys=True, ensure_ascii=False, default=str)
-        digest = hashlib.sha256(text.encode()).hexdigest()
-        user = request.user
-        found = IdempotencyKey.objects.filter(user=user, key=key).first()
-        if found is not None:
-            return self._replay(found, digest)
-        try:
-            with transaction.atomic():
-                response = super().create(request, *args, **kwargs)  # type: ignore[misc]
-                IdempotencyKey.objects.create(
-                    user=user,
-                    key=key,
-                    request_hash=digest,
-                    response_status=response.status_code,
-                    response_body=json.loads(json.dumps(response.data, default=str)),
-                    created_at=clock.now(),
-                )
-        except IntegrityError:
-            found = IdempotencyKey.objects.filter(user=user, key=key).first()
-            if found is None:
-                raise
-            return self._replay(found, digest)  # a concurrent repeat won the race
-        return response
 
 
 class SupervisorSerializer(serializers.ModelSerializer):
@@ -135,7 +64,6 @@ class SupervisorReappointSerializer(serializers.Serializer):
     appointment_doc = serializers.CharField(max_length=100, required=False, default="")
 
 
-@extend_schema(methods=["POST"], parameters=[IDEMPOTENCY_PARAMETER])
 class SupervisorViewSet(
     IdempotentCreateMixin,
     mixins.ListModelMixin,
@@ -147,7 +75,6 @@ class SupervisorViewSet(
     """The roster of social supervisors (行风社会监督员 / 效能监督员) with their terms."""
 
     serializer_class = SupervisorSerializer
-    idempotency_scope = "supervisors"
     filterset_fields = ["status", "kind"]
     ordering = ["status", "term_ends_on", "id"]
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -255,7 +182,6 @@ class SupervisorNoteSerializer(serializers.Serializer):
     answer = serializers.CharField()
 
 
-@extend_schema(methods=["POST"], parameters=[IDEMPOTENCY_PARAMETER])
 class SupervisorReportViewSet(
     IdempotentCreateMixin,
     mixins.ListModelMixin,
@@ -267,7 +193,6 @@ class SupervisorReportViewSet(
     outcome); the office sees all and decides once what each becomes."""
 
     serializer_class = SupervisorReportSerializer
-    idempotency_scope = "supervisor-reports"
     filterset_fields = ["status", "kind", "unit"]
     ordering = ["-submitted_at", "-id"]
 

@@ -20,7 +20,7 @@ from xiaoneng.core.vocabulary import action_label
 from .. import escalation, forms, policies, selectors, services, sla
 from ..models import Complaint, EscalationStep
 from ..policies import can_view_identity
-from ..selectors import COMPLAINT_RELATED, is_overdue
+from ..selectors import is_overdue
 from ..views_duplicates import duplicate_context
 from ..vocab import Importance, Light, Status
 from ..workflow import MACHINE, NON_TRANSITIONS
@@ -197,7 +197,9 @@ def _state_allows(complaint: Complaint, spec: ActionSpec, pending_extension: boo
 
 def available_actions(user, complaint: Complaint, *, bound: dict | None = None) -> list[dict]:
     """The actions this user may take on this case now, each with its small form."""
-    pending = complaint.extensions.filter(approved__isnull=True).exists()
+    pending = getattr(complaint, "pending_extension", None)  # the case page's query has it
+    if pending is None:
+        pending = complaint.extensions.filter(approved__isnull=True).exists()
     departments_url = reverse("complaints:departments")
     out = []
     for spec in ACTIONS:
@@ -224,8 +226,7 @@ def available_actions(user, complaint: Complaint, *, bound: dict | None = None) 
 
 
 def _get(user, pk: int) -> Complaint:
-    complaint = selectors.get_complaint(user, pk)
-    return Complaint.objects.select_related(*COMPLAINT_RELATED).get(pk=complaint.pk)
+    return selectors.get_case_page_complaint(user, pk)
 
 
 def _detail_context(request, complaint: Complaint, **extra) -> dict:
@@ -239,7 +240,13 @@ def _detail_context(request, complaint: Complaint, **extra) -> dict:
     internal = policies.reads_internal(user, complaint)
     if not internal:
         tab = "overview"
-    history = list(audit.history(complaint).order_by("-at", "-id")[:200]) if internal else []
+    # The history tab lists the audit records; the overview only shows their number (counted
+    # by the case's own query).
+    history = (
+        list(audit.history(complaint).order_by("-at", "-id")[: selectors.HISTORY_LIMIT])
+        if internal and tab == "history"
+        else []
+    )
     return {
         "complaint": complaint,
         "title": complaint.number,
@@ -252,6 +259,7 @@ def _detail_context(request, complaint: Complaint, **extra) -> dict:
             complaint.extensions.select_related("requested_by", "decided_by") if internal else []
         ),
         "history": history,
+        "history_count": complaint.history_count if internal else 0,
         "actions": available_actions(user, complaint, bound=extra.pop("bound", None)),
         "can_view_identity": can_view_identity(user, complaint),
         "identity_form": extra.pop("identity_form", None) or forms.IdentityRevealForm(),

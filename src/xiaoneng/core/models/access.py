@@ -82,12 +82,20 @@ class User(AbstractUser):
         if password_changed or not self.is_active or locked:
             revoke_user_tokens(self, at=now)
 
+    def role_list(self) -> list:
+        """The user's roles, fetched once per user object (the data scope and the permission
+        codes both read them: one query per request, not one each)."""
+        cached = getattr(self, "_role_list", None)
+        if cached is None:
+            cached = self._role_list = list(self.roles.all())
+        return cached
+
     def permission_codes(self) -> frozenset[str]:
         cached = getattr(self, "_permission_codes", None)
         if cached is None:
             codes: set[str] = set()
-            for perms in self.roles.values_list("permissions", flat=True):
-                codes.update(perms or [])
+            for role in self.role_list():
+                codes.update(role.permissions or [])
             cached = self._permission_codes = frozenset(codes)
         return cached
 

@@ -362,6 +362,27 @@ def test_activity_keeps_the_session_alive(client, org):
         assert client.get(reverse("home")).status_code == 302
 
 
+def test_an_unchanged_session_is_rewritten_at_most_once_a_minute(client, org):
+    from django.contrib.sessions.models import Session
+
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        login(client, "bob", PASSWORD)
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+
+    def stored_expiry():
+        return Session.objects.get(pk=key).expire_date
+
+    first = stored_expiry()
+    with time_machine.travel(start + timedelta(seconds=40), tick=False):
+        assert client.get(reverse("home")).status_code == 200
+    assert stored_expiry() == first  # renewed 40 s ago: no write
+    later = start + timedelta(seconds=90)
+    with time_machine.travel(later, tick=False):
+        assert client.get(reverse("home")).status_code == 200
+    assert stored_expiry() == later + timedelta(seconds=settings.SESSION_COOKIE_AGE)
+
+
 # --- demo password -------------------------------------------------------------------------------
 def test_the_demo_password_is_refused_when_demo_mode_is_off(client, org):
     assert settings.DEMO is False

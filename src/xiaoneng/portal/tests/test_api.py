@@ -134,6 +134,28 @@ def test_a_multipart_retry_with_the_same_files_is_replayed(api, org, category):
     assert Complaint.objects.count() == 1
 
 
+def test_a_repeat_takes_no_number_and_is_answered_even_when_its_body_no_longer_validates(
+    api, org, category
+):
+    from xiaoneng.complaints.models import ComplaintSequence
+
+    first = api.post(URL, body(org, category), format="json", HTTP_IDEMPOTENCY_KEY="k-7")
+    assert first.status_code == 201
+    for _ in range(2):  # the repeat's work is rolled back with its number
+        again = api.post(URL, body(org, category), format="json", HTTP_IDEMPOTENCY_KEY="k-7")
+        assert again.json()["number"] == first.json()["number"]
+    assert ComplaintSequence.objects.get().last == 1
+    org.unit_a.is_active = False  # the unit closed since: the first receipt still answers
+    org.unit_a.save(update_fields=["is_active"])
+    late = api.post(URL, body(org, category), format="json", HTTP_IDEMPOTENCY_KEY="k-7")
+    assert late.status_code == 201 and late.json() == first.json()
+    bad = api.post(URL, {"content": "x"}, format="json", HTTP_IDEMPOTENCY_KEY="k-7")
+    assert bad.status_code == 409  # another (invalid) body under a used key
+    fresh = api.post(URL, {"content": "x"}, format="json", HTTP_IDEMPOTENCY_KEY="k-8")
+    assert fresh.status_code == 400  # a first submission's errors are its errors
+    assert Complaint.objects.count() == 1
+
+
 def test_without_a_key_two_posts_make_two_cases(api, org, category):
     api.post(URL, body(org, category), format="json")
     api.post(URL, body(org, category), format="json")
