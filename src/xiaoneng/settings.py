@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "xiaoneng.open311",
     "xiaoneng.accountability",
     "xiaoneng.reports",
+    "xiaoneng.openness",
+    "xiaoneng.party",
 ]
 
 MIDDLEWARE = [
