@@ -22,6 +22,7 @@ def receptions_for(user) -> QuerySet[ReceptionDay]:
         scoped(user, ReceptionDay)
         .select_related("unit", "leader")
         .annotate(visit_count=Count("visits"))
+        .order_by("-starts_at", "-id")
     )
 
 
@@ -34,7 +35,12 @@ def visits_of(reception: ReceptionDay) -> QuerySet[ReceptionVisit]:
 
 
 def disclosures_for(user) -> QuerySet[Disclosure]:
-    return scoped(user, Disclosure).select_related("unit").annotate(item_count=Count("items"))
+    return (
+        scoped(user, Disclosure)
+        .select_related("unit")
+        .annotate(item_count=Count("items"))
+        .order_by("unit__path", "id")
+    )
 
 
 def get_disclosure(user, pk: int) -> Disclosure:

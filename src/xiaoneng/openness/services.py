@@ -160,8 +160,10 @@ def _require_editable(actor: User, disclosure: Disclosure) -> None:
     require(actor, EDIT)
     _in_scope(actor, disclosure.unit)
     # the state as committed (a concurrent submit wins; the caller's copy may be stale)
-    status = Disclosure.objects.select_for_update().values_list("status", flat=True).get(
-        pk=disclosure.pk
+    status = (
+        Disclosure.objects.select_for_update()
+        .values_list("status", flat=True)
+        .get(pk=disclosure.pk)
     )
     if status not in EDITABLE:
         fail({"status": [_("Revise the approved page first: it is not a draft.")]})

@@ -25,6 +25,7 @@ def organisations_for(user) -> QuerySet[PartyOrganisation]:
         scoped(user, PartyOrganisation)
         .select_related("unit", "secretary")
         .annotate(member_count=Count("members"))
+        .order_by("unit__path", "name", "id")
     )
 
 
@@ -80,6 +81,7 @@ def contacts_for(user) -> QuerySet[ContactPoint]:
         scoped(user, ContactPoint)
         .select_related("leader", "unit")
         .annotate(visit_count=Count("visits"))
+        .order_by("leader__name", "unit__path", "id")
     )
 
 
