@@ -109,6 +109,8 @@ DEMO_MODULES = (
     "inspections",
     "evaluations",
     "accountability",
+    "openness",
+    "party",
 )
 
 

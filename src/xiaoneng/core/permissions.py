@@ -41,7 +41,9 @@ PERMISSIONS: dict[str, StrOrPromise] = {
     "survey.distribute": _("Issue survey links and QR codes for the own unit"),
     "ethics.evaluate": _("Write department and unit evaluations in medical-ethics files"),
     "ethics.grade": _("Grade medical-ethics files"),
-    "openness.manage": _("Publish leader reception days and approve units' public disclosure pages"),
+    "openness.manage": _(
+        "Publish leader reception days and approve units' public disclosure pages"
+    ),
     "openness.edit": _("Edit the own unit's public disclosure page (院务公开)"),
     "party.manage": _("Run 创先争优: star-rating schemes, ratings and leaders' contact points"),
     "party.edit": _("Keep the own unit's party organisations, members and star ratings"),

@@ -94,6 +94,9 @@ ACTION_LABELS = {
     "lock": pgettext_lazy("audit action", "Locked"),
     "unlock": pgettext_lazy("audit action", "Unlocked"),
     "override": _("Confirmed despite a veto"),
+    # openness (院务公开), party (创先争优)
+    "approve": pgettext_lazy("audit action", "Approved"),
+    "revise": pgettext_lazy("audit action", "Reopened for revision"),
 }
 
 

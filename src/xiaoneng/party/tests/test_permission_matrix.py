@@ -47,17 +47,30 @@ ROWS = [
     m.Row("party:organisation", m.scoped(), kwargs=m.pk(org_a), method="post", label="member"),
     m.Row("party:ratings", m.everyone()),
     m.Row("party:ratings", m.everyone(), method="post", label="create"),
-    m.Row("party:rating-action", {OF: 302, A: 403, B: 404}, method="post",
-          kwargs=action(rating_a, "confirm")),  # fmt: skip
+    m.Row(
+        "party:rating-action",
+        {OF: 302, A: 403, B: 404},
+        method="post",
+        kwargs=action(rating_a, "confirm"),
+    ),  # fmt: skip
     m.Row("party:nominations", m.everyone()),
     m.Row("party:nominations", m.everyone(), method="post", label="create"),
-    m.Row("party:nomination-decide", {OF: 302, A: 403, B: 404}, method="post",
-          kwargs=action(nomination_a, "reject")),  # fmt: skip
+    m.Row(
+        "party:nomination-decide",
+        {OF: 302, A: 403, B: 404},
+        method="post",
+        kwargs=action(nomination_a, "reject"),
+    ),  # fmt: skip
     m.Row("party:contacts", m.everyone()),
     m.Row("party:contacts", {OF: 200, A: 404, B: 404}, method="post", label="create"),
     m.Row("party:contact", m.scoped(), kwargs=m.pk(contact_a)),
-    m.Row("party:contact", {OF: 200, A: 404, B: 404}, kwargs=m.pk(contact_a), method="post",
-          label="visit"),  # fmt: skip
+    m.Row(
+        "party:contact",
+        {OF: 200, A: 404, B: 404},
+        kwargs=m.pk(contact_a),
+        method="post",
+        label="visit",
+    ),  # fmt: skip
     m.Row("api-party-organisations", m.everyone()),
     m.Row("api-party-organisations", m.everyone(400), method="post", label="create"),
     m.Row("api-party-members", m.everyone()),
@@ -65,18 +78,31 @@ ROWS = [
     m.Row("api-star-schemes", m.everyone()),
     m.Row("api-star-ratings", m.everyone()),
     m.Row("api-star-ratings", m.everyone(400), method="post", label="create"),
-    m.Row("api-star-rating-action", {OF: 200, A: 403, B: 404}, method="post",
-          kwargs=action(rating_a, "confirm")),  # fmt: skip
+    m.Row(
+        "api-star-rating-action",
+        {OF: 200, A: 403, B: 404},
+        method="post",
+        kwargs=action(rating_a, "confirm"),
+    ),  # fmt: skip
     m.Row("api-party-nominations", m.everyone()),
     m.Row("api-party-nominations", m.everyone(400), method="post", label="create"),
-    m.Row("api-party-nomination-decide", {OF: 200, A: 403, B: 404}, method="post",
-          kwargs=action(nomination_a, "reject")),  # fmt: skip
+    m.Row(
+        "api-party-nomination-decide",
+        {OF: 200, A: 403, B: 404},
+        method="post",
+        kwargs=action(nomination_a, "reject"),
+    ),  # fmt: skip
     m.Row("api-contact-points", m.everyone()),
     m.Row("api-contact-points", m.everyone(400), method="post", label="create"),
     m.Row("api-contact-point-visits", m.scoped(), kwargs=m.pk(contact_a)),
-    m.Row("api-contact-point-visits", {OF: 201, A: 403, B: 404}, kwargs=m.pk(contact_a),
-          method="post", data={"visited_on": "2020-01-02", "findings": "候诊区座椅不足"},
-          label="record"),  # fmt: skip
+    m.Row(
+        "api-contact-point-visits",
+        {OF: 201, A: 403, B: 404},
+        kwargs=m.pk(contact_a),
+        method="post",
+        data={"visited_on": "2020-01-02", "findings": "候诊区座椅不足"},
+        label="record",
+    ),  # fmt: skip
 ]
 
 
