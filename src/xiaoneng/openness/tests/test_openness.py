@@ -121,3 +121,16 @@ def test_the_service_standards_table_contributes_through_the_provider_hook(org, 
     finally:
         providers.unregister_standards_provider("test")
     assert "出具检验报告" in page and "2小时" in page
+
+
+def test_the_work_home_lists_pages_to_approve_and_returned(org):
+    from xiaoneng.core import workhome
+
+    d = disclosure(org)
+    services.disclosure_act(actor=org.bob, disclosure=d, action="submit")
+    office = {w.key: w.count for w in workhome.collect(org.alice)}
+    assert office.get("openness.to_approve") == 1
+    services.disclosure_act(actor=org.alice, disclosure=d, action="return", reason="补充价格")
+    unit = {w.key: w.count for w in workhome.collect(org.bob)}
+    assert unit.get("openness.returned") == 1
+    assert "openness.returned" not in {w.key for w in workhome.collect(org.carol)}

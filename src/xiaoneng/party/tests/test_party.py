@@ -138,3 +138,30 @@ def test_the_seed_004_campaign_template_exists():
     template = CampaignTemplate.objects.get(code="chuangxian-zhengyou")
     assert template.name == "为民服务创先争优活动"
     assert [p["name"] for p in template.spec["phases"]][1] == "推行“三亮”"
+
+
+def test_the_work_home_lists_ratings_to_confirm_for_the_office(org):
+    from xiaoneng.core import workhome
+
+    _rate(org, 20, 19, 19, 19, 19)
+    assert {w.key: w.count for w in workhome.collect(org.alice)}.get("party.to_confirm") == 1
+    assert "party.to_confirm" not in {w.key for w in workhome.collect(org.bob)}
+
+
+def test_the_dashboard_counts_ratings_by_scheme_and_level(org):
+    import datetime as dt
+
+    from xiaoneng.core import statistics
+    from xiaoneng.reports import params as filters
+
+    _rate(org, 20, 19, 19, 19, 19)
+    _rate(org, 20, 20, 20, 20, 15)
+    _rate(org, 12, 12, 12, 12, 11)
+    statistics.discover()
+    source = next(s for s in statistics.sources_for(org.bob) if s.key == "party.star_ratings")
+    params = filters.parse(org.bob, {"start": "2026-01-01", "end": "2026-12-31"},
+                           today=dt.date(2026, 12, 1))  # fmt: skip
+    rows = source.run(org.bob, params).rows
+    assert rows == [{"scheme": "星级示范窗口", "5": 1, "4": 1, "3": 0, "2": 0, "1": 0, "0": 1}]
+    assert source.run(org.carol, filters.parse(org.carol, {"start": "2026-01-01",
+                      "end": "2026-12-31"}, today=dt.date(2026, 12, 1))).rows == []  # fmt: skip
