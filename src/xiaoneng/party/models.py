@@ -107,7 +107,7 @@ class StarLevelRule(models.Model):
     stars = models.PositiveSmallIntegerField(_("stars"))
     min_total = models.DecimalField(_("minimum total"), max_digits=7, decimal_places=2)
     min_each_percent = models.PositiveSmallIntegerField(
-        _("minimum on every criterion (% of full marks)"), null=True, blank=True
+        _("minimum on every criterion (percent of full marks)"), null=True, blank=True
     )
 
     class Meta:

@@ -145,7 +145,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('stars', models.PositiveSmallIntegerField(verbose_name='stars')),
                 ('min_total', models.DecimalField(decimal_places=2, max_digits=7, verbose_name='minimum total')),
-                ('min_each_percent', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='minimum on every criterion (% of full marks)')),
+                ('min_each_percent', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='minimum on every criterion (percent of full marks)')),
                 ('scheme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='levels', to='party.starscheme')),
             ],
             options={
