@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.db.models import Count, QuerySet
 
@@ -51,7 +52,7 @@ def get_item(user, pk: int) -> DisclosureItem:
     return get_scoped_or_404(user, DisclosureItem.objects.select_related("disclosure__unit"), pk=pk)
 
 
-def grouped(rows: list[dict]) -> list[tuple[str, str, list[dict]]]:
+def grouped(rows: list[dict]) -> list[tuple[str, Any, list[dict]]]:
     """(section code, label, rows) for each section, in the page order."""
     return [(s.value, s.label, [r for r in rows if r["section"] == s.value]) for s in Section]
 
