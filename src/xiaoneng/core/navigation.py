@@ -59,7 +59,7 @@ EVALUATION = _any(
     "award.decide",
 )
 ACCOUNTABILITY = _any("accountability.view", "accountability.manage", "accountability.approve")
-OPENNESS = _any("openness.manage", "openness.edit", "complaint.register")
+OPENNESS = _any("openness.manage", "openness.edit")
 PARTY = _any("party.manage", "party.edit", "award.decide")
 ORG_READ = _any("org.manage", "users.manage")
 SYSTEM = _any(

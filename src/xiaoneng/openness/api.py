@@ -61,7 +61,7 @@ class VisitCreateSerializer(serializers.Serializer):
     phone = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
 
 
-class ItemSerializer(serializers.ModelSerializer):
+class DisclosureItemSerializer(serializers.ModelSerializer):
     section = NamedChoiceField(Section.choices, enum_name="DisclosureSectionEnum")
 
     class Meta:
@@ -74,7 +74,7 @@ class ItemSerializer(serializers.ModelSerializer):
 class DisclosureSerializer(serializers.ModelSerializer):
     status = NamedChoiceField(DisclosureStatus.choices, enum_name="DisclosureStatusEnum")
     unit_name = serializers.CharField(source="unit.name", read_only=True)
-    items = ItemSerializer(many=True, read_only=True)
+    items = DisclosureItemSerializer(many=True, read_only=True)
 
     class Meta:
         model = Disclosure
@@ -157,20 +157,21 @@ class DisclosureDetail(generics.RetrieveAPIView):
 class DisclosureItems(APIView):
     @extend_schema(
         summary="Add an entry (draft or returned pages only)",
-        request=ItemSerializer,
-        responses={201: ItemSerializer, **ERRORS},
+        request=DisclosureItemSerializer,
+        responses={201: DisclosureItemSerializer, **ERRORS},
     )
     def post(self, request, pk: int):
         disclosure = selectors.get_disclosure(request.user, pk)
-        data = ItemSerializer(data=request.data)
+        data = DisclosureItemSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         item = services.item_add(actor=request.user, disclosure=disclosure, **data.validated_data)
-        return Response(ItemSerializer(item).data, status=status.HTTP_201_CREATED)
+        return Response(DisclosureItemSerializer(item).data, status=status.HTTP_201_CREATED)
 
 
 class DisclosureAction(APIView):
     @extend_schema(
         summary="submit / approve / return (with a reason) / revise",
+        operation_id="disclosures_action",
         request=ActionSerializer,
         responses={200: DisclosureSerializer, **ERRORS},
     )

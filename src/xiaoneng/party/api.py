@@ -62,22 +62,22 @@ class MemberSerializer(serializers.ModelSerializer):
             self.fields["organisation"].queryset = selectors.organisations_for(request.user)
 
 
-class CriterionSerializer(serializers.ModelSerializer):
+class StarCriterionSerializer(serializers.ModelSerializer):
     class Meta:
         model = StarCriterion
         fields = ["id", "name", "max_score", "position"]
 
 
-class LevelSerializer(serializers.ModelSerializer):
+class StarLevelSerializer(serializers.ModelSerializer):
     class Meta:
         model = StarLevelRule
         fields = ["stars", "min_total", "min_each_percent"]
 
 
-class SchemeSerializer(serializers.ModelSerializer):
+class StarSchemeSerializer(serializers.ModelSerializer):
     subject = NamedChoiceField(Subject.choices, enum_name="StarSubjectEnum")
-    criteria = CriterionSerializer(many=True, read_only=True)
-    levels = LevelSerializer(many=True, read_only=True)
+    criteria = StarCriterionSerializer(many=True, read_only=True)
+    levels = StarLevelSerializer(many=True, read_only=True)
 
     class Meta:
         model = StarScheme
@@ -103,7 +103,7 @@ class RatingSerializer(serializers.ModelSerializer):
         read_only_fields = ["total", "stars", "status"]
 
 
-class NominationSerializer(serializers.ModelSerializer):
+class PartyNominationSerializer(serializers.ModelSerializer):
     award = NamedChoiceField(Award.choices, enum_name="PartyAwardEnum")
     organisation = serializers.PrimaryKeyRelatedField(queryset=PartyOrganisation.objects.none())
     member = serializers.PrimaryKeyRelatedField(
@@ -133,7 +133,7 @@ class NominationSerializer(serializers.ModelSerializer):
         return selectors.visible_findings(request.user, findings) if request else []
 
 
-class DecideSerializer(serializers.Serializer):
+class PartyDecideSerializer(serializers.Serializer):
     override_reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -183,7 +183,7 @@ class MemberList(generics.ListCreateAPIView):
 class SchemeList(generics.ListAPIView):
     """The 评星定级 schemes with their criteria and level rules (data)."""
 
-    serializer_class = SchemeSerializer
+    serializer_class = StarSchemeSerializer
     pagination_class = None
 
     def get_queryset(self):
@@ -206,7 +206,7 @@ class RatingList(generics.ListCreateAPIView):
 
 
 class RatingAction(APIView):
-    @extend_schema(summary="confirm / reopen", request=None,
+    @extend_schema(summary="confirm / reopen", request=None, operation_id="star_ratings_action",
                    responses={200: RatingSerializer, **ERRORS})  # fmt: skip
     def post(self, request, pk: int, action: str):
         if action not in RATING.transitions:
@@ -220,42 +220,45 @@ class RatingAction(APIView):
 class NominationList(generics.ListCreateAPIView):
     """先进基层党组织 / 优秀共产党员 nominations, checked by the accountability awards check."""
 
-    serializer_class = NominationSerializer
+    serializer_class = PartyNominationSerializer
     filterset_fields = ["award", "organisation"]
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return PartyNomination.objects.none()
         return selectors.nominations_for(self.request.user)
 
-    @extend_schema(responses={201: NominationSerializer, **ERRORS})
+    @extend_schema(responses={201: PartyNominationSerializer, **ERRORS})
     def post(self, request, *args, **kwargs):
-        data = NominationSerializer(data=request.data, context={"request": request})
+        data = PartyNominationSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         v = dict(data.validated_data)
         base = v.pop("nomination")
         nomination = services.nominate(
             actor=request.user, year=base["year"], reason=base.get("reason", ""), **v
         )
-        body = NominationSerializer(nomination, context={"request": request}).data
+        body = PartyNominationSerializer(nomination, context={"request": request}).data
         return Response(body, status=status.HTTP_201_CREATED)
 
 
 class NominationDecide(APIView):
     @extend_schema(
         summary="confirm / reject (a vetoed nominee is 409 without an override reason)",
-        request=DecideSerializer,
-        responses={200: NominationSerializer, **ERRORS},
+        operation_id="party_nominations_decide",
+        request=PartyDecideSerializer,
+        responses={200: PartyNominationSerializer, **ERRORS},
     )
     def post(self, request, pk: int, action: str):
         if action not in ("confirm", "reject"):
             raise Http404
         nomination = selectors.get_nomination(request.user, pk)
-        data = DecideSerializer(data=request.data)
+        data = PartyDecideSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.decide(
             actor=request.user, nomination=nomination, action=action, **data.validated_data
         )
         nomination.nomination.refresh_from_db()
-        return Response(NominationSerializer(nomination, context={"request": request}).data)
+        return Response(PartyNominationSerializer(nomination, context={"request": request}).data)
 
 
 class ContactList(generics.ListCreateAPIView):
