@@ -73,3 +73,41 @@ def test_the_demo_has_party_building(demo, db, client):
 def test_the_staff_pages_render_for_the_office(demo, db, client, url):
     client.force_login(User.objects.get(username="office"))
     assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("username", ["office", "hosp1", "leader"])
+def test_no_page_of_openness_or_party_shows_a_raw_code(demo, db, client, username):
+    from xiaoneng.core.tests.test_no_raw_codes import SNAKE, WORD, status_codes, visible_text
+    from xiaoneng.openness.models import Disclosure, ReceptionDay
+    from xiaoneng.party.models import ContactPoint, PartyOrganisation
+
+    client.force_login(User.objects.get(username=username))
+    urls = [
+        "/openness/reception/",
+        f"/openness/reception/{ReceptionDay.objects.filter(visits__isnull=False).first().pk}/",
+        "/openness/disclosures/",
+        *[f"/openness/disclosures/{d.pk}/" for d in Disclosure.objects.all()],
+        "/party/",
+        f"/party/organisations/{PartyOrganisation.objects.order_by('id').last().pk}/",
+        "/party/ratings/",
+        "/party/nominations/",
+        "/party/contacts/",
+        f"/party/contacts/{ContactPoint.objects.first().pk}/",
+        "/public/openness/",
+        "/public/openness/reception/",
+        "/public/openness/units/QS-RMYY/",
+    ]
+    codes = status_codes()
+    found: dict[str, set[str]] = {}
+    for url in urls:
+        response = client.get(url)
+        if response.status_code != 200:
+            continue
+        page = response.content.decode()
+        text = visible_text(page)
+        bad = set(SNAKE.findall(text)) | (set(WORD.findall(text)) & codes)
+        if ">---------<" in page:
+            bad.add("---------")
+        if bad:
+            found[url] = bad
+    assert found == {}
