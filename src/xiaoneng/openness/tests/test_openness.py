@@ -134,3 +134,14 @@ def test_the_work_home_lists_pages_to_approve_and_returned(org):
     unit = {w.key: w.count for w in workhome.collect(org.bob)}
     assert unit.get("openness.returned") == 1
     assert "openness.returned" not in {w.key for w in workhome.collect(org.carol)}
+
+
+def test_submitting_tells_the_office_and_approving_tells_the_unit(org):
+    from xiaoneng.core.models import Notification
+
+    d = disclosure(org)
+    services.disclosure_act(actor=org.bob, disclosure=d, action="submit")
+    assert Notification.objects.filter(event="openness.submitted", recipient=org.alice).exists()
+    services.disclosure_act(actor=org.alice, disclosure=d, action="approve")
+    assert Notification.objects.filter(event="openness.approve", recipient=org.bob).exists()
+    assert not Notification.objects.filter(event="openness.approve", recipient=org.carol).exists()

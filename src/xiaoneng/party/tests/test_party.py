@@ -165,3 +165,33 @@ def test_the_dashboard_counts_ratings_by_scheme_and_level(org):
     assert rows == [{"scheme": "星级示范窗口", "5": 1, "4": 1, "3": 0, "2": 0, "1": 0, "0": 1}]
     assert source.run(org.carol, filters.parse(org.carol, {"start": "2026-01-01",
                       "end": "2026-12-31"}, today=dt.date(2026, 12, 1))).rows == []  # fmt: skip
+
+
+def test_the_api_rates_and_nominates(org, api_as):
+    scheme = window_scheme()
+    body = {
+        "scheme": scheme.pk,
+        "year": 2026,
+        "unit": org.unit_a.pk,
+        "subject_name": "挂号窗口",
+        "scores": scores(scheme, 20, 19, 19, 19, 19),
+    }
+    response = api_as(org.bob).post("/api/v1/star-ratings", body, format="json")
+    assert response.status_code == 201, response.content
+    assert response.json()["stars"] == 5
+    body["stars"] = 1  # read-only: the stars follow the criteria, never the caller
+    assert api_as(org.bob).post("/api/v1/star-ratings", body, format="json").json()["stars"] == 5
+    branch = organisation(org)
+    created = api_as(org.bob).post(
+        "/api/v1/party-nominations",
+        {"award": "organisation", "organisation": branch.pk, "year": 2026},
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+    assert created.json()["status"] == "nominated"
+    other = api_as(org.carol).post(
+        "/api/v1/party-nominations",
+        {"award": "organisation", "organisation": branch.pk, "year": 2026},
+        format="json",
+    )
+    assert other.status_code == 400  # unit A's branch is not in unit B's scope
