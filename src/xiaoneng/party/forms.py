@@ -61,9 +61,8 @@ class MemberForm(forms.Form):
 
 
 class RatingForm(forms.Form):
-    """The score fields are built from the scheme's criteria (data)."""
+    """The score fields are built from the chosen scheme's criteria (data)."""
 
-    scheme = forms.ModelChoiceField(label=_("Star scheme"), queryset=StarScheme.objects.none())
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     unit = UnitChoiceField(label=_("Unit"), queryset=Unit.objects.none())
     department = forms.ModelChoiceField(
@@ -71,33 +70,25 @@ class RatingForm(forms.Form):
     )
     subject_name = forms.CharField(label=_("Rated (window, nurse or department)"), max_length=100)
 
-    def __init__(self, *args, user, schemes, **kwargs):
+    def __init__(self, *args, user, scheme: StarScheme, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["scheme"].queryset = schemes
+        self.scheme = scheme
         self.fields["year"].initial = timezone.localdate().year
         self.fields["unit"].queryset = scoped(user, Unit).filter(is_active=True).order_by("path")
         self.fields["department"].queryset = scoped(user, Department).select_related("unit")
         self.fields["department"].label_from_instance = lambda d: f"{d.unit.name} · {d.name}"
-        self.criteria = []
-        for scheme in schemes:
-            for c in scheme.criteria.all():
-                name = f"score_{c.pk}"
-                self.fields[name] = forms.DecimalField(
-                    label=f"{scheme.name} · {c.name}（{c.max_score.normalize()}）",
-                    min_value=0, max_value=c.max_score, decimal_places=2, required=False,
-                )  # fmt: skip
-                self.criteria.append((scheme.pk, c.pk))
+        self.criteria = list(scheme.criteria.all())
+        for c in self.criteria:
+            self.fields[f"score_{c.pk}"] = forms.DecimalField(
+                label=f"{c.name}（{format(c.max_score.normalize(), 'f')}）",
+                min_value=0, max_value=c.max_score, decimal_places=2,
+            )  # fmt: skip
         bootstrap(self, small=True)
 
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)
-        scheme = data["scheme"]
-        scores = {}
-        for scheme_pk, criterion_pk in self.criteria:
-            value = data.pop(f"score_{criterion_pk}", None)
-            if scheme_pk == scheme.pk:
-                scores[str(criterion_pk)] = value
-        data["scores"] = scores
+        data["scores"] = {str(c.pk): data.pop(f"score_{c.pk}") for c in self.criteria}
+        data["scheme"] = self.scheme
         return data
 
 

@@ -160,7 +160,7 @@ def _clean_scores(scheme: StarScheme, raw: dict[Any, Any]) -> dict[int, Decimal]
             continue
         if not score.is_finite() or score < 0 or score > c.max_score:
             errors[f"score_{c.pk}"] = [
-                _("Between 0 and %(max)s.") % {"max": c.max_score.normalize()}
+                _("Between 0 and %(max)s.") % {"max": format(c.max_score.normalize(), "f")}
             ]
             continue
         scores[c.pk] = score

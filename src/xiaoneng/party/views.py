@@ -7,10 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xiaoneng.core.htmlerrors import service_call, service_errors
+from xiaoneng.core.params import Params, page_params
 
 from . import forms, selectors, services
 from .workflow import RATING
@@ -63,12 +65,12 @@ def organisation(request, pk: int):
 def ratings(request):
     user = request.user
     schemes = selectors.schemes()
-    _post_only_for(_keeper(user), request)
-    form = (
-        forms.RatingForm(request.POST or None, user=user, schemes=schemes)
-        if _keeper(user)
-        else None
-    )
+    scheme_id = page_params(request).id("scheme") or Params(request.POST).id("scheme")
+    chosen = schemes.filter(pk=scheme_id).first() if scheme_id else None
+    _post_only_for(_keeper(user) and chosen is not None, request)
+    form = None
+    if _keeper(user) and chosen is not None:
+        form = forms.RatingForm(request.POST or None, user=user, scheme=chosen)
     if request.method == "POST" and form is not None and form.is_valid():
         with service_call(request, form=form) as outcome:
             rating = services.rating_create(actor=user, **form.service_kwargs())
@@ -76,8 +78,10 @@ def ratings(request):
             messages.success(
                 request, _("Rating recorded: %(stars)s star(s).") % {"stars": rating.stars}
             )
-            return redirect("party:ratings")
+            return redirect(f"{reverse('party:ratings')}?scheme={chosen.pk}")
     qs = selectors.ratings_for(user)
+    if chosen is not None:
+        qs = qs.filter(scheme=chosen)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     return render(
         request,
@@ -86,6 +90,8 @@ def ratings(request):
             "page": page,
             "form": form,
             "schemes": schemes,
+            "chosen": chosen,
+            "can_rate": _keeper(user),
             "can_confirm": user.has_permission(services.MANAGE),
             "tab": "ratings",
         },

@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
             name='Disclosure',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted for approval'), ('approved', 'Approved'), ('returned', 'Returned')], default='draft', max_length=10, verbose_name='status')),
+                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted for approval'), ('approved', 'Approved and published'), ('returned', 'Returned')], default='draft', max_length=10, verbose_name='status')),
                 ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='submitted at')),
                 ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided at')),
                 ('return_reason', models.TextField(blank=True, verbose_name='reason for returning')),

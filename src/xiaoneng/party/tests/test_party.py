@@ -15,7 +15,7 @@ from xiaoneng.core.clock import frozen_now
 from xiaoneng.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 
 from .. import services
-from ..models import StarLevelRule
+from ..models import StarLevelRule, StarRating, StarScheme
 from .helpers import member, organisation, scores, window_scheme
 
 pytestmark = pytest.mark.django_db
@@ -195,3 +195,18 @@ def test_the_api_rates_and_nominates(org, api_as):
         format="json",
     )
     assert other.status_code == 400  # unit A's branch is not in unit B's scope
+
+
+def test_the_rating_page_scores_the_chosen_schemes_criteria(org, client):
+    scheme = window_scheme()
+    client.force_login(org.bob)
+    page = client.get(f"/party/ratings/?scheme={scheme.pk}").content.decode()
+    assert "比技能：业务熟练、限时办结、首问负责（20）" in page
+    nurse = StarScheme.objects.get(code="star-nurse").criteria.first()
+    assert f'name="score_{nurse.pk}"' not in page  # only the chosen scheme's criteria
+    data = {"year": 2026, "unit": org.unit_a.pk, "subject_name": "住院收费窗口"}
+    data |= {f"score_{k}": v for k, v in scores(scheme, 20, 19, 19, 19, 19).items()}
+    response = client.post(f"/party/ratings/?scheme={scheme.pk}", data)
+    assert response.status_code == 302
+    rating = StarRating.objects.get(subject_name="住院收费窗口")
+    assert (rating.total, rating.stars) == (Decimal("96"), 5)

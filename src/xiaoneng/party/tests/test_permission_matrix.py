@@ -46,7 +46,14 @@ ROWS = [
     m.Row("party:organisation", m.scoped(), kwargs=m.pk(org_a)),
     m.Row("party:organisation", m.scoped(), kwargs=m.pk(org_a), method="post", label="member"),
     m.Row("party:ratings", m.everyone()),
-    m.Row("party:ratings", m.everyone(), method="post", label="create"),
+    m.Row(
+        "party:ratings",
+        m.everyone(),
+        method="post",
+        label="create",
+        data=lambda w: {"scheme": window_scheme().pk},
+    ),  # fmt: skip
+    m.Row("party:ratings", m.everyone(404), method="post", label="no scheme"),
     m.Row(
         "party:rating-action",
         {OF: 302, A: 403, B: 404},
