@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from xiaoneng.core.api.choices import NamedChoiceField
 from xiaoneng.core.api.fields import ScopedDepartmentField, ScopedPersonField, ScopedUnitField
+from xiaoneng.openness.idempotency import PARAMETER, IdempotentCreateMixin, idempotent
 
 from . import selectors, services
 from .models import (
@@ -152,7 +153,7 @@ class ContactVisitSerializer(serializers.ModelSerializer):
         fields = ["id", "visited_on", "findings", "help_given"]
 
 
-class OrganisationList(generics.ListCreateAPIView):
+class OrganisationList(IdempotentCreateMixin, generics.ListCreateAPIView):
     serializer_class = OrganisationSerializer
     filterset_fields = ["unit", "kind"]
 
@@ -165,7 +166,7 @@ class OrganisationList(generics.ListCreateAPIView):
         )
 
 
-class MemberList(generics.ListCreateAPIView):
+class MemberList(IdempotentCreateMixin, generics.ListCreateAPIView):
     """Party members (承诺践诺, 亮身份, 党员示范岗/先锋岗); POST records or updates a person's."""
 
     serializer_class = MemberSerializer
@@ -190,7 +191,7 @@ class SchemeList(generics.ListAPIView):
         return selectors.schemes()
 
 
-class RatingList(generics.ListCreateAPIView):
+class RatingList(IdempotentCreateMixin, generics.ListCreateAPIView):
     """Yearly star ratings; total and stars are computed from the scores by the rules."""
 
     serializer_class = RatingSerializer
@@ -228,8 +229,11 @@ class NominationList(generics.ListCreateAPIView):
             return PartyNomination.objects.none()
         return selectors.nominations_for(self.request.user)
 
-    @extend_schema(responses={201: PartyNominationSerializer, **ERRORS})
+    @extend_schema(responses={201: PartyNominationSerializer, **ERRORS}, parameters=[PARAMETER])
     def post(self, request, *args, **kwargs):
+        return idempotent(request, lambda: self._create(request))
+
+    def _create(self, request):
         data = PartyNominationSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         v = dict(data.validated_data)
@@ -261,7 +265,7 @@ class NominationDecide(APIView):
         return Response(PartyNominationSerializer(nomination, context={"request": request}).data)
 
 
-class ContactList(generics.ListCreateAPIView):
+class ContactList(IdempotentCreateMixin, generics.ListCreateAPIView):
     """领导干部联系点: leaders linked to grass-roots units."""
 
     serializer_class = ContactSerializer
@@ -283,8 +287,12 @@ class ContactVisits(APIView):
         return Response(ContactVisitSerializer(point.visits.all(), many=True).data)
 
     @extend_schema(request=ContactVisitSerializer,
-                   responses={201: ContactVisitSerializer, **ERRORS})  # fmt: skip
+                   responses={201: ContactVisitSerializer, **ERRORS},
+                   parameters=[PARAMETER])  # fmt: skip
     def post(self, request, pk: int):
+        return idempotent(request, lambda: self._create(request, pk))
+
+    def _create(self, request, pk: int):
         point = selectors.get_contact(request.user, pk)
         data = ContactVisitSerializer(data=request.data)
         data.is_valid(raise_exception=True)

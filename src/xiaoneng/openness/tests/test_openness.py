@@ -145,3 +145,19 @@ def test_submitting_tells_the_office_and_approving_tells_the_unit(org):
     services.disclosure_act(actor=org.alice, disclosure=d, action="approve")
     assert Notification.objects.filter(event="openness.approve", recipient=org.bob).exists()
     assert not Notification.objects.filter(event="openness.approve", recipient=org.carol).exists()
+
+
+def test_a_repeated_create_with_the_same_idempotency_key_is_replayed(org, api_as):
+    r = reception(org)
+    api = api_as(org.bob)
+    body = {"category": category().pk, "title": "挂号排队久", "content": "排队一小时。"}
+    first = api.post(f"/api/v1/reception-days/{r.pk}/visits", body, format="json",
+                     headers={"Idempotency-Key": "visit-1"})  # fmt: skip
+    again = api.post(f"/api/v1/reception-days/{r.pk}/visits", body, format="json",
+                     headers={"Idempotency-Key": "visit-1"})  # fmt: skip
+    assert first.status_code == again.status_code == 201
+    assert again.json()["id"] == first.json()["id"] and again["Idempotent-Replayed"] == "true"
+    assert ReceptionVisit.objects.filter(reception=r).count() == 1
+    other = api.post(f"/api/v1/reception-days/{r.pk}/visits", {**body, "title": "别的"},
+                     format="json", headers={"Idempotency-Key": "visit-1"})  # fmt: skip
+    assert other.status_code == 409

@@ -210,3 +210,15 @@ def test_the_rating_page_scores_the_chosen_schemes_criteria(org, client):
     assert response.status_code == 302
     rating = StarRating.objects.get(subject_name="住院收费窗口")
     assert (rating.total, rating.stars) == (Decimal("96"), 5)
+
+
+def test_a_repeated_rating_with_the_same_idempotency_key_is_recorded_once(org, api_as):
+    scheme = window_scheme()
+    body = {"scheme": scheme.pk, "year": 2026, "unit": org.unit_a.pk, "subject_name": "药房窗口",
+            "scores": scores(scheme, 18, 18, 18, 18, 18)}  # fmt: skip
+    api = api_as(org.bob)
+    for _ in range(2):
+        response = api.post("/api/v1/star-ratings", body, format="json",
+                            headers={"Idempotency-Key": "rate-1"})  # fmt: skip
+        assert response.status_code == 201
+    assert StarRating.objects.filter(subject_name="药房窗口").count() == 1
