@@ -16,7 +16,7 @@ from xiaoneng.core.api.fields import ScopedPersonField, ScopedUnitField
 from xiaoneng.core.services.base import require_permission
 
 from . import selectors, services
-from .idempotency import PARAMETER, idempotent
+from .idempotency import idempotent
 from .models import Disclosure, DisclosureItem, ReceptionDay, ReceptionVisit
 from .vocab import DisclosureStatus, Section
 from .workflow import DISCLOSURE
@@ -98,11 +98,9 @@ class ReceptionList(generics.ListCreateAPIView):
     def get_queryset(self):
         return selectors.receptions_for(self.request.user).order_by("-starts_at", "-id")
 
-    @extend_schema(responses={201: ReceptionSerializer, **ERRORS}, parameters=[PARAMETER])
+    @extend_schema(responses={201: ReceptionSerializer, **ERRORS})
+    @idempotent
     def post(self, request, *args, **kwargs):
-        return idempotent(request, lambda: self._create(request))
-
-    def _create(self, request):
         require_permission(request.user, services.MANAGE)
         data = ReceptionSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
@@ -128,12 +126,9 @@ class ReceptionVisits(APIView):
         "the leader who received it",
         request=VisitCreateSerializer,
         responses={201: VisitSerializer, **ERRORS},
-        parameters=[PARAMETER],
     )
+    @idempotent
     def post(self, request, pk: int):
-        return idempotent(request, lambda: self._create(request, pk))
-
-    def _create(self, request, pk: int):
         reception = selectors.get_reception(request.user, pk)
         data = VisitCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -167,12 +162,9 @@ class DisclosureItems(APIView):
         summary="Add an entry (draft or returned pages only)",
         request=DisclosureItemSerializer,
         responses={201: DisclosureItemSerializer, **ERRORS},
-        parameters=[PARAMETER],
     )
+    @idempotent
     def post(self, request, pk: int):
-        return idempotent(request, lambda: self._create(request, pk))
-
-    def _create(self, request, pk: int):
         disclosure = selectors.get_disclosure(request.user, pk)
         data = DisclosureItemSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -1,10 +1,16 @@
 """Idempotency-Key on the create endpoints of openness and party (API.md): a repeat with the
 same key and body by the same user returns the first response; the same key with another body
-(or on another endpoint) is a 409. It stores the keys in the complaint engine's table until the
-shared implementation moves to core (issue #12)."""
+(or on another endpoint) is a 409.
+
+A stand-in with the surface of ``core.idempotency`` (issue #12: ``@idempotent`` on a ``post``,
+``IdempotentCreateMixin`` wrapping ``create``), storing the keys in the complaint engine's
+table of this branch. INTEGRATION: once ``core.idempotency`` exists, import ``idempotent`` and
+``IdempotentCreateMixin`` from there in ``openness/api.py`` and ``party/api.py`` and delete
+this module."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Callable
@@ -51,7 +57,7 @@ def _replay(record: IdempotencyKey, digest: str) -> Response:
     )
 
 
-def idempotent(request, create: Callable[[], Response]) -> Response:
+def respond(request, create: Callable[[], Response]) -> Response:
     """Run ``create`` once per (user, key); replay its 201 response for a repeat."""
     key = request.headers.get(HEADER, "").strip()
     if not key:
@@ -84,9 +90,22 @@ def idempotent(request, create: Callable[[], Response]) -> Response:
     return response
 
 
-class IdempotentCreateMixin:
-    """For ``ListCreateAPIView``s: POST honours the Idempotency-Key header."""
+def idempotent(func: Callable) -> Callable:
+    """Decorate a DRF create handler (``post`` / ``create``): the key is honoured on POST and
+    documented in OpenAPI."""
 
-    @extend_schema(parameters=[PARAMETER])
-    def post(self, request, *args, **kwargs):
-        return idempotent(request, lambda: self.create(request, *args, **kwargs))  # type: ignore[attr-defined]
+    @functools.wraps(func)
+    def wrapper(self, request, *args, **kwargs):
+        if request.method != "POST":
+            return func(self, request, *args, **kwargs)
+        return respond(request, lambda: func(self, request, *args, **kwargs))
+
+    return extend_schema(methods=["POST"], parameters=[PARAMETER])(wrapper)
+
+
+class IdempotentCreateMixin:
+    """For a generic view whose ``create`` makes the object."""
+
+    @idempotent
+    def create(self, request, *args, **kwargs):
+        return super().create(request, *args, **kwargs)  # type: ignore[misc]

@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from xiaoneng.core.api.choices import NamedChoiceField
 from xiaoneng.core.api.fields import ScopedDepartmentField, ScopedPersonField, ScopedUnitField
-from xiaoneng.openness.idempotency import PARAMETER, IdempotentCreateMixin, idempotent
+from xiaoneng.openness.idempotency import IdempotentCreateMixin, idempotent
 
 from . import selectors, services
 from .models import (
@@ -229,11 +229,9 @@ class NominationList(generics.ListCreateAPIView):
             return PartyNomination.objects.none()
         return selectors.nominations_for(self.request.user)
 
-    @extend_schema(responses={201: PartyNominationSerializer, **ERRORS}, parameters=[PARAMETER])
+    @extend_schema(responses={201: PartyNominationSerializer, **ERRORS})
+    @idempotent
     def post(self, request, *args, **kwargs):
-        return idempotent(request, lambda: self._create(request))
-
-    def _create(self, request):
         data = PartyNominationSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         v = dict(data.validated_data)
@@ -287,12 +285,9 @@ class ContactVisits(APIView):
         return Response(ContactVisitSerializer(point.visits.all(), many=True).data)
 
     @extend_schema(request=ContactVisitSerializer,
-                   responses={201: ContactVisitSerializer, **ERRORS},
-                   parameters=[PARAMETER])  # fmt: skip
+                   responses={201: ContactVisitSerializer, **ERRORS})  # fmt: skip
+    @idempotent
     def post(self, request, pk: int):
-        return idempotent(request, lambda: self._create(request, pk))
-
-    def _create(self, request, pk: int):
         point = selectors.get_contact(request.user, pk)
         data = ContactVisitSerializer(data=request.data)
         data.is_valid(raise_exception=True)
