@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "xiaoneng.accountability",
     "xiaoneng.reports",
     "xiaoneng.supervision",
+    "xiaoneng.openness",
+    "xiaoneng.party",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,8 @@ api_v1 = [
     path("", include("xiaoneng.inspections.api_urls")),
     path("", include("xiaoneng.evaluations.api_urls")),
     path("", include("xiaoneng.supervision.api_urls")),
+    path("", include("xiaoneng.openness.api_urls")),
+    path("", include("xiaoneng.party.api_urls")),
 ]
 
 urlpatterns = [
@@ -33,6 +35,9 @@ urlpatterns = [
     path("supervision/", include("xiaoneng.supervision.urls")),
     path("public/progress/", include("xiaoneng.rectification.public_urls")),
     path("public/evaluation/", include("xiaoneng.evaluations.public_urls")),
+    path("openness/", include("xiaoneng.openness.urls")),
+    path("public/openness/", include("xiaoneng.openness.public_urls")),
+    path("party/", include("xiaoneng.party.urls")),
     path("public/", include("xiaoneng.portal.urls")),
     path("open311/v2/", include("xiaoneng.open311.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

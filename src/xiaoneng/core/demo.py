@@ -110,6 +110,8 @@ DEMO_MODULES = (
     "evaluations",
     "accountability",
     "supervision",
+    "openness",
+    "party",
 )
 
 

@@ -59,6 +59,8 @@ EVALUATION = _any(
     "award.decide",
 )
 ACCOUNTABILITY = _any("accountability.view", "accountability.manage", "accountability.approve")
+OPENNESS = _any("openness.manage", "openness.edit")
+PARTY = _any("party.manage", "party.edit", "award.decide")
 ORG_READ = _any("org.manage", "users.manage")
 SYSTEM = _any(
     "org.manage",
@@ -81,6 +83,8 @@ MODULES: list[tuple] = [
     (_("Evaluation"), "clipboard-data", "evaluations:home", EVALUATION, []),
     (_("Accountability"), "shield-exclamation", "accountability:list", ACCOUNTABILITY, []),
     (_("Social supervisors"), "eye", "supervision:roster", "supervision.manage", []),
+    (_("Reception days and disclosure"), "door-open", "openness:disclosures", OPENNESS, []),
+    (_("Party building (创先争优)"), "star", "party:home", PARTY, []),
     (_("Service time limits"), "stopwatch", "servicetimes:home", is_staff_member, []),
     (_("Statistics"), "bar-chart", "reports:dashboard", DASHBOARD, []),
     (

@@ -44,6 +44,12 @@ PERMISSIONS: dict[str, StrOrPromise] = {
     "survey.distribute": _("Issue survey links and QR codes for the own unit"),
     "ethics.evaluate": _("Write department and unit evaluations in medical-ethics files"),
     "ethics.grade": _("Grade medical-ethics files"),
+    "openness.manage": _(
+        "Publish leader reception days and approve units' public disclosure pages"
+    ),
+    "openness.edit": _("Edit the own unit's public disclosure page (院务公开)"),
+    "party.manage": _("Run 创先争优: star-rating schemes, ratings and leaders' contact points"),
+    "party.edit": _("Keep the own unit's party organisations, members and star ratings"),
 }
 
 OFFICE_PERMS = [
@@ -72,6 +78,8 @@ OFFICE_PERMS = [
     "survey.distribute",
     "ethics.grade",
     "supervision.manage",
+    "openness.manage",
+    "party.manage",
 ]
 
 # code: (name, data scope, permissions, read_only)
@@ -112,6 +120,8 @@ BUILTIN_ROLES: dict[str, tuple[str, str, list[str], bool]] = {
             "survey.distribute",
             "ethics.evaluate",
             "ethics.grade",
+            "openness.edit",
+            "party.edit",
         ],
         False,
     ),

@@ -101,6 +101,9 @@ ACTION_LABELS = {
     "to_complaint": _("Turned into a complaint"),
     "to_issue": _("Entered in the ledger"),
     "note": _("Noted with an answer"),
+    # openness (院务公开), party (创先争优)
+    "approve": pgettext_lazy("audit action", "Approved"),
+    "revise": pgettext_lazy("audit action", "Reopened for revision"),
 }
 
 

@@ -21,6 +21,8 @@ INSPECTIONS = reverse("inspections:list")
 EVALUATION = reverse("evaluations:home")
 ACCOUNTABILITY = reverse("accountability:list")
 DASHBOARD = reverse("reports:dashboard")
+OPENNESS = reverse("openness:disclosures")
+PARTY = reverse("party:home")
 CALENDAR = reverse("org:calendar")
 
 
@@ -47,6 +49,8 @@ def test_the_office_sees_every_built_module_and_the_system_pages(org):
         EVALUATION,
         ACCOUNTABILITY,
         SUPERVISORS,
+        OPENNESS,
+        PARTY,
         DASHBOARD,
         UNITS,
     ]
@@ -65,6 +69,8 @@ def test_a_unit_admin_sees_its_work_modules_and_its_organisation(org):
         CAMPAIGNS,
         SELFCHECK,
         EVALUATION,
+        OPENNESS,
+        PARTY,
         DASHBOARD,
         UNITS,
     ]
@@ -92,6 +98,8 @@ def test_the_leader_reads_every_module_but_imports_nothing(org):
         INSPECTIONS,
         EVALUATION,
         ACCOUNTABILITY,
+        OPENNESS,
+        PARTY,
         DASHBOARD,
         UNITS,
     ]
