@@ -23,7 +23,7 @@ from .forms_security import AuditFilterForm, LoginLogFilterForm
 from .models import AuditRecord, LoginLog
 from .spreadsheet import Sheet, xlsx_response
 from .views_org import _page, _query
-from .vocabulary import action_label, field_label, object_label, value_label
+from .vocabulary import action_label, display_value, field_label, object_label
 
 EXPORT_MAX_ROWS = 10_000
 
@@ -104,14 +104,14 @@ def changes_of(record: AuditRecord) -> list[dict]:
         rows.append(
             {
                 "field": field_label(kind, key),
-                "before": _show(value_label(kind, key, before.get(key))) if key in before else "",
-                "after": _show(value_label(kind, key, after.get(key))) if key in after else "",
+                "before": display_value(kind, key, before.get(key)) if key in before else "",
+                "after": display_value(kind, key, after.get(key)) if key in after else "",
             }
         )
     if record.before is not None and not isinstance(record.before, dict):
-        rows.append({"field": "", "before": _show(record.before), "after": ""})
+        rows.append({"field": "", "before": display_value(kind, "", record.before), "after": ""})
     if record.after is not None and not isinstance(record.after, dict):
-        rows.append({"field": "", "before": "", "after": _show(record.after)})
+        rows.append({"field": "", "before": "", "after": display_value(kind, "", record.after)})
     return rows
 
 
@@ -131,7 +131,7 @@ def audit_log(request):
     """Every audited write and sensitive read: actor, time, action, object, before/after."""
     _require(request, "audit.view")
     filters = AuditFilterForm(request.GET or None, user=request.user)
-    qs = filters.apply(AuditRecord.objects.order_by("-at", "-id"))
+    qs = filters.apply(AuditRecord.objects.select_related("actor__person").order_by("-at", "-id"))
     if request.GET.get("export") == "xlsx":
         return _xlsx(
             "audit-log.xlsx",
