@@ -30,6 +30,7 @@ ENV = {
     "XIAONENG_FIELD_KEY": "xn-bench-field-key",
     "XIAONENG_RATELIMIT_ENABLED": "false",
     "SESSION_COOKIE_SECURE": "false",
+    "XIAONENG_SSL_REDIRECT": "false",  # plain HTTP on 127.0.0.1 (production redirects to https)
     "LOG_LEVEL": "WARNING",
     # The province setup: the task queue and the cache in Redis (a database of its own).
     "REDIS_URL": os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/15"),

@@ -284,10 +284,10 @@ def response_record(
     return response
 
 
-def next_due(now: datetime | None = None) -> date:
+def next_due(now: datetime | None = None, rules: InspectionRules | None = None) -> date:
     """When the next bulletin is due: N months (rules) after the last issue date."""
     now = now or clock.now()
-    rules = InspectionRules.current()
+    rules = rules or InspectionRules.current()
     last = (
         Bulletin.objects.filter(status=BulletinStatus.PUBLISHED, issued_on__isnull=False)
         .order_by("-issued_on")
@@ -303,8 +303,8 @@ def remind_bulletin_due(*, now: datetime | None = None) -> bool:
     """The periodic cadence check: from N days (rules) before the due date, remind the office
     once per due date (the outbox dedups)."""
     now = now or clock.now()
-    due = next_due(now)
     rules = InspectionRules.current()
+    due = next_due(now, rules)
     if (due - timezone.localdate(now)).days > rules.bulletin_remind_days:
         return False
     notify(
