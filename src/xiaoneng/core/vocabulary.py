@@ -10,11 +10,14 @@ Chinese carry a message context (``pgettext``).
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -180,10 +183,19 @@ EXTRA_FIELDS = {
     "text": _("Text"),
     "findings": _("Findings"),
     "by_severity": _("By severity"),
-    "units": _("Units"),
+    "units": pgettext_lazy("audit field", "Units"),
     "unit": _("Unit"),
     "note": _("Note"),
     "result": _("Result"),
+    "case": _("Accountability case"),
+    "subjects": _("People examined"),
+    "step_reminded_at": _("Step reminder sent at"),
+    "last_reminder": _("Last reminder"),
+    "spot_check": _("Spot check"),
+    "inspectors": _("Inspectors"),
+    "attendees": _("Attendees"),
+    "depth": _("Depth in the tree"),
+    "path": _("Position in the tree"),
 }
 
 # Codes stored inside JSON values (no model field declares them as choices).
@@ -194,6 +206,8 @@ VALUE_WORDS = {
 }
 
 # Source references stored as "<kind>:<id>" (rectification.Issue.source_ref).
+CODE = re.compile(r"[a-z][a-z0-9_]*")
+INSTANT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 SOURCE_REF = re.compile(r"^([a-z_]+\.[a-z_]+):(\d+)$")
 SOURCE_REFS = {
     "inspection.finding": _("Inspection finding"),
@@ -267,7 +281,22 @@ def _codes(app_label: str) -> dict[str, Any]:
             for value, label in getattr(f, "flatchoices", None) or []:
                 if isinstance(value, str) and value:
                     labels.setdefault(value, label)
+    # Choices kept in JSON lists have no field (campaigns.EvaluationMethod): their classes.
+    prefix = f"xiaoneng.{app_label}." if app_label else "xiaoneng."
+    for choices in _subclasses(models.Choices):
+        if choices.__module__.startswith(prefix):
+            for value, label in choices.choices:
+                if isinstance(value, str) and value:
+                    labels.setdefault(value, label)
     return labels
+
+
+def _subclasses(cls: type[models.Choices]) -> list[type[models.Choices]]:
+    found = []
+    for sub in cls.__subclasses__():
+        found.append(sub)
+        found.extend(_subclasses(sub))
+    return found
 
 
 def code_label(object_type: str, code: str) -> str | None:
@@ -294,25 +323,71 @@ def value_label(object_type: str, field: str, value):
         return f"{SOURCE_REFS[ref.group(1)]} #{ref.group(2)}"
     if value in VALUE_WORDS:
         return str(VALUE_WORDS[value])
+    if CODE.fullmatch(value):  # a code in a JSON list ("methods": ["material"]): this app's word
+        label = _codes(object_type.partition(".")[0]).get(value)
+        if label is not None:
+            return str(label)
     return value
 
 
-def display_value(object_type: str, field: str, value) -> str:
-    """A stored value as people read it: choice codes as their labels, yes/no, and the parts
-    of JSON values (dicts, lists) with their keys named — never a raw code or a JSON dump."""
+def related_model(object_type: str, field: str):
+    """The model a key's stored id points at (a foreign key of the record's model), or None."""
+    found = model_field(object_type, field)
+    if found is None or not (found.many_to_one or found.one_to_one):
+        return None
+    return found.related_model
+
+
+def object_names(pairs) -> dict[tuple[type[models.Model], int], str]:
+    """Names for (model, id) pairs: one query per model, so a page of audit records shows
+    "单位: 青山县人民医院" rather than "单位: 2"."""
+    wanted: dict[type[models.Model], set[int]] = {}
+    for model, pk in pairs:
+        wanted.setdefault(model, set()).add(pk)
+    names: dict[tuple[type[models.Model], int], str] = {}
+    for model, ids in wanted.items():
+        qs = model._default_manager.filter(pk__in=ids)
+        if any(f.name == "person" and f.is_relation for f in model._meta.get_fields()):
+            qs = qs.select_related("person")
+        for obj in qs:
+            names[(model, obj.pk)] = str(getattr(obj, "display_name", None) or obj)
+    return names
+
+
+def display_value(object_type: str, field: str, value, names: dict | None = None) -> str:
+    """A stored value as people read it: choice codes as their labels, yes/no, ids of linked
+    rows as their names (``names`` from :func:`object_names`), and the parts of JSON values
+    (dicts, lists) with their keys named — never a raw code or a JSON dump."""
     if value is None or value == "":
         return "—"
+    if names and isinstance(value, int) and not isinstance(value, bool):
+        model = related_model(object_type, field)
+        if model is not None and (model, value) in names:
+            return names[(model, value)]
     if isinstance(value, bool):
         return str(_("Yes") if value else _("No"))
     if isinstance(value, dict):
         return "；".join(
-            f"{_key_label(object_type, k)}：{display_value(object_type, k, v)}"
+            f"{_key_label(object_type, k)}：{display_value(object_type, k, v, names)}"
             for k, v in value.items()
         )
     if isinstance(value, list):
         joiner = " / " if any(isinstance(v, dict) for v in value) else "、"
-        return joiner.join(display_value(object_type, field, v) for v in value)
+        return joiner.join(display_value(object_type, field, v, names) for v in value)
+    if isinstance(value, str) and INSTANT.match(value):
+        return _local_instant(value)
     return str(value_label(object_type, field, value))
+
+
+def _local_instant(value: str) -> str:
+    """A stored ISO instant ("2026-12-02T12:42:38.07+00:00") as local time to the minute."""
+    try:
+        at = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if timezone.is_aware(at):
+        at = timezone.localtime(at)
+    return at.strftime("%Y-%m-%d %H:%M")
 
 
 def _key_label(object_type: str, key: str) -> str:

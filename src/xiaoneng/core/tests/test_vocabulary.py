@@ -3,8 +3,11 @@ record's model (or a model it links to), JSON parts named, yes/no, source refere
 
 from __future__ import annotations
 
+import pytest
+from django.urls import reverse
 from django.utils import translation
 
+from xiaoneng.core import audit
 from xiaoneng.core.vocabulary import action_label, display_value, field_label
 
 
@@ -34,3 +37,18 @@ def test_yes_no_source_references_and_fields_without_a_verbose_name():
         assert action_label("approve") == "已批准"
     with translation.override("en"):
         assert field_label("accountability.nomination", "nominated_by") == "Nominated by"
+
+
+def test_stored_instants_are_shown_in_local_time():
+    shown = display_value("complaints.complaint", "received_at", "2026-12-02T12:42:38.074914+00:00")
+    assert shown == "2026-12-02 20:42"  # Asia/Shanghai, to the minute
+
+
+@pytest.mark.django_db
+def test_the_audit_page_names_linked_rows_not_their_ids(client, org):
+    audit.record("update", org.dept_a1, before={"unit": org.unit_b.pk}, after={"unit": org.unit_a.pk},
+                 actor=org.alice)  # fmt: skip
+    client.force_login(org.alice)
+    page = client.get(reverse("org:audit"), {"object_type": "core.department"})
+    html = page.content.decode()
+    assert org.unit_a.name in html and org.unit_b.name in html
