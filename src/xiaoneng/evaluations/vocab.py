@@ -42,7 +42,7 @@ class RoundStatus(models.TextChoices):
 
 
 class SubjectKind(models.TextChoices):
-    UNIT = "unit", pgettext_lazy("evaluation subjects", "Units")  # 单位 (not the menu's 单位管理)
+    UNIT = "unit", pgettext_lazy("the units themselves", "Units")  # 单位 (not the menu's 单位管理)
     PERSON = "person", _("Posts and people")
 
 
