@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 
@@ -69,7 +70,8 @@ def main() -> int:
     args = parser.parse_args()
     mode = "full" if args.full else "quick"
     plan = dict(PLANS[mode], mode=mode)
-    db = plan["db"]
+    # BENCH_DB: another database name for the same plan (several people on one server).
+    db = plan["db"] = os.environ.get("BENCH_DB") or plan["db"]
     summary = ensure_database(db, preset=plan["preset"], log=lambda m: print(m, file=sys.stderr))
     if summary:
         emit("gen_scale", summary, mode=mode)

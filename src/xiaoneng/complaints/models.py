@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from xiaoneng.core.scopefields import ScopeFields
 
 from .vocab import (
+    CLOCK_STATUSES,
     Channel,
     Importance,
     LimitUnit,
@@ -308,6 +309,13 @@ class Complaint(models.Model):
         indexes = [
             models.Index(fields=["unit", "status"], name="complaint_unit_status_idx"),
             models.Index(fields=["status", "resolve_by"], name="complaint_status_due_idx"),
+            # The work home's "earliest deadlines" (running cases by resolve_by, LIMIT 5): without
+            # it the planner walks resolve_by through every closed case first.
+            models.Index(
+                fields=["resolve_by", "id"],
+                condition=models.Q(status__in=[s.value for s in CLOCK_STATUSES]),
+                name="complaint_running_due_idx",
+            ),
             models.Index(
                 fields=["id"],
                 condition=models.Q(duplicates_pending=True),

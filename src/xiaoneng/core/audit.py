@@ -84,4 +84,4 @@ def record(
 def history(obj: models.Model):
     return AuditRecord.objects.filter(
         object_type=object_type(obj), object_id=str(obj.pk)
-    ).select_related("actor")
+    ).select_related("actor__person")

@@ -12,6 +12,7 @@ from .models import Message
 @workhome.provider(order=90)
 def unread_notices(user) -> list[workhome.Waiting]:
     count = Message.objects.filter(recipient=user, read_at__isnull=True).count()
+    user.inbox_unread_now = count  # the header's badge on the same page reuses it
     return [
         workhome.Waiting(
             key="core.unread",

@@ -48,7 +48,28 @@ COMPLAINTS = _any(
 LEDGER = _any("rectification.manage", "rectification.verify")
 CAMPAIGNS = _any("campaign.manage", "campaign.submit")
 DASHBOARD = ("stats.view",)  # the dashboard refuses anyone else
-INSPECTIONS = _any("inspection.manage", "inspection.inspect", "bulletin.approve")
+
+
+def answers_for_a_unit(user) -> bool:
+    """Manages a unit's ledger (a unit admin, not a department head): the unit replies to its
+    督办单 and records its 检讨发言 under 明查暗访."""
+    if not user.has_permission("rectification.manage"):
+        return False
+    cached = getattr(user, "_xiaoneng_answers_for_a_unit", None)
+    if cached is None:
+        unit_wide = ("all", "custom", "unit_and_below", "unit")
+        cached = user.roles.filter(data_scope__in=unit_wide).exists()
+        user._xiaoneng_answers_for_a_unit = cached
+    return cached
+
+
+_INSPECTION_WORK = _any("inspection.manage", "inspection.inspect", "bulletin.approve")
+
+
+def INSPECTIONS(user) -> bool:
+    return _INSPECTION_WORK(user) or answers_for_a_unit(user)
+
+
 EVALUATION = _any(
     "evaluation.manage",
     "survey.distribute",

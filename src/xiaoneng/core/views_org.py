@@ -509,7 +509,7 @@ def calendar_view(request):
     choices = sorted(set(known_years) | set(range(today.year - 2, today.year + 3)) | {year})
     history = AuditRecord.objects.filter(
         object_type__in=["core.calendarday", "core.calendaryear"]
-    ).select_related("actor")[:20]
+    ).select_related("actor__person")[:20]
     return render(
         request,
         "core/org/calendar.html",

@@ -23,7 +23,14 @@ from .forms_security import AuditFilterForm, LoginLogFilterForm
 from .models import AuditRecord, LoginLog
 from .spreadsheet import Sheet, xlsx_response
 from .views_org import _page, _query
-from .vocabulary import action_label, field_label, object_label, value_label
+from .vocabulary import (
+    action_label,
+    display_value,
+    field_label,
+    object_label,
+    object_names,
+    related_model,
+)
 
 EXPORT_MAX_ROWS = 10_000
 
@@ -94,24 +101,34 @@ def _show(value) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def changes_of(record: AuditRecord) -> list[dict]:
+def linked_names(records) -> dict:
+    """The names of the rows the records' foreign-key values point at (one query per model)."""
+    pairs = []
+    for record in records:
+        for side in (record.before, record.after):
+            if isinstance(side, dict):
+                for key, value in side.items():
+                    if isinstance(value, int) and not isinstance(value, bool):
+                        model = related_model(record.object_type, key)
+                        if model is not None:
+                            pairs.append((model, value))
+    return object_names(pairs)
+
+
+def changes_of(record: AuditRecord, names: dict | None = None) -> list[dict]:
     """The fields a record names, with their value before and after."""
     before = record.before if isinstance(record.before, dict) else {}
     after = record.after if isinstance(record.after, dict) else {}
     rows = []
     kind = record.object_type
     for key in dict.fromkeys([*after, *before]):
-        rows.append(
-            {
-                "field": field_label(kind, key),
-                "before": _show(value_label(kind, key, before.get(key))) if key in before else "",
-                "after": _show(value_label(kind, key, after.get(key))) if key in after else "",
-            }
-        )
+        shown = [display_value(kind, key, side.get(key), names) if key in side else ""
+                 for side in (before, after)]  # fmt: skip
+        rows.append({"field": field_label(kind, key), "before": shown[0], "after": shown[1]})
     if record.before is not None and not isinstance(record.before, dict):
-        rows.append({"field": "", "before": _show(record.before), "after": ""})
+        rows.append({"field": "", "before": display_value(kind, "", record.before), "after": ""})
     if record.after is not None and not isinstance(record.after, dict):
-        rows.append({"field": "", "before": "", "after": _show(record.after)})
+        rows.append({"field": "", "before": "", "after": display_value(kind, "", record.after)})
     return rows
 
 
@@ -131,7 +148,7 @@ def audit_log(request):
     """Every audited write and sensitive read: actor, time, action, object, before/after."""
     _require(request, "audit.view")
     filters = AuditFilterForm(request.GET or None, user=request.user)
-    qs = filters.apply(AuditRecord.objects.order_by("-at", "-id"))
+    qs = filters.apply(AuditRecord.objects.select_related("actor__person").order_by("-at", "-id"))
     if request.GET.get("export") == "xlsx":
         return _xlsx(
             "audit-log.xlsx",
@@ -166,10 +183,11 @@ def audit_log(request):
             ),
         )
     page = _page(request, qs)
+    names = linked_names(page)
     rows = [
         {
             "record": r,
-            "changes": changes_of(r),
+            "changes": changes_of(r, names),
             "url": object_url(r),
             "kind": object_label(r.object_type),
         }

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class QuestionKind(models.TextChoices):
@@ -41,7 +42,7 @@ class RoundStatus(models.TextChoices):
 
 
 class SubjectKind(models.TextChoices):
-    UNIT = "unit", _("Units")
+    UNIT = "unit", pgettext_lazy("the units themselves", "Units")  # 单位 (not the menu's 单位管理)
     PERSON = "person", _("Posts and people")
 
 

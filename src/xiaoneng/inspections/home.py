@@ -79,8 +79,9 @@ def office_inspection_work(user) -> list[workhome.Waiting]:
             )
         )
     now = clock.now()
-    due = services.next_due(now)
-    if (due - timezone.localdate(now)).days <= InspectionRules.current().bulletin_remind_days:
+    rules = InspectionRules.current()
+    due = services.next_due(now, rules)
+    if (due - timezone.localdate(now)).days <= rules.bulletin_remind_days:
         items.append(
             workhome.Waiting(
                 key="inspections.bulletin_due",

@@ -374,5 +374,5 @@ class AccountabilityReferral(models.Model):
         verbose_name_plural = _("accountability referrals")
         ordering = ["-created_at", "-id"]
 
-    def __str__(self) -> str:
-        return f"referral {self.item_id} {self.reason}"
+    def __str__(self) -> str:  # shown in the audit log: words, not codes ("虚假整改 #3")
+        return f"{self.get_reason_display()} #{self.pk}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xiaoneng.campaigns.models import Campaign
 from xiaoneng.core.formkit import (  # noqa: F401  (the views use them as forms.*)
@@ -45,7 +46,9 @@ class AssignForm(forms.Form):
     template = forms.ModelChoiceField(
         ChecklistTemplate.objects.filter(is_active=True), label=_("Checklist")
     )
-    units = UnitsField(Unit.objects.none(), required=False, label=_("Units"))
+    units = UnitsField(
+        Unit.objects.none(), required=False, label=pgettext_lazy("the units themselves", "Units")
+    )
     people = forms.ModelMultipleChoiceField(
         Person.objects.none(), required=False, label=_("People")
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xiaoneng.core.scopefields import ScopeFields
 
@@ -19,7 +20,7 @@ class ChecklistTemplate(models.Model):
     """A named self-inspection checklist (五查五看, 六查六看, …); seeded, editable by the office."""
 
     class Target(models.TextChoices):
-        UNIT = "unit", _("Units")
+        UNIT = "unit", pgettext_lazy("the units themselves", "Units")  # 单位, not 单位管理
         PERSON = "person", _("Individuals")
         BOTH = "both", _("Units and individuals")
 

@@ -54,6 +54,13 @@ class AuditRecord(AppendOnlyModel):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
 
+    @property
+    def actor_display(self) -> str:
+        """Who acted, as people call them (the person's name); "" for the system."""
+        if self.actor_id and self.actor is not None:
+            return self.actor.display_name
+        return "" if self.actor_name == "system" else self.actor_name
+
 
 class LoginLog(AppendOnlyModel):
     class Outcome(models.TextChoices):

@@ -68,6 +68,7 @@ def test_a_unit_admin_sees_its_work_modules_and_its_organisation(org):
         LEDGER,
         CAMPAIGNS,
         SELFCHECK,
+        INSPECTIONS,  # the unit replies to its 督办单 and records its 检讨发言
         EVALUATION,
         OPENNESS,
         PARTY,

@@ -192,7 +192,7 @@ def test_the_query_count_does_not_grow_with_rows(client, org, name):
     for i in range(30):
         log_entry("bob", "bad_password", start + timedelta(minutes=i + 1), org.bob)
         audit.record("update", org.unit_a, before={"phone": str(i)}, after={"phone": "x"})
-    assert queries() == few
+    assert queries() <= few  # one query per linked model on the page at most, never per row
 
 
 # --- audit log -----------------------------------------------------------------------------------

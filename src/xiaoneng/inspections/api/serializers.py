@@ -264,11 +264,17 @@ class SupervisionOrderVerifySerializer(serializers.Serializer):
 # --- bulletins -----------------------------------------------------------------------------------
 class BulletinEntrySerializer(serializers.ModelSerializer):
     unit_name = serializers.CharField(source="unit.name", read_only=True)
+    source = serializers.SerializerMethodField(help_text="The model of a registered source.")
+    source_id = serializers.IntegerField(source="source_pk", read_only=True, allow_null=True)
+
+    def get_source(self, entry) -> str | None:
+        ct = entry.source_type
+        return f"{ct.app_label}.{ct.model}" if ct else None
 
     class Meta:
         model = BulletinEntry
-        fields = ["id", "finding", "complaint", "unit", "unit_name", "title", "text", "handling",
-                  "names", "approved", "show_names"]  # fmt: skip
+        fields = ["id", "finding", "complaint", "source", "source_id", "unit", "unit_name",
+                  "title", "text", "handling", "names", "approved", "show_names"]  # fmt: skip
         read_only_fields = fields
 
 
@@ -302,6 +308,12 @@ class BulletinCreateSerializer(serializers.Serializer):
     findings = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
     complaints = serializers.ListField(child=serializers.IntegerField(), required=False,
                                        default=list)  # fmt: skip
+    sources = serializers.DictField(
+        child=serializers.ListField(child=serializers.IntegerField()),
+        required=False,
+        default=dict,
+        help_text='Cases of registered sources by key, e.g. {"accountability": [case ids]}.',
+    )
 
     def resolve(self, user, findings_qs) -> dict:
         data = dict(self.validated_data)

@@ -229,7 +229,7 @@ class BulletinViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base):
         if self.schema_only():
             return Bulletin.objects.none()
         return selectors.bulletins_for(self.request.user).prefetch_related(
-            "entries__unit", "responses"
+            "entries__unit", "entries__source_type", "responses"
         )
 
     @extend_schema(request=s.BulletinCreateSerializer, responses={201: s.BulletinSerializer})

@@ -4,6 +4,7 @@ the exposed units' 检讨发言 / 整改表态."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -54,7 +55,8 @@ class Bulletin(models.Model):
 
 
 class BulletinEntry(models.Model):
-    """A typical case of a bulletin, from a finding or a complaint. Only entries the approver
+    """A typical case of a bulletin, from a finding, a complaint or a registered source
+    (``bulletin_sources``, e.g. an accountability case: ``source``). Only entries the approver
     approved are published; names only where the approver ticked ``show_names``."""
 
     bulletin = models.ForeignKey(Bulletin, models.CASCADE, related_name="entries")
@@ -64,6 +66,11 @@ class BulletinEntry(models.Model):
     complaint = models.ForeignKey(
         "complaints.Complaint", models.PROTECT, null=True, blank=True, related_name="+"
     )
+    source_type = models.ForeignKey(
+        "contenttypes.ContentType", models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    source_pk = models.PositiveBigIntegerField(null=True, blank=True)
+    source = GenericForeignKey("source_type", "source_pk")
     unit = models.ForeignKey("core.Unit", models.PROTECT, related_name="+", verbose_name=_("unit"))
     title = models.CharField(_("title"), max_length=200)
     text = models.TextField(_("case"))

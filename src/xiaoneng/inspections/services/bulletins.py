@@ -1,4 +1,5 @@
-"""Exposure bulletins (曝光通报, seeds 000/001): compose from chosen findings and complaints,
+"""Exposure bulletins (曝光通报, seeds 000/001): compose from chosen findings, complaints and
+the cases of registered sources (``bulletin_sources``: accountability cases),
 the office submits, a leader approves (choosing the cases and where names may appear), the
 office publishes on the public site with a number and issue date; exposed units record their
 检讨发言 / 整改表态; a reminder when the next bulletin is due (every N months, rules)."""
@@ -6,9 +7,10 @@ office publishes on the public site with a number and issue date; exposed units 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +24,7 @@ from xiaoneng.core.models import StoredFile, Unit, User
 from xiaoneng.core.notify import notify
 from xiaoneng.core.scope import scope_for
 
+from .. import bulletin_sources
 from ..models import Bulletin, BulletinEntry, BulletinResponse, Finding, InspectionRules
 from ..vocab import BulletinStatus, FindingSeverity, ResponseKind, VisitStatus
 from ..workflow import BULLETIN
@@ -53,6 +56,32 @@ def _complaint_entry(complaint: Complaint) -> dict:
     }
 
 
+def _source_entries(
+    actor: User, sources: Mapping[str, Sequence[int]], errors: dict[str, list[str]]
+) -> list[dict]:
+    """Entry rows of the registered sources (e.g. accountability cases) for the chosen ids;
+    an unknown source or a case the actor may not see is an error."""
+    rows: list[dict] = []
+    for key, ids in sources.items():
+        source = bulletin_sources.get(key)
+        wanted = set(ids)
+        if source is None:
+            errors.setdefault("sources", []).append(_("Unknown source of cases."))
+            continue
+        if not wanted:
+            continue
+        found = source.entries(actor, sorted(wanted))
+        if len(found) != len(wanted):
+            errors.setdefault("sources", []).append(_("Choose cases you may see."))
+        rows.extend(found)
+    for row in rows:
+        obj = row.pop("source_object", None)
+        if obj is not None:
+            row["source_type"] = ContentType.objects.get_for_model(obj)
+            row["source_pk"] = obj.pk
+    return rows
+
+
 @transaction.atomic
 def bulletin_create(
     *,
@@ -63,8 +92,10 @@ def bulletin_create(
     intro: str = "",
     findings: Sequence[Finding] = (),
     complaints: Sequence[Complaint] = (),
+    sources: Mapping[str, Sequence[int]] | None = None,
 ) -> Bulletin:
-    """The office composes a bulletin from chosen typical cases (published findings only)."""
+    """The office composes a bulletin from chosen typical cases (published findings only;
+    ``sources``: ids per registered source, e.g. ``{"accountability": [case ids]}``)."""
     require(actor, "inspection.manage")
     errors: dict[str, list[str]] = {}
     title = text(title, "title", errors, limit=200)
@@ -73,7 +104,8 @@ def bulletin_create(
         errors["period_end"] = [_("The end cannot be before the start.")]
     if any(f.visit.status != VisitStatus.PUBLISHED for f in findings):
         errors["findings"] = [_("Only findings of published visits can be exposed.")]
-    if not findings and not complaints:
+    extra = _source_entries(actor, sources or {}, errors)
+    if not findings and not complaints and not extra:
         errors["findings"] = [_("Choose at least one case.")]
     fail(errors)
     bulletin = Bulletin.objects.create(
@@ -85,6 +117,7 @@ def bulletin_create(
         created_at=clock.now(),
     )
     rows = [_finding_entry(f) for f in findings] + [_complaint_entry(c) for c in complaints]
+    rows += extra
     for position, row in enumerate(rows, start=1):
         BulletinEntry.objects.create(bulletin=bulletin, position=position, **row)
     audit.record("create", bulletin, after=audit.snapshot(bulletin), actor=actor)
@@ -251,10 +284,10 @@ def response_record(
     return response
 
 
-def next_due(now: datetime | None = None) -> date:
+def next_due(now: datetime | None = None, rules: InspectionRules | None = None) -> date:
     """When the next bulletin is due: N months (rules) after the last issue date."""
     now = now or clock.now()
-    rules = InspectionRules.current()
+    rules = rules or InspectionRules.current()
     last = (
         Bulletin.objects.filter(status=BulletinStatus.PUBLISHED, issued_on__isnull=False)
         .order_by("-issued_on")
@@ -270,8 +303,8 @@ def remind_bulletin_due(*, now: datetime | None = None) -> bool:
     """The periodic cadence check: from N days (rules) before the due date, remind the office
     once per due date (the outbox dedups)."""
     now = now or clock.now()
-    due = next_due(now)
     rules = InspectionRules.current()
+    due = next_due(now, rules)
     if (due - timezone.localdate(now)).days > rules.bulletin_remind_days:
         return False
     notify(

@@ -1,4 +1,5 @@
-"""Bulletin pages: the list with the cadence, composing from findings and complaints, the
+"""Bulletin pages: the list with the cadence, composing from findings, complaints and the
+registered sources (accountability cases), the
 bulletin with its review / approval / publication and the exposed units' responses."""
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from xiaoneng.core.errors import ApplicationError, ValidationFailed
 from xiaoneng.core.files import store_upload
 from xiaoneng.core.scope import scope_for, scoped
 
-from .. import forms, selectors, services
+from .. import bulletin_sources, forms, selectors, services
 from ..vocab import BulletinStatus, VisitStatus
 from .common import crumbs, fail_back, form_errors
 
@@ -63,6 +64,10 @@ def bulletin_new(request):
         .select_related("unit")
         .order_by("-received_at")[:CANDIDATES]
     )
+    sources = [
+        {"key": s.key, "label": s.label, "candidates": s.candidates(user, CANDIDATES)}
+        for s in bulletin_sources.all_sources()
+    ]
     form = forms.BulletinForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         chosen = set(_ids(request, "findings"))
@@ -72,6 +77,7 @@ def bulletin_new(request):
                 actor=user,
                 findings=[f for f in findings if f.pk in chosen],
                 complaints=[c for c in complaints if c.pk in chosen_c],
+                sources={s["key"]: _ids(request, f"source-{s['key']}") for s in sources},
                 **form.cleaned_data,
             )
         except ValidationFailed as exc:
@@ -87,6 +93,7 @@ def bulletin_new(request):
             "form": form,
             "findings": findings,
             "complaints": complaints,
+            "sources": sources,
             "title": _("Compose an exposure bulletin"),
             "breadcrumbs": crumbs(
                 (_("Exposure bulletins"), "/inspections/bulletins/"), (_("New"), None)

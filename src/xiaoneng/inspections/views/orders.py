@@ -81,7 +81,7 @@ def order_detail(request, pk: int):
             "reply_form": reply_form,
             "verify_form": verify_form,
             "history": [
-                (h.at, h.actor_name, HISTORY_LABELS.get(h.action, h.action))
+                (h.at, h.actor_display, HISTORY_LABELS.get(h.action, h.action))
                 for h in audit.history(order)[:50]
             ],
             "title": order.number,

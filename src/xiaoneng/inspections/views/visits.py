@@ -51,6 +51,7 @@ def visit_list(request):
             "mine": mine,
             "todo": selectors.visits_to_do(user).count(),
             "can_manage": user.has_permission("inspection.manage"),
+            "inspects": user.has_permission("inspection.inspect"),
             "title": _("Inspections"),
             "breadcrumbs": crumbs((_("Visits"), None)),
             "show_plans": user.has_permission("inspection.manage")

@@ -55,6 +55,23 @@ def test_the_home_page_shows_the_seeded_channels_and_links_without_login(client,
     assert "cdn" not in html.lower()
 
 
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("zh-hans", ["曝光通报", "整改进展", "满意率公示"]),
+     ("en", ["Exposure bulletins", "Rectification progress", "Satisfaction rates"])],
+)  # fmt: skip
+def test_the_public_nav_links_every_public_page(client, org, language, words):
+    client.cookies["django_language"] = language
+    html = client.get(reverse("portal:home"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    for testid, url in (("nav-bulletins", "/public/bulletins/"),
+                        ("nav-progress", "/public/progress/"),
+                        ("nav-evaluation", "/public/evaluation/")):  # fmt: skip
+        assert f'href="{url}" data-testid="{testid}"' in html
+        assert client.get(url).status_code == 200
+    for word in words:
+        assert f"<span>{word}</span>" in html
+
+
 def test_public_commitments_name_the_person_only_with_consent(client, org):
     common = {"unit": org.unit_a, "committed_on": dt.date(2026, 3, 1), "audience": "website"}
     now = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)

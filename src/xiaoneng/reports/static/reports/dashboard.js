@@ -78,6 +78,10 @@
       chartEl.firstChild.textContent = root.dataset.empty;
       return;
     }
+    if (data.chart.type === "hbar" && data.rows.length > 10) {
+      // one readable row per unit (the annual scores list every unit of the county)
+      chartEl.style.height = Math.min(60 + data.rows.length * 24, 1600) + "px";
+    }
     var chart = window.echarts.init(chartEl, null, { renderer: "canvas" });
     chart.setOption(option(data));
     charts.push(chart);
