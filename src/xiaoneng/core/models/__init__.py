@@ -4,6 +4,7 @@ from .calendar import CalendarDay, CalendarYear
 from .files import StoredFile
 from .inbox import Message
 from .jobs import Job
+from .numbering import NumberSequence
 from .org import Department, Person, Unit
 from .outbox import (
     DeliveryReceipt,
@@ -26,6 +27,7 @@ __all__ = [
     "LoginLog",
     "Message",
     "Notification",
+    "NumberSequence",
     "NotificationChannel",
     "NotificationPreference",
     "NotificationTemplate",
