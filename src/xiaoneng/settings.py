@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "xiaoneng.open311",
     "xiaoneng.accountability",
     "xiaoneng.reports",
+    "xiaoneng.documents",
 ]
 
 MIDDLEWARE = [

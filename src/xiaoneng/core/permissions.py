@@ -41,6 +41,10 @@ PERMISSIONS: dict[str, StrOrPromise] = {
     "survey.distribute": _("Issue survey links and QR codes for the own unit"),
     "ethics.evaluate": _("Write department and unit evaluations in medical-ethics files"),
     "ethics.grade": _("Grade medical-ethics files"),
+    "document.draft": _("Draft official documents and build campaign archives"),
+    "document.review": _("Review official documents before sign-off"),
+    "document.sign": _("Sign off and issue official documents"),
+    "document.receive": _("Receive official documents addressed to the unit"),
 }
 
 OFFICE_PERMS = [
@@ -68,6 +72,8 @@ OFFICE_PERMS = [
     "evaluation.manage",
     "survey.distribute",
     "ethics.grade",
+    "document.draft",
+    "document.review",
 ]
 
 # code: (name, data scope, permissions, read_only)
@@ -87,11 +93,18 @@ BUILTIN_ROLES: dict[str, tuple[str, str, list[str], bool]] = {
         ],
         False,
     ),
-    # Read-only, except that a leader approves bulletins and accountability decisions.
+    # Read-only, except that a leader approves bulletins and accountability decisions and signs
+    # official documents.
     "leader": (
         "局领导",
         "all",
-        ["stats.view", "accountability.view", "accountability.approve", "bulletin.approve"],
+        [
+            "stats.view",
+            "accountability.view",
+            "accountability.approve",
+            "bulletin.approve",
+            "document.sign",
+        ],
         True,
     ),
     "unit_admin": (
@@ -108,6 +121,7 @@ BUILTIN_ROLES: dict[str, tuple[str, str, list[str], bool]] = {
             "survey.distribute",
             "ethics.evaluate",
             "ethics.grade",
+            "document.receive",
         ],
         False,
     ),

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from xiaoneng.campaigns import selectors as campaigns
+from xiaoneng.core.formkit import bootstrap
+from xiaoneng.core.selectors import unit_choices
+
+from . import selectors
+from .models import Document
+
+__all__ = ["ArchiveForm", "DocumentEditForm", "DocumentNewForm", "SendBackForm", "bootstrap"]
+
+
+class DocumentNewForm(forms.Form):
+    template = forms.ModelChoiceField(queryset=None, label=_("Template"))
+    unit = forms.ModelChoiceField(queryset=None, label=_("Issuing unit"))
+    source_ref = forms.CharField(
+        label=_("Source record"),
+        max_length=60,
+        required=False,
+        help_text=_(
+            "Campaign: its id; campaign month: id:YYYY-MM; a unit's ledger: campaign id:unit id; "
+            "otherwise the id of the bulletin, order, consequence, case or complaint."
+        ),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = selectors.templates_for(user)
+        self.fields["unit"].queryset = unit_choices(user)
+
+
+class DocumentEditForm(forms.ModelForm):
+    class Meta:
+        model = Document
+        fields = [
+            "mark",
+            "title",
+            "addressee",
+            "body",
+            "attachments",
+            "signature",
+            "cc",
+            "printed_by",
+            "public",
+        ]
+        widgets = {
+            "body": forms.Textarea(attrs={"rows": 16}),
+            "attachments": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "body": _("One paragraph per line; 一、 and （一） lines become headings."),
+            "attachments": _("One attachment name per line."),
+        }
+
+
+class SendBackForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ArchiveForm(forms.Form):
+    campaign = forms.ModelChoiceField(queryset=None, label=_("Campaign"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = campaigns.campaigns_for(user)

@@ -1,0 +1,104 @@
+"""Draft from a template and its source → review → a leader signs → issued with a gap-free
+number; issued is immutable (409) and reaches the recipients' inbox."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from xiaoneng.core import clock
+from xiaoneng.core.errors import Conflict, Forbidden
+from xiaoneng.core.models import Notification
+from xiaoneng.documents import selectors, services
+from xiaoneng.documents.models import DocumentTemplate
+from xiaoneng.documents.vocab import DocumentStatus
+
+from .conftest import at, issue
+
+
+@pytest.mark.django_db
+def test_it_fills_the_template_from_the_campaign(org, campaign, notice):
+    assert notice.title == f"关于开展{campaign.name}的通知"
+    assert campaign.name in notice.body and "{" not in notice.body
+    assert notice.mark == "测试县卫生健康局文件"
+    assert notice.campaign == campaign
+    assert set(notice.recipients.all()) == set(campaign.units.all())
+    assert notice.number == "" and notice.status == DocumentStatus.DRAFT
+
+
+@pytest.mark.django_db
+def test_signing_numbers_per_unit_kind_and_year_and_records_the_signer(org, campaign, notice):
+    with clock.frozen_now(at(dt.date(2026, 3, 5))):
+        issue(org, notice)
+        second = services.document_correct(actor=org.alice, document=notice)
+        issue(org, second)
+    notice.refresh_from_db()
+    assert notice.status == DocumentStatus.ISSUED
+    assert notice.number == "测卫效〔2026〕1号"
+    assert notice.signed_by == org.leader and notice.dated == dt.date(2026, 3, 5)
+    assert second.number == "测卫效〔2026〕2号" and second.corrects == notice
+    plan = services.document_draft(
+        actor=org.alice,
+        template=DocumentTemplate.objects.get(code="plan"),
+        unit=org.bureau,
+        source_ref=str(campaign.pk),
+    )
+    with clock.frozen_now(at(dt.date(2026, 3, 6))):
+        issue(org, plan)
+    assert plan.number == "测卫效〔2026〕1号"  # another kind counts on its own
+
+
+@pytest.mark.django_db
+def test_an_issued_document_cannot_be_edited(org, notice):
+    issue(org, notice)
+    with pytest.raises(Conflict):
+        services.document_update(actor=org.alice, document=notice, title="改")
+    with pytest.raises(Conflict):
+        services.document_submit(actor=org.alice, document=notice)
+
+
+@pytest.mark.django_db
+def test_only_a_leader_signs_and_the_office_cannot(org, notice):
+    services.document_submit(actor=org.alice, document=notice)
+    with pytest.raises(Forbidden):
+        services.document_approve(actor=org.leader, document=notice)
+    services.document_approve(actor=org.alice, document=notice)
+    with pytest.raises(Forbidden):
+        services.document_sign(actor=org.alice, document=notice)
+    services.document_send_back(actor=org.leader, document=notice, reason="数据再核")
+    assert notice.status == DocumentStatus.DRAFT and notice.return_reason == "数据再核"
+
+
+@pytest.mark.django_db
+def test_an_issued_document_reaches_the_recipient_units(org, notice):
+    issue(org, notice)
+    told = set(
+        Notification.objects.filter(event="document.issued").values_list(
+            "recipient__username", flat=True
+        )
+    )
+    assert {"bob", "carol"} <= told
+    assert notice in selectors.documents_for(org.bob)
+    assert notice in selectors.documents_for(org.carol)
+
+
+@pytest.mark.django_db
+def test_a_draft_is_not_seen_by_recipient_units(org, notice):
+    assert notice not in selectors.documents_for(org.bob)
+    assert notice in selectors.documents_for(org.alice)
+
+
+@pytest.mark.django_db
+def test_a_template_revision_is_a_new_version(org):
+    old = DocumentTemplate.objects.get(code="notice", active=True)
+    new = services.template_revise(actor=org.alice, template=old, title="关于{campaign}的通知")
+    old.refresh_from_db()
+    assert (old.active, new.active, new.version) == (False, True, old.version + 1)
+    with pytest.raises(Conflict):
+        services.template_revise(actor=org.alice, template=old, title="x")
+
+
+def test_placeholders_fill_only_simple_names():
+    assert services.safe_fill("{a}{b}{0}{x.y}{{c}}", {"a": "甲"}) == "甲{b}{0}{x.y}{c}"
+    assert services.safe_fill("单独{括号", {}) == "单独{括号"
