@@ -278,6 +278,8 @@ class ArchiveViewSet(viewsets.GenericViewSet):
 
     @extend_schema(request=ArchiveCreateSerializer, responses={202: ArchiveSerializer})
     def create(self, request):
+        if not request.user.has_permission("document.draft"):
+            raise Forbidden(_("You do not have permission to do this."))
         data = ArchiveCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         campaign = (
