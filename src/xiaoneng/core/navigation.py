@@ -59,6 +59,7 @@ EVALUATION = _any(
     "award.decide",
 )
 ACCOUNTABILITY = _any("accountability.view", "accountability.manage", "accountability.approve")
+DOCUMENTS = _any("document.draft", "document.review", "document.sign", "document.receive")
 ORG_READ = _any("org.manage", "users.manage")
 SYSTEM = _any(
     "org.manage",
@@ -80,6 +81,7 @@ MODULES: list[tuple] = [
     (_("Inspections"), "search", "inspections:list", INSPECTIONS, []),
     (_("Evaluation"), "clipboard-data", "evaluations:home", EVALUATION, []),
     (_("Accountability"), "shield-exclamation", "accountability:list", ACCOUNTABILITY, []),
+    (_("Official documents"), "file-earmark-text", "documents:list", DOCUMENTS, []),
     (_("Service time limits"), "stopwatch", "servicetimes:home", is_staff_member, []),
     (_("Statistics"), "bar-chart", "reports:dashboard", DASHBOARD, []),
     (

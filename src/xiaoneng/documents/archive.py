@@ -26,9 +26,8 @@ from xiaoneng.core.services.base import require
 from xiaoneng.evaluations import selectors as evaluations
 from xiaoneng.inspections import selectors as inspections
 from xiaoneng.rectification import excel as ledger_excel
-from xiaoneng.rectification import selectors as rectification
 
-from . import selectors
+from . import selectors, sources
 from .content import Content, Paragraph, content_of
 from .render_pdf import render_pdf
 from .vocab import ARCHIVE_KIND, DocumentStatus
@@ -89,7 +88,7 @@ def _submissions(actor, campaign) -> list[Entry]:
 
 
 def _ledger(actor, campaign) -> Entry:
-    items = rectification.items_for(actor).filter(issue__campaign=campaign)
+    items = sources.campaign_items(actor, campaign)
     data, _count = ledger_excel.build_workbook_bytes(ledger_excel.export_rows(items))
     return Entry("03整改台账.xlsx", data, _("Rectification ledger"))
 

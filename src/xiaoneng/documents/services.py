@@ -242,6 +242,18 @@ def document_sign(*, actor: User, document: Document) -> Document:
         document.template.number_format,
         {"prefix": prefix, "year": str(today.year), "seq": str(seq)},
     )
+    if (
+        Document.objects.filter(unit=document.unit, number=number, status=DocumentStatus.ISSUED)
+        .exclude(kind=document.kind)
+        .exists()
+    ):
+        raise Conflict(
+            _(
+                "The number %(number)s is taken by another kind of document; give this "
+                "template its own number series."
+            )
+            % {"number": number}
+        )
     _move(
         document,
         "sign",

@@ -81,6 +81,20 @@ def _campaign_context(campaign) -> dict[str, str]:
     }
 
 
+def campaign_items(user, campaign):
+    """The campaign's ledger as the reader may see it: items of issues linked to the campaign,
+    and issues recorded without a campaign against its units during its period."""
+    return rectification.items_for(user).filter(
+        Q(issue__campaign=campaign)
+        | Q(
+            issue__campaign__isnull=True,
+            responsible_unit__in=campaign.units.all(),
+            issue__created_at__date__gte=campaign.starts_on,
+            issue__created_at__date__lte=campaign.ends_on,
+        )
+    )
+
+
 def fill(key: str, user, ref: str) -> Filled:
     if key not in SOURCES:
         raise Http404
@@ -114,7 +128,7 @@ def campaign_month_source(user, ref: str) -> Filled:
     (pk,) = _ids(pk_text, 1)
     campaign = campaigns.get_campaign(user, pk)
     start, end = month_bounds(month)
-    items = rectification.items_for(user).filter(issue__campaign=campaign)
+    items = campaign_items(user, campaign)
     ledger = rectification.summary(items, now=min(end, clock.now()))
     new_items = items.filter(issue__created_at__gte=start, issue__created_at__lt=end).count()
     closed_month = items.filter(
@@ -148,7 +162,7 @@ def ledger_unit_source(user, ref: str) -> Filled:
     unit = campaigns.units_of(campaign, user).filter(pk=unit_pk).first()
     if unit is None:
         raise Http404
-    items = rectification.items_for(user).filter(issue__campaign=campaign, responsible_unit=unit)
+    items = campaign_items(user, campaign).filter(responsible_unit=unit)
     ledger = rectification.summary(items)
     lines = [
         f"{n}. {item.issue.title}：{item.measures}（{item.get_status_display()}）"

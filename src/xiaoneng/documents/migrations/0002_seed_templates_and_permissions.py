@@ -12,8 +12,15 @@ ROLE_PERMISSIONS = {
     "unit_admin": ["document.receive"],
 }
 
+# Each kind counts on its own (per issuing unit and year), so each kind has its own series
+# mark: the unit's 发文字号 stays unique across kinds.
 NUMBER = "{prefix}〔{year}〕{seq}号"
-ISSUE = "第{seq}期"
+ISSUE = "{year}年第{seq}期"
+
+
+def series(mark: str) -> str:
+    return "{prefix}" + mark + "〔{year}〕{seq}号"
+
 
 TEMPLATES = [
     # code, kind, name, source, title, addressee, body, attachments, cc, number format
@@ -45,7 +52,7 @@ TEMPLATES = [
         "（二）强化督查问效。局效能办将适时开展明查暗访，结果纳入年度考核。",
         "",
         "县纪委监委派驻纪检监察组",
-        NUMBER,
+        series("方"),
     ),
     (
         "briefing",
@@ -58,7 +65,7 @@ TEMPLATES = [
         "二、问题整改\n截至本月底，整改台账共有整改事项{ledger_total}项，已销号{ledger_closed}项，整改完成率{ledger_percent}%；"
         "本月新增{ledger_new}项，本月销号{ledger_closed_month}项；未销号{ledger_open}项，其中超期{ledger_overdue}项。\n"
         "三、投诉办理\n本月受理涉及参与单位的投诉举报{complaints_received}件，已办结{complaints_closed}件。\n"
-        "四、材料报送\n本月逾期未报送材料{late_submissions}份。\n"
+        "四、材料报送\n截至本月底，逾期未报送材料{late_submissions}份。\n"
         "五、下步工作\n各单位要对照台账逐项销号，超期事项要说明原因、明确时限。",
         "",
         "局领导班子成员，各股室",
@@ -69,7 +76,7 @@ TEMPLATES = [
         "circular",
         "督查情况通报",
         "inspection_bulletin",
-        "关于{bulletin}的通报",
+        "{bulletin}",
         "各医疗卫生单位",
         "{intro}\n"
         "一、基本情况\n{period_start}至{period_end}，局效能办组织明查暗访，共通报典型问题{entry_count}个。\n"
@@ -77,7 +84,7 @@ TEMPLATES = [
         "三、工作要求\n被通报单位要深刻剖析原因，限期整改到位，整改情况书面报局效能办。",
         "",
         "县纪委监委派驻纪检监察组",
-        NUMBER,
+        series("通"),
     ),
     (
         "order",
@@ -91,7 +98,7 @@ TEMPLATES = [
         "请于{deadline}前整改到位，并将整改情况书面报局效能办。责任领导：{leader}。",
         "",
         "",
-        NUMBER,
+        series("督"),
     ),
     (
         "reminder",
@@ -104,7 +111,7 @@ TEMPLATES = [
         "请你单位督促相关同志认真查摆问题，于{rectify_days}日内提交整改说明。",
         "",
         "",
-        NUMBER,
+        series("提"),
     ),
     (
         "admonition",
@@ -117,7 +124,7 @@ TEMPLATES = [
         "谈话人要求：深刻认识问题，认真整改，杜绝类似问题再次发生。\n谈话对象表态：",
         "",
         "",
-        NUMBER,
+        series("诫"),
     ),
     (
         "rectification",
@@ -132,7 +139,7 @@ TEMPLATES = [
         "三、下步打算\n对未完成事项，明确责任人和完成时限，确保按期销号。",
         "",
         "",
-        NUMBER,
+        series("改"),
     ),
     (
         "summary",
@@ -145,7 +152,7 @@ TEMPLATES = [
         "一、主要做法\n\n二、取得成效\n\n三、存在问题\n\n四、下步打算\n",
         "",
         "县纪委监委派驻纪检监察组",
-        NUMBER,
+        series("总"),
     ),
     (
         "express",
@@ -158,7 +165,7 @@ TEMPLATES = [
         "目前已按程序转办，办理情况另行报告。",
         "",
         "",
-        ISSUE,
+        "快报" + ISSUE,
     ),
 ]
 

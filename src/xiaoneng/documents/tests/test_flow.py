@@ -46,7 +46,23 @@ def test_signing_numbers_per_unit_kind_and_year_and_records_the_signer(org, camp
     )
     with clock.frozen_now(at(dt.date(2026, 3, 6))):
         issue(org, plan)
-    assert plan.number == "测卫效〔2026〕1号"  # another kind counts on its own
+    assert plan.number == "测卫效方〔2026〕1号"  # another kind counts on its own series
+
+
+@pytest.mark.django_db
+def test_two_kinds_sharing_a_series_cannot_issue_the_same_number(org, campaign, notice):
+    plan_template = DocumentTemplate.objects.get(code="plan")
+    plan_template = services.template_revise(
+        actor=org.alice, template=plan_template, number_format="{prefix}〔{year}〕{seq}号"
+    )
+    plan = services.document_draft(
+        actor=org.alice, template=plan_template, unit=org.bureau, source_ref=str(campaign.pk)
+    )
+    issue(org, notice)
+    with pytest.raises(Conflict, match="another kind"):
+        issue(org, plan)
+    plan.refresh_from_db()
+    assert plan.status == DocumentStatus.SIGNOFF and plan.number == ""
 
 
 @pytest.mark.django_db
