@@ -14,9 +14,9 @@ from xiaoneng.campaigns.models import Campaign
 from xiaoneng.complaints.models import Complaint
 from xiaoneng.core import clock, workhome
 from xiaoneng.core.demo import load_demo_county
+from xiaoneng.core.models import User
 from xiaoneng.documents import demo, services
 from xiaoneng.documents.models import Document
-from xiaoneng.core.models import User
 from xiaoneng.documents.sources import campaign_items, month_bounds
 
 pytestmark = pytest.mark.django_db
