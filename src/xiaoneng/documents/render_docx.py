@@ -85,6 +85,11 @@ def _page_number(footer, *, align) -> None:
     _run(p, " —", font=NUMBER_FONT, size=14)
 
 
+def _width(text: str) -> float:
+    """Width in characters of 3号: ASCII digits and letters count half."""
+    return sum(0.5 if ch.isascii() else 1.0 for ch in text)
+
+
 def _setup(doc) -> None:
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -123,10 +128,13 @@ def _body(doc, c: Content) -> None:
             p.paragraph_format.first_line_indent = Pt(-16 * 3)
             _run(p, ("附件：" if i == 1 else "") + (f"{i}. " if many else "") + name)
     _para(doc)
+    # GB/T 9704-2012 §7.3.5.1: the date 右空四字, the signature centred above it.
+    widths = {t: _width(t) for t in (c.signature, c.date)}
     for text in (c.signature, c.date):
         if text:
             p = _para(doc, align=WD_ALIGN_PARAGRAPH.RIGHT)
-            p.paragraph_format.right_indent = Pt(16 * 4)
+            extra = max(0.0, (widths[c.date] - widths[text]) / 2)
+            p.paragraph_format.right_indent = Pt(16 * (4 + extra))
             _run(p, text)
 
 
