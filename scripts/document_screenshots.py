@@ -15,7 +15,7 @@ from pathlib import Path
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xiaoneng.settings")
 os.environ.setdefault("XIAONENG_ENV", "test")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
