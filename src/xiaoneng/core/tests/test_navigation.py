@@ -19,6 +19,7 @@ UNITS = reverse("org:units")
 INSPECTIONS = reverse("inspections:list")
 EVALUATION = reverse("evaluations:home")
 ACCOUNTABILITY = reverse("accountability:list")
+DOCUMENTS = reverse("documents:list")
 DASHBOARD = reverse("reports:dashboard")
 CALENDAR = reverse("org:calendar")
 
@@ -45,6 +46,7 @@ def test_the_office_sees_every_built_module_and_the_system_pages(org):
         INSPECTIONS,
         EVALUATION,
         ACCOUNTABILITY,
+        DOCUMENTS,
         DASHBOARD,
         UNITS,
     ]
@@ -55,7 +57,7 @@ def test_the_office_sees_every_built_module_and_the_system_pages(org):
 
 
 def test_a_unit_admin_sees_its_work_modules_and_its_organisation(org):
-    # no inspections or accountability: those are the office's
+    # no inspections or accountability: those are the office's; documents: the ones received
     assert menu(org.bob) == [
         HOME,
         COMPLAINTS,
@@ -63,6 +65,7 @@ def test_a_unit_admin_sees_its_work_modules_and_its_organisation(org):
         CAMPAIGNS,
         SELFCHECK,
         EVALUATION,
+        DOCUMENTS,
         DASHBOARD,
         UNITS,
     ]
@@ -90,6 +93,7 @@ def test_the_leader_reads_every_module_but_imports_nothing(org):
         INSPECTIONS,
         EVALUATION,
         ACCOUNTABILITY,
+        DOCUMENTS,
         DASHBOARD,
         UNITS,
     ]
