@@ -94,6 +94,8 @@ ACTION_LABELS = {
     "lock": pgettext_lazy("audit action", "Locked"),
     "unlock": pgettext_lazy("audit action", "Unlocked"),
     "override": _("Confirmed despite a veto"),
+    # official documents
+    "sign_off": _("Signed off and issued"),
 }
 
 

@@ -204,7 +204,7 @@ def document_submit(*, actor: User, document: Document) -> Document:
 def document_approve(*, actor: User, document: Document) -> Document:
     """审核: the office checks the draft and passes it to a leader to sign."""
     require(actor, REVIEW)
-    return _move(document, "approve", actor, reviewed_by=actor)
+    return _move(document, "review", actor, reviewed_by=actor)
 
 
 def _require_signer(actor: User) -> None:
@@ -234,7 +234,7 @@ def document_sign(*, actor: User, document: Document) -> Document:
     """领导签发: the leader signs; the document takes the next number of its unit, kind and
     year (gap-free: a failed issue gives the number back), is dated and issued."""
     _require_signer(actor)
-    DOCUMENT.target(document, "sign")
+    DOCUMENT.target(document, "sign_off")
     today = timezone.localtime(clock.now()).date()
     seq = next_value(number_key(document), today.year)
     _mark, prefix, _sig = letterhead_of(document.unit)
@@ -256,7 +256,7 @@ def document_sign(*, actor: User, document: Document) -> Document:
         )
     _move(
         document,
-        "sign",
+        "sign_off",
         actor,
         year=today.year,
         sequence=seq,

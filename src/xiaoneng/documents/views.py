@@ -94,8 +94,8 @@ def document_new(request: HttpRequest) -> HttpResponse:
 
 ACTIONS = {
     "submit": (_("Submit for review"), "document.draft"),
-    "approve": (_("Pass to a leader to sign"), "document.review"),
-    "sign": (_("Sign and issue"), "document.sign"),
+    "review": (_("Pass to a leader to sign"), "document.review"),
+    "sign_off": (_("Sign and issue"), "document.sign"),
 }
 
 
@@ -173,8 +173,8 @@ def document_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     elif action in ACTIONS:
         fn = {
             "submit": services.document_submit,
-            "approve": services.document_approve,
-            "sign": services.document_sign,
+            "review": services.document_approve,
+            "sign_off": services.document_sign,
         }[action]
         fn(actor=user, document=doc)
     else:

@@ -9,9 +9,9 @@ from .vocab import DocumentStatus as S
 DOCUMENT = StateMachine.define(
     "status",
     ("submit", S.DRAFT, S.REVIEW),
-    ("approve", S.REVIEW, S.SIGNOFF),
+    ("review", S.REVIEW, S.SIGNOFF),
     ("send_back", (S.REVIEW, S.SIGNOFF), S.DRAFT),
-    ("sign", S.SIGNOFF, S.ISSUED),
+    ("sign_off", S.SIGNOFF, S.ISSUED),
 )
 
 DRAFT = "document.draft"

@@ -59,7 +59,7 @@ def test_two_kinds_sharing_a_series_cannot_issue_the_same_number(org, campaign, 
         actor=org.alice, template=plan_template, unit=org.bureau, source_ref=str(campaign.pk)
     )
     issue(org, notice)
-    with pytest.raises(Conflict, match="another kind"):
+    with pytest.raises(Conflict, match="测卫效〔2026〕1号"):
         issue(org, plan)
     plan.refresh_from_db()
     assert plan.status == DocumentStatus.SIGNOFF and plan.number == ""
