@@ -8,9 +8,16 @@ from xiaoneng.core.formkit import bootstrap
 from xiaoneng.core.selectors import unit_choices
 
 from . import selectors
-from .models import Document
+from .models import Document, DocumentTemplate
 
-__all__ = ["ArchiveForm", "DocumentEditForm", "DocumentNewForm", "SendBackForm", "bootstrap"]
+__all__ = [
+    "ArchiveForm",
+    "DocumentEditForm",
+    "DocumentNewForm",
+    "SendBackForm",
+    "TemplateForm",
+    "bootstrap",
+]
 
 
 class DocumentNewForm(forms.Form):
@@ -53,6 +60,25 @@ class DocumentEditForm(forms.ModelForm):
         help_texts = {
             "body": _("One paragraph per line; 一、 and （一） lines become headings."),
             "attachments": _("One attachment name per line."),
+        }
+
+
+class TemplateForm(forms.ModelForm):
+    class Meta:
+        model = DocumentTemplate
+        fields = ["name", "title", "addressee", "body", "attachments", "cc", "number_format",
+                  "chinese_date"]  # fmt: skip
+        widgets = {
+            "body": forms.Textarea(attrs={"rows": 14}),
+            "attachments": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "body": _(
+                "Placeholders in braces, e.g. {campaign}, are filled from the source record."
+            ),
+            "number_format": _(
+                "{prefix}: the unit's number prefix; {year}; {seq}: the running number."
+            ),
         }
 
 

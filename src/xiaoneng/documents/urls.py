@@ -11,6 +11,8 @@ urlpatterns = [
     path("<int:pk>/docx/", views.document_docx, name="docx"),
     path("<int:pk>/pdf/", views.document_pdf, name="pdf"),
     path("<int:pk>/<slug:action>/", views.document_action, name="action"),
+    path("templates/", views.template_list, name="templates"),
+    path("templates/<int:pk>/", views.template_edit, name="template"),
     path("archives/", views.archive_list, name="archives"),
     path("archives/<int:pk>/download/", views.archive_download, name="archive-download"),
 ]

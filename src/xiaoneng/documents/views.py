@@ -14,9 +14,9 @@ from django.views.decorators.http import require_POST
 from xiaoneng.core.files import download_response
 from xiaoneng.core.htmlerrors import service_call, service_errors
 
-from . import archive, forms, selectors, services
+from . import archive, forms, selectors, services, sources
 from .content import content_of
-from .models import Document
+from .models import Document, DocumentTemplate
 from .render_docx import render_docx
 from .render_pdf import render_pdf
 from .vocab import DocumentStatus
@@ -195,6 +195,51 @@ def document_docx(request: HttpRequest, pk: int) -> HttpResponse:
 def document_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     doc = selectors.get_document(request.user, pk)
     return _file(render_pdf(content_of(doc)), file_name(doc, ".pdf"), "application/pdf")
+
+
+@login_required
+def template_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not user.has_permission("document.draft"):
+        raise Http404
+    return render(
+        request,
+        "documents/templates.html",
+        {
+            "templates": selectors.templates_for(user),
+            "sources": sources.SOURCES,
+            "breadcrumbs": _crumbs((_("Document templates"), "")),
+        },
+    )
+
+
+@login_required
+def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """A revision is saved as a new version; documents keep the version they came from."""
+    user = request.user
+    template = selectors.templates_for(user).filter(pk=pk).first()
+    if template is None:
+        raise Http404
+    form = forms.TemplateForm(request.POST or None, instance=DocumentTemplate.objects.get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        changes = {f: form.cleaned_data[f] for f in form.changed_data}
+        with service_call(request, form=form) as outcome:
+            new = services.template_revise(actor=user, template=template, **changes)
+        if outcome.ok:
+            messages.success(request, _("Saved as version %(v)d.") % {"v": new.version})
+            return redirect("documents:templates")
+    forms.bootstrap(form)
+    return render(
+        request,
+        "documents/form.html",
+        {
+            "form": form,
+            "heading": f"{template.name} v{template.version}",
+            "breadcrumbs": _crumbs(
+                (_("Document templates"), reverse("documents:templates")), (template.name, "")
+            ),
+        },
+    )
 
 
 @login_required

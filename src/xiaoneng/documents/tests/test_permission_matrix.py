@@ -92,6 +92,16 @@ ROWS = [
     m.Row("documents:docx", m.scoped(), kwargs=pk(issued)),
     m.Row("documents:pdf", m.scoped(), kwargs=pk(issued)),
     m.Row("documents:action", HIDDEN_POST, kwargs=act(draft, "submit"), method="post"),
+    m.Row("documents:templates", ONLY_OFFICE),
+    m.Row("documents:template", ONLY_OFFICE, kwargs=lambda w: {"pk": plain(w).pk}),
+    m.Row(
+        "documents:template",
+        {OF: 302, A: 404, B: 404},
+        kwargs=lambda w: {"pk": plain(w).pk},
+        method="post",
+        data={"name": "改", "title": "改", "body": "改", "number_format": "{seq}"},
+        label="revise",
+    ),  # fmt: skip
     m.Row("documents:archives", ONLY_OFFICE),
     m.Row("documents:archive-download", HIDDEN, kwargs=pk(job)),
     m.Row("public_documents:list", m.everyone(**{m.ANONYMOUS: 200}), public=True),
