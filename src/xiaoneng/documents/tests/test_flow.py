@@ -118,3 +118,41 @@ def test_a_template_revision_is_a_new_version(org):
 def test_placeholders_fill_only_simple_names():
     assert services.safe_fill("{a}{b}{0}{x.y}{{c}}", {"a": "甲"}) == "甲{b}{0}{x.y}{c}"
     assert services.safe_fill("单独{括号", {}) == "单独{括号"
+
+
+@pytest.mark.django_db
+def test_a_public_issued_document_reaches_the_public_site_and_a_draft_does_not(org, notice, client):
+    from django.urls import reverse
+
+    services.document_update(actor=org.alice, document=notice, public=True)
+    assert notice.title not in client.get(reverse("public_documents:list")).content.decode()
+    issue(org, notice)
+    page = client.get(reverse("public_documents:list")).content.decode()
+    assert notice.title in page and notice.number in page
+    pdf = client.get(reverse("public_documents:pdf", args=[notice.pk]))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+@pytest.mark.django_db
+def test_the_api_creates_once_per_idempotency_key_and_refuses_edits_after_issue(
+    org, campaign, letterhead, api_as
+):
+    template = DocumentTemplate.objects.get(code="notice", active=True)
+    body = {"template": template.pk, "unit": org.bureau.pk, "source_ref": str(campaign.pk)}
+    client = api_as(org.alice)
+    first = client.post("/api/v1/documents", body, format="json", HTTP_IDEMPOTENCY_KEY="k1")
+    again = client.post("/api/v1/documents", body, format="json", HTTP_IDEMPOTENCY_KEY="k1")
+    assert first.status_code == 201 and again.status_code == 201
+    assert first.json()["id"] == again.json()["id"]
+    pk = first.json()["id"]
+    assert client.post(f"/api/v1/documents/{pk}/submit").status_code == 200
+    assert client.post(f"/api/v1/documents/{pk}/approve").status_code == 200
+    assert client.post(f"/api/v1/documents/{pk}/issue").status_code == 403  # the office
+    with clock.frozen_now(at(dt.date(2026, 3, 5))):
+        issued = api_as(org.leader).post(f"/api/v1/documents/{pk}/issue")
+    assert issued.status_code == 200 and issued.json()["number"] == "测卫效〔2026〕1号"
+    edit = client.patch(f"/api/v1/documents/{pk}", {"title": "改"}, format="json")
+    assert edit.status_code == 409
+    assert edit["Content-Type"].startswith("application/problem+json")
+    docx = client.get(f"/api/v1/documents/{pk}/docx")
+    assert docx.status_code == 200 and docx.content.startswith(b"PK")
