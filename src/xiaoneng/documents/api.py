@@ -23,10 +23,10 @@ from xiaoneng.core.selectors import unit_choices
 
 from . import archive, selectors, services
 from .content import content_of
+from .downloads import DOCX, _file, file_name
 from .models import Document
 from .render_docx import render_docx
 from .render_pdf import render_pdf
-from .views import DOCX, _file, file_name
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 IDEMPOTENCY_PARAMETER = OpenApiParameter(

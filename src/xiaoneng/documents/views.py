@@ -16,32 +16,16 @@ from xiaoneng.core.htmlerrors import service_call, service_errors
 
 from . import archive, forms, selectors, services, sources
 from .content import content_of
+from .downloads import DOCX, _file, file_name
 from .models import Document, DocumentTemplate
 from .render_docx import render_docx
 from .render_pdf import render_pdf
 from .vocab import DocumentStatus
 from .workflow import DOCUMENT
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
 
 def _crumbs(*rest) -> list:
     return [(_("Official documents"), reverse("documents:list")), *rest]
-
-
-def _file(data: bytes, name: str, content_type: str) -> HttpResponse:
-    from django.utils.http import content_disposition_header
-
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-def file_name(doc: Document, ext: str) -> str:
-    label = doc.number or _("draft")
-    return f"{label}-{doc.title}"[:120].replace("/", "_") + ext
 
 
 @login_required
