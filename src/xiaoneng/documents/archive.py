@@ -65,7 +65,7 @@ def _submissions(actor, campaign) -> list[Entry]:
     out = []
     subs = (
         campaigns.submissions_for(actor)
-        .filter(requirement__campaign=campaign)
+        .filter(requirement__campaign=campaign, submitted_at__isnull=False)
         .select_related("unit", "requirement")
         .prefetch_related("files")
         .order_by("unit__name", "due_on", "pk")

@@ -62,6 +62,7 @@ def load_demo(*, now=None) -> int:
             template=_template("circular"),
             unit=bureau,
             source_ref=str(bulletin.pk),
+            campaign=campaign,
         )
         services.document_update(actor=office, document=doc, public=True)
         _issue(doc, office, leader)
@@ -69,7 +70,11 @@ def load_demo(*, now=None) -> int:
     order = SupervisionOrder.objects.order_by("pk").first()
     if order is not None:
         doc = services.document_draft(
-            actor=office, template=_template("order"), unit=bureau, source_ref=str(order.pk)
+            actor=office,
+            template=_template("order"),
+            unit=bureau,
+            source_ref=str(order.pk),
+            campaign=campaign,
         )
         _issue(doc, office, leader)
         count += 1

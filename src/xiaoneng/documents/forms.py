@@ -33,10 +33,20 @@ class DocumentNewForm(forms.Form):
         ),
     )
 
+    campaign = forms.ModelChoiceField(
+        queryset=None,
+        label=_("Campaign"),
+        required=False,
+        help_text=_(
+            "Files the document under a campaign (for its archive) when its source names none."
+        ),
+    )
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["template"].queryset = selectors.templates_for(user)
         self.fields["unit"].queryset = unit_choices(user)
+        self.fields["campaign"].queryset = campaigns.campaigns_for(user)
 
 
 class DocumentEditForm(forms.ModelForm):

@@ -100,8 +100,10 @@ def document_draft(
     unit: Unit,
     source_ref: str = "",
     corrects: Document | None = None,
+    campaign: Any = None,
 ) -> Document:
-    """A draft filled from the template and its source record (read in the actor's scope)."""
+    """A draft filled from the template and its source record (read in the actor's scope);
+    ``campaign`` files it under a campaign (for its archive) when the source names none."""
     require(actor, DRAFT)
     if not template.active:
         fail({"template": [_("This template version is no longer in use.")]})
@@ -113,7 +115,7 @@ def document_draft(
         kind=template.kind,
         template=template,
         unit=unit,
-        campaign=filled.campaign if filled else None,
+        campaign=(filled.campaign if filled else None) or campaign,
         source=template.source,
         source_ref=str(source_ref)[:60],
         mark=mark,

@@ -43,6 +43,7 @@ def test_the_demo_briefing_carries_the_ledger_and_complaint_figures():
     assert {d.number for d in issued} == {"青卫效通〔2026〕1号", "青卫效督〔2026〕1号"}
     assert all(d.signed_by.username == "leader" for d in issued)
     assert issued.get(kind="circular").public
+    assert all(d.campaign == campaign for d in issued)  # filed for the campaign's archive
     assert demo.load_demo(now=clock.now()) == 0
 
 
