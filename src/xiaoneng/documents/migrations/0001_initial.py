@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('campaigns', '0002_seed_templates'),
-        ('core', '0007_number_sequence'),
+        ('core', '0006_security_hardening'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

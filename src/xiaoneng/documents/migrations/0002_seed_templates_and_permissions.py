@@ -203,6 +203,6 @@ def seed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("documents", "0001_initial"), ("core", "0007_number_sequence")]
+    dependencies = [("documents", "0001_initial"), ("core", "0006_security_hardening")]
 
     operations = [migrations.RunPython(seed, migrations.RunPython.noop)]
