@@ -40,6 +40,7 @@ src/xiaoneng/locale/.compiled: $(wildcard src/xiaoneng/locale/*/LC_MESSAGES/*.po
 ## chromium: Debian's chromium, a CJK font and GNU gettext for the browser and i18n tests
 chromium:
 	@command -v chromium >/dev/null && command -v msgfmt >/dev/null && command -v xgettext >/dev/null \
+		&& command -v pdftoppm >/dev/null && ldconfig -p 2>/dev/null | grep -q libpangoft2 \
 		&& fc-list 2>/dev/null | grep -qi "noto.*cjk" || scripts/install_chromium.sh
 
 ## serve / worker: run the web server or the task worker on their own

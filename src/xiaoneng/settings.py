@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "xiaoneng.supervision",
     "xiaoneng.openness",
     "xiaoneng.party",
+    "xiaoneng.documents",
 ]
 
 MIDDLEWARE = [

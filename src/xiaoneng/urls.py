@@ -17,6 +17,7 @@ api_v1 = [
     path("", include("xiaoneng.supervision.api_urls")),
     path("", include("xiaoneng.openness.api_urls")),
     path("", include("xiaoneng.party.api_urls")),
+    path("", include("xiaoneng.documents.api_urls")),
 ]
 
 urlpatterns = [
@@ -33,6 +34,8 @@ urlpatterns = [
     path("public/bulletins/", include("xiaoneng.inspections.public_urls")),
     path("evaluations/", include("xiaoneng.evaluations.urls")),
     path("supervision/", include("xiaoneng.supervision.urls")),
+    path("documents/", include("xiaoneng.documents.urls")),
+    path("public/documents/", include("xiaoneng.documents.public_urls")),
     path("public/progress/", include("xiaoneng.rectification.public_urls")),
     path("public/evaluation/", include("xiaoneng.evaluations.public_urls")),
     path("openness/", include("xiaoneng.openness.urls")),

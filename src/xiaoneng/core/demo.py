@@ -112,6 +112,7 @@ DEMO_MODULES = (
     "supervision",
     "openness",
     "party",
+    "documents",
 )
 
 

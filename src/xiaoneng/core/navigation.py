@@ -82,6 +82,7 @@ EVALUATION = _any(
 ACCOUNTABILITY = _any("accountability.view", "accountability.manage", "accountability.approve")
 OPENNESS = _any("openness.manage", "openness.edit")
 PARTY = _any("party.manage", "party.edit", "award.decide")
+DOCUMENTS = _any("document.draft", "document.review", "document.sign", "document.receive")
 ORG_READ = _any("org.manage", "users.manage")
 SYSTEM = _any(
     "org.manage",
@@ -106,6 +107,7 @@ MODULES: list[tuple] = [
     (_("Social supervisors"), "eye", "supervision:roster", "supervision.manage", []),
     (_("Reception days and disclosure"), "door-open", "openness:disclosures", OPENNESS, []),
     (_("Party building (创先争优)"), "star", "party:home", PARTY, []),
+    (_("Official documents"), "file-earmark-text", "documents:list", DOCUMENTS, []),
     (_("Service time limits"), "stopwatch", "servicetimes:home", is_staff_member, []),
     (_("Statistics"), "bar-chart", "reports:dashboard", DASHBOARD, []),
     (

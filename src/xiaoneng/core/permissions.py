@@ -50,6 +50,10 @@ PERMISSIONS: dict[str, StrOrPromise] = {
     "openness.edit": _("Edit the own unit's public disclosure page (院务公开)"),
     "party.manage": _("Run 创先争优: star-rating schemes, ratings and leaders' contact points"),
     "party.edit": _("Keep the own unit's party organisations, members and star ratings"),
+    "document.draft": _("Draft official documents and build campaign archives"),
+    "document.review": _("Review official documents before sign-off"),
+    "document.sign": _("Sign off and issue official documents"),
+    "document.receive": _("Receive official documents addressed to the unit"),
 }
 
 OFFICE_PERMS = [
@@ -80,6 +84,8 @@ OFFICE_PERMS = [
     "supervision.manage",
     "openness.manage",
     "party.manage",
+    "document.draft",
+    "document.review",
 ]
 
 # code: (name, data scope, permissions, read_only)
@@ -99,11 +105,18 @@ BUILTIN_ROLES: dict[str, tuple[str, str, list[str], bool]] = {
         ],
         False,
     ),
-    # Read-only, except that a leader approves bulletins and accountability decisions.
+    # Read-only, except that a leader approves bulletins and accountability decisions and signs
+    # official documents.
     "leader": (
         "局领导",
         "all",
-        ["stats.view", "accountability.view", "accountability.approve", "bulletin.approve"],
+        [
+            "stats.view",
+            "accountability.view",
+            "accountability.approve",
+            "bulletin.approve",
+            "document.sign",
+        ],
         True,
     ),
     "unit_admin": (
@@ -122,6 +135,7 @@ BUILTIN_ROLES: dict[str, tuple[str, str, list[str], bool]] = {
             "ethics.grade",
             "openness.edit",
             "party.edit",
+            "document.receive",
         ],
         False,
     ),

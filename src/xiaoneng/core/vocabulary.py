@@ -121,6 +121,8 @@ ACTION_LABELS = {
     "propose": pgettext_lazy("audit action", "Handling proposed"),
     "serve": pgettext_lazy("audit action", "Decision served"),
     "appeal": pgettext_lazy("audit action", "Appeal recorded"),
+    # official documents
+    "sign_off": _("Signed off and issued"),
 }
 
 

@@ -20,6 +20,7 @@ UNITS = reverse("org:units")
 INSPECTIONS = reverse("inspections:list")
 EVALUATION = reverse("evaluations:home")
 ACCOUNTABILITY = reverse("accountability:list")
+DOCUMENTS = reverse("documents:list")
 DASHBOARD = reverse("reports:dashboard")
 OPENNESS = reverse("openness:disclosures")
 PARTY = reverse("party:home")
@@ -51,6 +52,7 @@ def test_the_office_sees_every_built_module_and_the_system_pages(org):
         SUPERVISORS,
         OPENNESS,
         PARTY,
+        DOCUMENTS,
         DASHBOARD,
         UNITS,
     ]
@@ -61,7 +63,7 @@ def test_the_office_sees_every_built_module_and_the_system_pages(org):
 
 
 def test_a_unit_admin_sees_its_work_modules_and_its_organisation(org):
-    # no inspections or accountability: those are the office's
+    # no inspections or accountability: those are the office's; documents: the ones received
     assert menu(org.bob) == [
         HOME,
         COMPLAINTS,
@@ -72,6 +74,7 @@ def test_a_unit_admin_sees_its_work_modules_and_its_organisation(org):
         EVALUATION,
         OPENNESS,
         PARTY,
+        DOCUMENTS,
         DASHBOARD,
         UNITS,
     ]
@@ -101,6 +104,7 @@ def test_the_leader_reads_every_module_but_imports_nothing(org):
         ACCOUNTABILITY,
         OPENNESS,
         PARTY,
+        DOCUMENTS,
         DASHBOARD,
         UNITS,
     ]
