@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
-
-from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from xiaoneng.campaigns import selectors as campaigns
-from xiaoneng.complaints.models import IdempotencyKey
-from xiaoneng.core import clock
 from xiaoneng.core.errors import Conflict, Forbidden, ValidationFailed
 from xiaoneng.core.files import download_response
+from xiaoneng.core.idempotency import idempotent
 from xiaoneng.core.models import Job
 from xiaoneng.core.selectors import unit_choices
 
@@ -27,15 +22,6 @@ from .downloads import DOCX, _file, file_name
 from .models import Document
 from .render_docx import render_docx
 from .render_pdf import render_pdf
-
-IDEMPOTENCY_HEADER = "Idempotency-Key"
-IDEMPOTENCY_PARAMETER = OpenApiParameter(
-    IDEMPOTENCY_HEADER,
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    description="A repeat with the same key and body returns the first result; "
-    "the same key with another body is a 409.",
-)
 
 
 class DocumentSerializer(serializers.ModelSerializer):
@@ -79,22 +65,6 @@ class DocumentReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
-def _hash(data) -> str:
-    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def _replay(record: IdempotencyKey, digest: str) -> Response:
-    if record.request_hash != digest:
-        raise Conflict(
-            _("This Idempotency-Key was already used with a different request body."),
-            errors={IDEMPOTENCY_HEADER: [_("Use a new key for a different request.")]},
-        )
-    return Response(
-        record.response_body, status=record.response_status, headers={"Idempotent-Replayed": "true"}
-    )
-
-
 def _bad(field: str) -> ValidationFailed:
     return ValidationFailed(
         _("Please correct the errors below."), errors={field: [_("Not found.")]}
@@ -127,27 +97,12 @@ class DocumentViewSet(viewsets.GenericViewSet):
     def retrieve(self, request, pk=None):
         return Response(DocumentSerializer(self.get_object()).data)
 
-    @extend_schema(
-        request=DocumentCreateSerializer,
-        responses={201: DocumentSerializer},
-        parameters=[IDEMPOTENCY_PARAMETER],
-    )
+    @extend_schema(request=DocumentCreateSerializer, responses={201: DocumentSerializer})
+    @idempotent
     def create(self, request):
         user = request.user
         if not user.has_permission("document.draft"):
             raise Forbidden(_("You do not have permission to do this."))
-        key = request.headers.get(IDEMPOTENCY_HEADER, "").strip()
-        if len(key) > 150:
-            raise ValidationFailed(
-                _("Invalid Idempotency-Key."),
-                errors={IDEMPOTENCY_HEADER: [_("At most 150 characters.")]},
-            )
-        digest = _hash(request.data) if key else ""
-        stored_key = f"documents:{key}"
-        if key:
-            found = IdempotencyKey.objects.filter(user=user, key=stored_key).first()
-            if found is not None:
-                return _replay(found, digest)
         data = DocumentCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
@@ -157,29 +112,10 @@ class DocumentViewSet(viewsets.GenericViewSet):
         unit = unit_choices(user).filter(pk=v["unit"]).first()
         if unit is None:
             raise _bad("unit")
-        try:
-            with transaction.atomic():
-                doc = services.document_draft(
-                    actor=user, template=template, unit=unit, source_ref=v["source_ref"]
-                )
-                body = DocumentSerializer(doc).data
-                if key:
-                    IdempotencyKey.objects.create(
-                        user=user,
-                        key=stored_key,
-                        request_hash=digest,
-                        response_status=201,
-                        response_body=json.loads(json.dumps(body, default=str)),
-                        created_at=clock.now(),
-                    )
-        except IntegrityError:
-            found = (
-                IdempotencyKey.objects.filter(user=user, key=stored_key).first() if key else None
-            )
-            if found is None:
-                raise
-            return _replay(found, digest)
-        return Response(body, status=status.HTTP_201_CREATED)
+        doc = services.document_draft(
+            actor=user, template=template, unit=unit, source_ref=v["source_ref"]
+        )
+        return Response(DocumentSerializer(doc).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=DocumentUpdateSerializer, responses={200: DocumentSerializer})
     def partial_update(self, request, pk=None):
