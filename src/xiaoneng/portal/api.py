@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 
+from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
@@ -232,19 +233,22 @@ class PublicComplaintCreate(PublicAPIView):
         serializer = PublicComplaintCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        complaint = services.public_submit(
-            type=data["type"],
-            category=data["category"],
-            unit=data["unit"],
-            department=data.get("department"),
-            title=data.get("title", ""),
-            content=data["content"],
-            anonymous=data["anonymous"],
-            name=data.get("name", ""),
-            phone=data.get("phone", ""),
-            consent_publish=data["consent_publish"],
-            uploads=data.get("attachments") or [],
-        )
+        # public_submit opens no savepoint of its own (issue #18): the transaction is ours, a
+        # top-level one on a plain request, so a refused submission leaves nothing behind.
+        with transaction.atomic():
+            complaint = services.public_submit(
+                type=data["type"],
+                category=data["category"],
+                unit=data["unit"],
+                department=data.get("department"),
+                title=data.get("title", ""),
+                content=data["content"],
+                anonymous=data["anonymous"],
+                name=data.get("name", ""),
+                phone=data.get("phone", ""),
+                consent_publish=data["consent_publish"],
+                uploads=data.get("attachments") or [],
+            )
         # A public named complaint always has a phone (public_submit requires one).
         body = receipt(complaint, named=not complaint.anonymous)
         return Response(
