@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "xiaoneng.portal",
     "xiaoneng.open311",
     "xiaoneng.accountability",
+    "xiaoneng.servicetimes",
     "xiaoneng.reports",
 ]
 

@@ -41,6 +41,9 @@ PERMISSIONS: dict[str, StrOrPromise] = {
     "survey.distribute": _("Issue survey links and QR codes for the own unit"),
     "ethics.evaluate": _("Write department and unit evaluations in medical-ethics files"),
     "ethics.grade": _("Grade medical-ethics files"),
+    "servicetime.manage": _(
+        "Manage service time standards, import hospital system logs, confirm ledger proposals"
+    ),
 }
 
 OFFICE_PERMS = [
@@ -68,6 +71,7 @@ OFFICE_PERMS = [
     "evaluation.manage",
     "survey.distribute",
     "ethics.grade",
+    "servicetime.manage",
 ]
 
 # code: (name, data scope, permissions, read_only)
