@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("xiaoneng.reports.api_urls")),
     path("", include("xiaoneng.inspections.api_urls")),
     path("", include("xiaoneng.evaluations.api_urls")),
+    path("", include("xiaoneng.servicetimes.api_urls")),
 ]
 
 urlpatterns = [
@@ -29,6 +30,7 @@ urlpatterns = [
     path("inspections/", include("xiaoneng.inspections.urls")),
     path("public/bulletins/", include("xiaoneng.inspections.public_urls")),
     path("evaluations/", include("xiaoneng.evaluations.urls")),
+    path("servicetimes/", include("xiaoneng.servicetimes.urls")),
     path("public/progress/", include("xiaoneng.rectification.public_urls")),
     path("public/evaluation/", include("xiaoneng.evaluations.public_urls")),
     path("public/", include("xiaoneng.portal.urls")),

@@ -58,6 +58,7 @@ EVALUATION = _any(
     "award.nominate",
     "award.decide",
 )
+SERVICE_TIMES = _any("servicetime.manage", "stats.view")
 ACCOUNTABILITY = _any("accountability.view", "accountability.manage", "accountability.approve")
 ORG_READ = _any("org.manage", "users.manage")
 SYSTEM = _any(
@@ -80,7 +81,7 @@ MODULES: list[tuple] = [
     (_("Inspections"), "search", "inspections:list", INSPECTIONS, []),
     (_("Evaluation"), "clipboard-data", "evaluations:home", EVALUATION, []),
     (_("Accountability"), "shield-exclamation", "accountability:list", ACCOUNTABILITY, []),
-    (_("Service time limits"), "stopwatch", "servicetimes:home", is_staff_member, []),
+    (_("Service time limits"), "stopwatch", "servicetimes:home", SERVICE_TIMES, []),
     (_("Statistics"), "bar-chart", "reports:dashboard", DASHBOARD, []),
     (
         _("System"),

@@ -140,7 +140,10 @@ def compute(con, files: list[str], rules: list[Rule], months: Iterable[str]) -> 
             ],
         )
     con.execute("CREATE OR REPLACE TEMP TABLE months (month VARCHAR)")
-    con.executemany("INSERT INTO months VALUES (?)", [(m,) for m in sorted(set(months))])
+    month_list = sorted(set(months))
+    if not files or not rules or not month_list:
+        return []
+    con.executemany("INSERT INTO months VALUES (?)", [(m,) for m in month_list])
     if not files or not rules:
         return []
     con.execute(

@@ -13,12 +13,14 @@ recomputes only those partitions (``engine.recompute``).
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -72,8 +74,8 @@ def _lit(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _load_raw(con, path: Path, kind: str) -> list[str]:
-    """Create the view ``raw`` (all columns as text plus ``_row``); returns its column names."""
+def _raw_view(con, path: Path, kind: str) -> list[str]:
+    """Create the view ``raw0`` over the file; returns its column names."""
     if kind == CSV:
         con.execute(
             "CREATE OR REPLACE TEMP VIEW raw0 AS SELECT * FROM read_csv("
@@ -100,12 +102,25 @@ def _load_raw(con, path: Path, kind: str) -> list[str]:
         table = pa.table(
             {
                 h or f"_{i}": pa.array(c, pa.string())
-                for i, (h, c) in enumerate(zip(header, columns))
+                for i, (h, c) in enumerate(zip(header, columns, strict=True))
             }
         )
         con.register("xlsx_table", table)
         con.execute("CREATE OR REPLACE TEMP VIEW raw0 AS SELECT * FROM xlsx_table")
-    names = [r[0] for r in con.execute("DESCRIBE raw0").fetchall()]
+    return [r[0] for r in con.execute("DESCRIBE raw0").fetchall()]
+
+
+def columns_of(path: Path, kind: str) -> list[str]:
+    """The column headings of a kept file (for the mapping step)."""
+    try:
+        return _raw_view(storage.connect(), path, kind)
+    except (XlsxError, duckdb.Error):  # an unreadable file has no columns; the import says why
+        return []
+
+
+def _load_raw(con, path: Path, kind: str) -> list[str]:
+    """Create the table ``raw`` (all columns as text plus ``_row``); returns its column names."""
+    names = _raw_view(con, path, kind)
     casts = ", ".join(f"CAST({_q(n)} AS VARCHAR) AS {_q(n)}" for n in names)
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE raw AS SELECT row_number() OVER () + 1 AS _row, {casts} FROM raw0"
@@ -212,7 +227,7 @@ def ingest(
         out.errors = [RowError(None, "", str(exc))]
         out.error_count = 1
         return out
-    except Exception as exc:  # duckdb raises its own error types for an unreadable file
+    except duckdb.Error as exc:  # an unreadable or malformed file
         out.errors = [
             RowError(None, "", _("The file could not be read: %(why)s") % {"why": str(exc)[:200]})
         ]
@@ -290,8 +305,30 @@ def _write(con, import_id: int) -> list[tuple[int, str]]:
 
 
 # --- the job ------------------------------------------------------------------------------------
-def keep_upload(data: bytes, name: str) -> tuple[str, str, str]:
-    """Check an uploaded log by content and keep it in the store: (kind, path, sha256)."""
+@dataclass(frozen=True)
+class Kept:
+    kind: str
+    path: str
+    sha256: str
+
+    @classmethod
+    def find(cls, token: str) -> Kept | None:
+        """A kept upload by its file name (what the mapping step carries in the session)."""
+        if not re.fullmatch(r"[0-9a-f]{32}\.(csv|xlsx|parquet)", token or ""):
+            return None
+        path = storage.root() / "uploads" / token
+        if not path.is_file():
+            return None
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        return cls(kind=token.rsplit(".", 1)[1], path=str(path), sha256=digest)
+
+    @property
+    def token(self) -> str:
+        return Path(self.path).name
+
+
+def keep_upload(data: bytes, name: str) -> Kept:
+    """Check an uploaded log by content and keep it in the store."""
     if not data:
         msg = _("The file is empty.")
         raise ValidationFailed(msg, errors={"file": [msg]})
@@ -303,7 +340,7 @@ def keep_upload(data: bytes, name: str) -> tuple[str, str, str]:
     folder.mkdir(exist_ok=True)
     path = folder / f"{secrets.token_hex(16)}.{kind}"
     path.write_bytes(data)
-    return kind, str(path), hashlib.sha256(data).hexdigest()
+    return Kept(kind=kind, path=str(path), sha256=hashlib.sha256(data).hexdigest())
 
 
 def run_job(job_id: int) -> dict:

@@ -69,6 +69,9 @@ class StandardOverride(models.Model):
             models.UniqueConstraint(fields=["standard", "unit"], name="servicetimes_override_once")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.standard} · {self.unit}"
+
 
 class LogSource(models.Model):
     """A source system (HIS, LIS, PACS, queueing) and how its files' columns are named."""
@@ -115,6 +118,9 @@ class LogImport(models.Model):
         verbose_name_plural = _("log imports")
         ordering = ["-created_at"]
 
+    def __str__(self) -> str:
+        return self.file_name
+
 
 class ComplianceResult(models.Model):
     """The figures of one standard in one unit (department blank = the whole unit) and month."""
@@ -152,6 +158,9 @@ class ComplianceResult(models.Model):
         ]
         indexes = [models.Index(fields=["unit", "month"])]
 
+    def __str__(self) -> str:
+        return f"{self.standard} · {self.unit} · {self.month:%Y-%m}"
+
     @property
     def below_threshold(self) -> bool:
         return self.rate is not None and self.rate < self.threshold_percent
@@ -179,3 +188,6 @@ class LedgerProposal(models.Model):
         verbose_name = _("ledger proposal")
         verbose_name_plural = _("ledger proposals")
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.result}"

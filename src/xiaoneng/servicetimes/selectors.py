@@ -10,7 +10,14 @@ from django.db.models import QuerySet
 from xiaoneng.core.models import Unit
 from xiaoneng.core.scope import get_scoped_or_404, scoped
 
-from .models import ComplianceResult, LedgerProposal, LogImport, LogSource, ServiceStandard
+from .models import (
+    ComplianceResult,
+    LedgerProposal,
+    LogImport,
+    LogSource,
+    ServiceStandard,
+    StandardOverride,
+)
 from .vocab import MANAGE
 
 
@@ -90,3 +97,7 @@ def imports_for(user) -> QuerySet[LogImport]:
     if not may_manage(user):
         return LogImport.objects.none()
     return LogImport.objects.select_related("source", "job", "created_by")
+
+
+def overrides_for(user) -> QuerySet[StandardOverride]:
+    return scoped(user, StandardOverride).select_related("standard", "unit")

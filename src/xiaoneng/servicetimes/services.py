@@ -109,12 +109,27 @@ def source_save(
 
 
 @transaction.atomic
-def import_start(*, actor: User, source: LogSource, data: bytes, name: str) -> LogImport:
-    """Queue the import of one log file (checked by content first); the job shows progress."""
+def import_start(
+    *,
+    actor: User,
+    source: LogSource,
+    name: str,
+    data: bytes | None = None,
+    kept: ingest.Kept | None = None,
+    idempotency_key: str = "",
+) -> LogImport:
+    """Queue the import of one log file (checked by content first, or already kept by
+    ``ingest.keep_upload`` for the mapping step); the job shows progress."""
     require(actor, MANAGE)
-    kind, path, digest = ingest.keep_upload(data, name)
+    if kept is None:
+        kept = ingest.keep_upload(data or b"", name)
+    kind, path, digest = kept.kind, kept.path, kept.sha256
     job = Job.objects.create(
-        kind=IMPORT_KIND, params={"source": source.code}, created_by=actor, created_at=clock.now()
+        kind=IMPORT_KIND,
+        params={"source": source.code}
+        | ({"idempotency_key": idempotency_key} if idempotency_key else {}),
+        created_by=actor,
+        created_at=clock.now(),
     )
     record = LogImport.objects.create(
         source=source,
