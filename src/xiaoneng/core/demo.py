@@ -109,6 +109,7 @@ DEMO_MODULES = (
     "inspections",
     "evaluations",
     "accountability",
+    "servicetimes",
 )
 
 

@@ -153,12 +153,8 @@ def recompute_all(*, actor: User) -> dict[str, int]:
     """Recompute every result (after the office changed standards or overrides)."""
     require(actor, MANAGE)
     figures = engine.recompute(None)
-    audit.record(
-        "recompute",
-        ServiceStandard.objects.first() or Unit.objects.first(),
-        after=figures,
-        actor=actor,
-    )
+    for standard in ServiceStandard.objects.filter(is_active=True):
+        audit.record("recompute", standard, after=figures, actor=actor)
     return figures
 
 
