@@ -94,6 +94,8 @@ ACTION_LABELS = {
     "lock": pgettext_lazy("audit action", "Locked"),
     "unlock": pgettext_lazy("audit action", "Unlocked"),
     "override": _("Confirmed despite a veto"),
+    # service time limits
+    "recompute": _("Compliance recomputed"),
 }
 
 
