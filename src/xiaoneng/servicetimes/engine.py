@@ -29,6 +29,19 @@ from .models import ComplianceResult, LedgerProposal, ServiceStandard, StandardO
 from .vocab import MissingEnd
 
 WORST = 10
+FIGURES = [
+    "cases",
+    "compliant",
+    "missing_end",
+    "excluded",
+    "rate",
+    "median_seconds",
+    "p90_seconds",
+    "limit_minutes",
+    "threshold_percent",
+    "worst",
+    "computed_at",
+]
 
 
 @dataclass(frozen=True)
@@ -189,8 +202,8 @@ def _store(rows, rules: dict, units: set[int], months: set[str]) -> dict[str, in
         Department.objects.filter(unit_id__in=units).values_list("pk", flat=True)
     )
     seen = set()
-    created = updated = 0
     fresh: list[ComplianceResult] = []
+    changed: list[ComplianceResult] = []
     for std, unit, dept, month, whole, cases, compliant, missing, excl, med, p90, worst in rows:
         if whole:
             dept = None
@@ -219,13 +232,13 @@ def _store(rows, rules: dict, units: set[int], months: set[str]) -> dict[str, in
                     standard_id=std, unit_id=unit, department_id=dept, month=key[3], **values
                 )
             )
-            created += 1
         else:
             for name, value in values.items():
                 setattr(obj, name, value)
-            obj.save(update_fields=list(values))
-            updated += 1
-    ComplianceResult.objects.bulk_create(fresh, batch_size=1000)
+            changed.append(obj)
+    ComplianceResult.objects.bulk_create(fresh, batch_size=500)
+    ComplianceResult.objects.bulk_update(changed, FIGURES, batch_size=500)
+    created, updated = len(fresh), len(changed)
     stale = [obj.pk for key, obj in existing.items() if key not in seen]
     ComplianceResult.objects.filter(pk__in=stale, proposal__isnull=True).delete()
     proposed = propose(units, month_dates.values())

@@ -60,6 +60,7 @@ def scan(files: list[str]) -> str:
 def connect(memory_limit: str = "2GB") -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(config={"memory_limit": memory_limit})
     con.execute(f"SET TimeZone = '{LOCAL_ZONE}'")
+    con.execute("SET enable_progress_bar = false")
     spill = root() / ".tmp"
     con.execute("SET temp_directory = " + "'" + str(spill).replace("'", "''") + "'")
     return con
