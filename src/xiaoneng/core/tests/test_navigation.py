@@ -19,6 +19,7 @@ UNITS = reverse("org:units")
 INSPECTIONS = reverse("inspections:list")
 EVALUATION = reverse("evaluations:home")
 ACCOUNTABILITY = reverse("accountability:list")
+SERVICE_TIMES = reverse("servicetimes:home")
 DASHBOARD = reverse("reports:dashboard")
 CALENDAR = reverse("org:calendar")
 
@@ -45,6 +46,7 @@ def test_the_office_sees_every_built_module_and_the_system_pages(org):
         INSPECTIONS,
         EVALUATION,
         ACCOUNTABILITY,
+        SERVICE_TIMES,
         DASHBOARD,
         UNITS,
     ]
@@ -63,6 +65,7 @@ def test_a_unit_admin_sees_its_work_modules_and_its_organisation(org):
         CAMPAIGNS,
         SELFCHECK,
         EVALUATION,
+        SERVICE_TIMES,
         DASHBOARD,
         UNITS,
     ]
@@ -90,6 +93,7 @@ def test_the_leader_reads_every_module_but_imports_nothing(org):
         INSPECTIONS,
         EVALUATION,
         ACCOUNTABILITY,
+        SERVICE_TIMES,
         DASHBOARD,
         UNITS,
     ]
