@@ -14,12 +14,13 @@ cases may end in the new month) are recomputed, for the units it touched.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from xiaoneng.core import clock
 from xiaoneng.core.models import Department
@@ -236,13 +237,73 @@ def _store(rows, rules: dict, units: set[int], months: set[str]) -> dict[str, in
             for name, value in values.items():
                 setattr(obj, name, value)
             changed.append(obj)
-    ComplianceResult.objects.bulk_create(fresh, batch_size=500)
-    ComplianceResult.objects.bulk_update(changed, FIGURES, batch_size=500)
+    if connection.vendor == "postgresql":
+        _copy_upsert(fresh, changed)
+    else:
+        ComplianceResult.objects.bulk_create(fresh, batch_size=500)
+        ComplianceResult.objects.bulk_update(changed, FIGURES, batch_size=500)
     created, updated = len(fresh), len(changed)
     stale = [obj.pk for key, obj in existing.items() if key not in seen]
     ComplianceResult.objects.filter(pk__in=stale, proposal__isnull=True).delete()
     proposed = propose(units, month_dates.values())
     return {"created": created, "updated": updated, "removed": len(stale), "proposed": proposed}
+
+
+KEY = ["standard_id", "unit_id", "department_id", "month"]
+PG_TYPES = {
+    "cases": "integer",
+    "compliant": "integer",
+    "missing_end": "integer",
+    "excluded": "integer",
+    "rate": "numeric",
+    "median_seconds": "double precision",
+    "p90_seconds": "double precision",
+    "limit_minutes": "integer",
+    "threshold_percent": "numeric",
+    "worst": "jsonb",
+    "computed_at": "timestamptz",
+}
+
+
+def _copy_upsert(fresh: list[ComplianceResult], changed: list[ComplianceResult]) -> None:
+    """PostgreSQL: stream the figures through COPY into a temporary table, then one UPDATE for
+    the existing rows (their ids, and so the links to them, stay) and one INSERT for the new."""
+    table = connection.ops.quote_name(ComplianceResult._meta.db_table)
+    columns = ["id", *KEY, *FIGURES]
+    types = {"id": "bigint", "standard_id": "bigint", "unit_id": "bigint",
+             "department_id": "bigint", "month": "date"} | PG_TYPES  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE servicetimes_incoming ("
+            + ", ".join(f"{c} {types[c]}" for c in columns)
+            + ") ON COMMIT DROP"
+        )
+        with cursor.cursor.copy(
+            f"COPY servicetimes_incoming ({', '.join(columns)}) FROM STDIN"
+        ) as copy:
+            for obj in (*changed, *fresh):
+                copy.write_row(
+                    [
+                        obj.pk,
+                        *(getattr(obj, k) for k in KEY),
+                        *(
+                            json.dumps(obj.worst, ensure_ascii=False)
+                            if f == "worst"
+                            else getattr(obj, f)
+                            for f in FIGURES
+                        ),
+                    ]
+                )
+        sets = ", ".join(f"{f} = i.{f}" for f in FIGURES)
+        cursor.execute(
+            f"UPDATE {table} t SET {sets} FROM servicetimes_incoming i "
+            "WHERE i.id IS NOT NULL AND t.id = i.id"
+        )
+        cols = ", ".join([*KEY, *FIGURES])
+        cursor.execute(
+            f"INSERT INTO {table} ({cols}) SELECT {cols} FROM servicetimes_incoming WHERE id IS NULL"
+        )
+        cursor.execute("DROP TABLE servicetimes_incoming")
 
 
 def propose(unit_ids: Iterable[int], months: Iterable[date]) -> int:
