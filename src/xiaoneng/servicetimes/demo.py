@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from xiaoneng.core.models import User
 
-from . import generate, ingest, services
+from . import generate, ingest, services, storage
 from .models import LogImport, LogSource
 
 EVENTS = 20000
@@ -25,6 +25,7 @@ def load_demo(*, now) -> int:
     source = LogSource.objects.filter(code="his").first()
     if office is None or source is None or LogImport.objects.exists():
         return 0
+    storage.clear()  # partitions left by an earlier database have no imports here
     local = timezone.localtime(now)
     first = (local.year * 12 + local.month - 1) - 2  # three months up to this one
     places = [p for p in generate.places_from_db() if p.department][:40]

@@ -22,6 +22,15 @@ def root() -> Path:
     return path
 
 
+def clear() -> None:
+    """Remove every partition (the store of a database that has no imports: a fresh demo)."""
+    import shutil
+
+    base = root()
+    for unit_dir in base.glob("unit_id=*"):
+        shutil.rmtree(unit_dir, ignore_errors=True)
+
+
 def partition_dir(unit_id: int, month: str) -> Path:
     return root() / f"unit_id={unit_id}" / f"month={month}"
 
