@@ -145,3 +145,13 @@ def test_xlsx_and_parquet_logs_import_alike(org, his, run_import, tmp_path):
     record = run_import(org.alice, his, out.read_bytes(), "log.parquet")
     assert (record.file_kind, record.added) == ("parquet", 3)
     assert _result("er-treatment", org.unit_a).cases == 4
+
+
+def test_the_assessment_reads_the_years_rate(org, march):
+    from xiaoneng.servicetimes.assessment import service_time_rate
+
+    figures = service_time_rate([org.unit_a.pk, org.unit_b.pk], 2026)
+    # unit A: 急诊 2 of 4, 检验 0 of 0 (the missing report is excluded)
+    assert figures[org.unit_a.pk].value == Decimal("50.0")
+    assert figures[org.unit_b.pk].value == Decimal("100.0")
+    assert service_time_rate([org.unit_a.pk], 2025) == {}
