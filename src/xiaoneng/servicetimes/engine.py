@@ -3,7 +3,8 @@
 A case is a start event (the standard's ``start_event``) of an encounter; its end is the
 same encounter's ``end_event`` in the same unit and source, at or after the start (events are
 unique per source, encounter and event). Its duration is natural seconds between the two
-local timestamps (events crossing midnight or a month end count in full). A case belongs to
+local timestamps (events crossing midnight or a month end count in full); for a standard in
+working time, the seconds on non-working days of the working-day calendar are left out. A case belongs to
 the month and department of its start. A case without an end event counts as non-compliant
 or is excluded, as the standard says. Figures per standard, unit, department and month:
 cases, compliant, rate, median and p90 durations (cases with an end), the worst cases.
@@ -17,17 +18,18 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection, transaction
 
 from xiaoneng.core import clock
+from xiaoneng.core.calendar import get_calendar
 from xiaoneng.core.models import Department
 
 from . import storage
 from .models import ComplianceResult, LedgerProposal, ServiceStandard, StandardOverride
-from .vocab import MissingEnd
+from .vocab import CalendarKind, MissingEnd
 
 WORST = 10
 FIGURES = [
@@ -54,6 +56,7 @@ class Rule:
     limit_minutes: int
     threshold: Decimal
     excluded: bool
+    working: bool = False
 
 
 def rules_for(unit_ids: Iterable[int]) -> list[Rule]:
@@ -83,6 +86,7 @@ def rules_for(unit_ids: Iterable[int]) -> list[Rule]:
                         else s.threshold_percent
                     ),
                     excluded=s.missing_end == MissingEnd.EXCLUDED,
+                    working=s.calendar_kind == CalendarKind.WORKING,
                 )
             )
     return rules
@@ -98,7 +102,7 @@ CASES_SQL = """
 WITH ev AS (SELECT * FROM {scan}),
 starts AS (
     SELECT r.standard_id, e.unit_id, e.source, e.encounter, e.ts AS start_ts,
-           e.department_id, e.month, r.limit_s, r.excluded
+           e.department_id, e.month, r.limit_s, r.excluded, r.working
     FROM ev e JOIN rules r ON r.unit_id = e.unit_id AND e.event = r.start_event
     WHERE e.month IN (SELECT month FROM months)
 ),
@@ -136,11 +140,12 @@ def compute(con, files: list[str], rules: list[Rule], months: Iterable[str]) -> 
     """Run the engine over these files for cases starting in these months (rows of AGG_SQL)."""
     con.execute(
         "CREATE OR REPLACE TEMP TABLE rules (standard_id BIGINT, unit_id BIGINT, "
-        "start_event VARCHAR, end_event VARCHAR, limit_s DOUBLE, excluded BOOLEAN)"
+        "start_event VARCHAR, end_event VARCHAR, limit_s DOUBLE, excluded BOOLEAN, "
+        "working BOOLEAN)"
     )
     if rules:
         con.executemany(
-            "INSERT INTO rules VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO rules VALUES (?, ?, ?, ?, ?, ?, ?)",
             [
                 (
                     r.standard_id,
@@ -149,6 +154,7 @@ def compute(con, files: list[str], rules: list[Rule], months: Iterable[str]) -> 
                     r.end_event,
                     r.limit_minutes * 60.0,
                     r.excluded,
+                    r.working,
                 )
                 for r in rules
             ],
@@ -163,7 +169,37 @@ def compute(con, files: list[str], rules: list[Rule], months: Iterable[str]) -> 
     con.execute(
         "CREATE OR REPLACE TEMP TABLE cases AS " + CASES_SQL.format(scan=storage.scan(files))
     )
+    if any(r.working for r in rules):
+        _working_time(con, month_list)
     return con.execute(AGG_SQL.format(worst=WORST)).fetchall()
+
+
+WORKING_SQL = """
+UPDATE cases SET dur = dur - coalesce((
+    SELECT sum(epoch(least(end_ts, CAST(w.d AS TIMESTAMP) + INTERVAL 1 DAY)
+                     - greatest(start_ts, CAST(w.d AS TIMESTAMP))))
+    FROM nonwork w WHERE w.d BETWEEN CAST(start_ts AS DATE) AND CAST(end_ts AS DATE)
+), 0)
+WHERE working AND end_ts IS NOT NULL
+"""
+
+
+def _working_time(con, months: list[str]) -> None:
+    """Working time (工作时间): the duration without the seconds that fall on non-working days
+    of the working-day calendar (weekends and holidays, adjusted working weekends counted)."""
+    calendar = get_calendar()
+    first = date(int(months[0][:4]), int(months[0][5:7]), 1)
+    last = date(int(months[-1][:4]), int(months[-1][5:7]), 1) + timedelta(days=130)
+    days = []
+    day = first
+    while day <= last:
+        if not calendar.is_working_day(day):
+            days.append((day,))
+        day += timedelta(days=1)
+    con.execute("CREATE OR REPLACE TEMP TABLE nonwork (d DATE)")
+    if days:
+        con.executemany("INSERT INTO nonwork VALUES (?)", days)
+    con.execute(WORKING_SQL)
 
 
 def _rate(compliant: int, cases: int) -> Decimal | None:

@@ -155,3 +155,18 @@ def test_the_assessment_reads_the_years_rate(org, march):
     assert figures[org.unit_a.pk].value == Decimal("50.0")
     assert figures[org.unit_b.pk].value == Decimal("100.0")
     assert service_time_rate([org.unit_a.pk], 2025) == {}
+
+
+def test_a_working_time_standard_leaves_out_the_weekend(org, his, run_import):
+    standard = ServiceStandard.objects.get(code="first-ward-round")  # 48 hours
+    rows = [
+        ("W1", "admission", "2026-03-06 10:00:00", "UA", "内科", ""),  # a Friday
+        ("W1", "first_round_record", "2026-03-09 09:00:00", "UA", "内科", ""),  # Monday: 71 h
+    ]
+    run_import(org.alice, his, csv_bytes(rows))
+    natural = _result("first-ward-round", org.unit_a)
+    assert (natural.compliant, natural.median_seconds) == (0, 71 * 3600)
+    services.standard_update(actor=org.alice, standard=standard, calendar_kind="working")
+    services.recompute_all(actor=org.alice)
+    working = _result("first-ward-round", org.unit_a)
+    assert (working.compliant, working.median_seconds) == (1, 23 * 3600)  # without Sat and Sun
