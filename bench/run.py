@@ -30,6 +30,7 @@ PLANS = {
         "file_rows": 10_000,
         "retries": 500,
         "examples": 5,
+        "service_events": 1_000_000,
     },
     "full": {
         "db": "xn_bench",
@@ -43,6 +44,7 @@ PLANS = {
         "file_rows": 100_000,
         "retries": 5_000,
         "examples": 25,
+        "service_events": 50_000_000,
     },
 }
 
@@ -58,6 +60,8 @@ STEPS = {
     "clients={clients}, workers={workers})",
     "outage": "from bench import outage; outage.bench(mode={mode!r}, seconds={seconds}, "
     "clients={clients}, workers={workers})",
+    "servicetimes": "from bench import servicetimes; servicetimes.bench(mode={mode!r}, db={db!r}, "
+    "events={service_events})",
     "schemathesis": "from bench import api_fuzz; api_fuzz.bench(mode={mode!r}, examples={examples})",
 }
 

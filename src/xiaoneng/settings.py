@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "xiaoneng.portal",
     "xiaoneng.open311",
     "xiaoneng.accountability",
+    "xiaoneng.servicetimes",
     "xiaoneng.reports",
     "xiaoneng.supervision",
     "xiaoneng.openness",
@@ -186,6 +187,17 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# 限时服务: the event logs as Parquet partitions (the database keeps metadata and aggregates).
+# A test run gets its own empty store (its database is fresh too).
+SERVICELOG_DIR = Path(os.environ.get("XIAONENG_SERVICELOG_DIR", VAR_DIR / "servicelogs"))
+if TESTING:
+    import atexit
+    import shutil
+    import tempfile
+
+    SERVICELOG_DIR = Path(tempfile.mkdtemp(prefix="xiaoneng-servicelogs-"))
+    atexit.register(shutil.rmtree, SERVICELOG_DIR, True)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

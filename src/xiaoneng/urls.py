@@ -18,6 +18,7 @@ api_v1 = [
     path("", include("xiaoneng.openness.api_urls")),
     path("", include("xiaoneng.party.api_urls")),
     path("", include("xiaoneng.documents.api_urls")),
+    path("", include("xiaoneng.servicetimes.api_urls")),
 ]
 
 urlpatterns = [
@@ -36,6 +37,7 @@ urlpatterns = [
     path("supervision/", include("xiaoneng.supervision.urls")),
     path("documents/", include("xiaoneng.documents.urls")),
     path("public/documents/", include("xiaoneng.documents.public_urls")),
+    path("servicetimes/", include("xiaoneng.servicetimes.urls")),
     path("public/progress/", include("xiaoneng.rectification.public_urls")),
     path("public/evaluation/", include("xiaoneng.evaluations.public_urls")),
     path("openness/", include("xiaoneng.openness.urls")),

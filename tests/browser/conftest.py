@@ -139,6 +139,7 @@ def _reference_data(transactional_db, live_server):
     if not CalendarYear.objects.exists():
         seed_calendar(CalendarDay, CalendarYear)
     _seed_app("accountability", "0002_seed_and_referrals", "seed", "Measure")
+    _seed_app("servicetimes", "0002_seed_standards", "seed", "ServiceStandard")
 
 
 def _seed_app(app: str, migration: str, function: str, sentinel: str) -> None:

@@ -113,6 +113,7 @@ DEMO_MODULES = (
     "openness",
     "party",
     "documents",
+    "servicetimes",
 )
 
 

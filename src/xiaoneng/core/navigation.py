@@ -79,6 +79,7 @@ EVALUATION = _any(
     "award.nominate",
     "award.decide",
 )
+SERVICE_TIMES = _any("servicetime.manage", "stats.view")
 ACCOUNTABILITY = _any("accountability.view", "accountability.manage", "accountability.approve")
 OPENNESS = _any("openness.manage", "openness.edit")
 PARTY = _any("party.manage", "party.edit", "award.decide")
@@ -108,7 +109,7 @@ MODULES: list[tuple] = [
     (_("Reception days and disclosure"), "door-open", "openness:disclosures", OPENNESS, []),
     (_("Party building (创先争优)"), "star", "party:home", PARTY, []),
     (_("Official documents"), "file-earmark-text", "documents:list", DOCUMENTS, []),
-    (_("Service time limits"), "stopwatch", "servicetimes:home", is_staff_member, []),
+    (_("Service time limits"), "stopwatch", "servicetimes:home", SERVICE_TIMES, []),
     (_("Statistics"), "bar-chart", "reports:dashboard", DASHBOARD, []),
     (
         _("System"),

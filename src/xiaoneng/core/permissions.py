@@ -54,6 +54,9 @@ PERMISSIONS: dict[str, StrOrPromise] = {
     "document.review": _("Review official documents before sign-off"),
     "document.sign": _("Sign off and issue official documents"),
     "document.receive": _("Receive official documents addressed to the unit"),
+    "servicetime.manage": _(
+        "Manage service time standards, import hospital system logs, confirm ledger proposals"
+    ),
 }
 
 OFFICE_PERMS = [
@@ -86,6 +89,7 @@ OFFICE_PERMS = [
     "party.manage",
     "document.draft",
     "document.review",
+    "servicetime.manage",
 ]
 
 # code: (name, data scope, permissions, read_only)

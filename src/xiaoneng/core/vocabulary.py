@@ -123,6 +123,8 @@ ACTION_LABELS = {
     "appeal": pgettext_lazy("audit action", "Appeal recorded"),
     # official documents
     "sign_off": _("Signed off and issued"),
+    # service time limits
+    "recompute": _("Compliance recomputed"),
 }
 
 

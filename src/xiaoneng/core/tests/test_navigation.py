@@ -21,6 +21,7 @@ INSPECTIONS = reverse("inspections:list")
 EVALUATION = reverse("evaluations:home")
 ACCOUNTABILITY = reverse("accountability:list")
 DOCUMENTS = reverse("documents:list")
+SERVICE_TIMES = reverse("servicetimes:home")
 DASHBOARD = reverse("reports:dashboard")
 OPENNESS = reverse("openness:disclosures")
 PARTY = reverse("party:home")
@@ -53,6 +54,7 @@ def test_the_office_sees_every_built_module_and_the_system_pages(org):
         OPENNESS,
         PARTY,
         DOCUMENTS,
+        SERVICE_TIMES,
         DASHBOARD,
         UNITS,
     ]
@@ -75,6 +77,7 @@ def test_a_unit_admin_sees_its_work_modules_and_its_organisation(org):
         OPENNESS,
         PARTY,
         DOCUMENTS,
+        SERVICE_TIMES,
         DASHBOARD,
         UNITS,
     ]
@@ -105,6 +108,7 @@ def test_the_leader_reads_every_module_but_imports_nothing(org):
         OPENNESS,
         PARTY,
         DOCUMENTS,
+        SERVICE_TIMES,
         DASHBOARD,
         UNITS,
     ]
