@@ -25,6 +25,7 @@ from xiaoneng.core.services.base import fail, require, transition, user_of
 from xiaoneng.evaluations.models import EvaluationRound, EvaluatorGroup
 from xiaoneng.evaluations.services import rounds as evaluation_services
 from xiaoneng.rectification import services as ledger_services
+from xiaoneng.rectification.vocab import IssueSource
 
 from .models import Report, Supervisor
 from .vocab import ReportKind, SupervisorKind, SupervisorStatus
@@ -331,7 +332,7 @@ def report_to_issue(
     issue = ledger_services.issue_create(
         actor=actor,
         unit=report.unit,
-        source="other",
+        source=IssueSource.SUPERVISOR,
         source_ref=f"监督员报送 JD-{report.pk}",
         title=report.title,
         description=report.content + (f"\n地点：{report.place}" if report.place else ""),

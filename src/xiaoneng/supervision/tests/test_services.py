@@ -210,3 +210,26 @@ def test_a_supervisor_sees_the_inspection_visits_the_office_put_them_on(org, sup
     client.force_login(sup)
     page = client.get("/supervision/").content.decode()
     assert "乙医院" in page and "窗口服务暗访" in page
+
+
+def test_a_clue_entered_in_the_ledger_shows_its_source_as_social_supervision(org, report, client):
+    from django.urls import reverse
+    from django.utils import translation
+
+    from xiaoneng.rectification import excel
+
+    services.report_to_issue(actor=org.alice, report=report)
+    report.refresh_from_db()
+    issue = report.issue
+    assert issue.source == "supervisor"
+    with translation.override("zh-hans"):
+        assert issue.get_source_display() == "社会监督"
+    assert excel.SOURCE_LABELS["supervisor"] == "社会监督"
+    assert excel.SOURCE_CODES["社会监督"] == "supervisor"
+    client.force_login(org.alice)
+    page = client.get(
+        reverse("rectification:issue", args=[issue.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    html = page.content.decode()
+    assert "社会监督" in html
+    assert ">supervisor<" not in html
