@@ -47,7 +47,12 @@ def my_reports(user) -> QuerySet[Report]:
 
 
 def my_inspection_visits(user):
-    """The inspection visits the office put this supervisor on (明查暗访 teams), still to do."""
+    """The inspection visits the office put this supervisor on (明查暗访 teams), still to do.
+
+    A supervisor accompanies the team and observes (行风监督): the inspectors (``inspection.inspect``)
+    record the checklist and findings; the supervisor's role has no inspection permission, so
+    the visit's pages stay closed to them (404) and its services refuse them (403). What they
+    saw goes in through their own report (``report_create``), which the office triages."""
     return visits_to_do(user).select_related("unit", "plan").order_by("scheduled_on", "id")
 
 

@@ -233,3 +233,44 @@ def test_a_clue_entered_in_the_ledger_shows_its_source_as_social_supervision(org
     html = page.content.decode()
     assert "社会监督" in html
     assert ">supervisor<" not in html
+
+
+def test_a_supervisor_on_a_team_accompanies_but_the_inspectors_record(org, sup, client):
+    """Policy (issue 20): the supervisor sees the visit on their page; the visit's record and
+    findings are the inspectors' (the supervisor cannot open or edit the visit)."""
+    from django.urls import reverse
+
+    from xiaoneng.inspections import services as inspection_services
+
+    plan = inspection_services.plan_create(
+        actor=org.alice,
+        name="窗口服务暗访",
+        kind="unannounced",
+        units=[org.unit_a],
+        starts_on=D(2026, 12, 1),
+        ends_on=D(2026, 12, 31),
+        team=[org.alice.person],
+    )
+    visit = inspection_services.visit_create(
+        actor=org.alice,
+        plan=plan,
+        unit=org.unit_b,
+        scheduled_on=D(2026, 12, 9),
+        team=[org.alice.person, sup.person],
+    )
+    client.force_login(sup)
+    page = client.get("/supervision/").content.decode()
+    assert "窗口服务暗访" in page and 'data-testid="visits-note"' in page
+    with pytest.raises(Forbidden):
+        inspection_services.visit_record(actor=sup, visit=visit, summary="看到窗口无人")
+    with pytest.raises(Forbidden):
+        inspection_services.finding_create(
+            actor=sup, visit=visit, title="窗口无人", description="十点窗口无人值守"
+        )
+    assert client.get(reverse("inspections:visit", args=[visit.pk])).status_code == 404
+    assert client.post(reverse("inspections:visit-finding", args=[visit.pk])).status_code in (
+        403,
+        404,
+    )
+    visit.refresh_from_db()
+    assert visit.findings.count() == 0 and visit.status == "planned"
