@@ -274,3 +274,63 @@ def test_a_supervisor_on_a_team_accompanies_but_the_inspectors_record(org, sup, 
     )
     visit.refresh_from_db()
     assert visit.findings.count() == 0 and visit.status == "planned"
+
+
+def _patient_record(org):
+    from xiaoneng.selfcheck.models import RecurringActivity
+    from xiaoneng.selfcheck.services import activities as activity_services
+
+    activity = RecurringActivity.objects.get(code="if-i-were-the-patient")
+    return activity_services.activity_record_create(
+        actor=org.bob,
+        activity=activity,
+        unit=org.unit_a,
+        held_on=clock.now().date(),
+        participant_count=5,
+        participants="副院长、医务科",
+    )
+
+
+def test_the_office_adds_a_supervisor_to_a_five_ones_activity(org, sup, sup2, client):
+    from django.urls import reverse
+
+    record = _patient_record(org)
+    supervisor = sup.person.supervisor_post
+    with pytest.raises(Forbidden):
+        services.activity_add(actor=org.bob, supervisor=supervisor, record=record)
+    client.force_login(org.alice)
+    url = reverse("supervision:supervisor", args=[supervisor.pk])
+    assert "假如我是患者" in client.get(url).content.decode()  # offered in the select
+    response = client.post(url, {"form": "activity_add", "record": record.pk})
+    assert response.status_code == 302
+    row = supervisor.activities.get()
+    assert row.record == record
+    created = AuditRecord.objects.filter(action="create", object_id=str(row.pk))
+    assert created.filter(object_type__icontains="activityparticipation").exists()
+    with pytest.raises(ValidationFailed):
+        services.activity_add(actor=org.alice, supervisor=supervisor, record=record)
+    # the supervisor sees it on their own page; another supervisor does not
+    client.force_login(sup)
+    page = client.get("/supervision/").content.decode()
+    assert 'data-testid="my-activities"' in page and "假如我是患者" in page
+    client.force_login(sup2)
+    assert "假如我是患者" not in client.get("/supervision/").content.decode()
+    # the office takes them off again (audited)
+    client.force_login(org.alice)
+    response = client.post(url, {"form": "activity_remove", "participation": row.pk})
+    assert response.status_code == 302
+    assert not supervisor.activities.exists()
+    deleted = AuditRecord.objects.filter(action="delete", object_id=str(row.pk))
+    assert deleted.filter(object_type__icontains="activityparticipation").exists()
+
+
+def test_a_unit_admin_may_not_add_supervisors_to_activities_on_the_page(org, sup, client):
+    from django.urls import reverse
+
+    record = _patient_record(org)
+    supervisor = sup.person.supervisor_post
+    client.force_login(org.bob)
+    url = reverse("supervision:supervisor", args=[supervisor.pk])
+    response = client.post(url, {"form": "activity_add", "record": record.pk})
+    assert response.status_code in (403, 404)
+    assert not supervisor.activities.exists()
