@@ -12,6 +12,7 @@ class IssueSource(models.TextChoices):
     EVALUATION = "evaluation", _("Evaluation")
     SERVICE_TIME = "service_time", _("Service-time violation")
     ASSIGNED = "assigned", _("Assigned by superiors")
+    SUPERVISOR = "supervisor", _("Social supervision")
     OTHER = "other", _("Other")
 
 

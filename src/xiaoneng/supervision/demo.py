@@ -15,6 +15,8 @@ from xiaoneng.complaints.models import Category
 from xiaoneng.core import clock
 from xiaoneng.core.models import Person, Unit, User
 from xiaoneng.core.services import org as org_services
+from xiaoneng.selfcheck.models import RecurringActivity
+from xiaoneng.selfcheck.services import activities as activity_services
 
 from . import services
 from .models import Supervisor
@@ -107,6 +109,7 @@ def load_demo(*, now: dt.datetime) -> int:
             report=made[2],
             answer="感谢您的建议，已转县人民医院研究，在门诊高峰时段安排志愿者引导。",
         )
+    _patient_visit(office, hospital, sup, now)
     _ballots(office, now)
     _inspection_team(office, sup, today)
     return len(made)
@@ -158,3 +161,24 @@ def _ballots(office: User, now: dt.datetime) -> None:
     if group is not None:
         with clock.frozen_now(now):
             services.ballots_send(actor=office, round=group.round, group=group)
+
+
+def _patient_visit(office, hospital, sup, now: dt.datetime) -> None:
+    """supervisor1 took part in the people's hospital's “假如我是患者” visit (五个一)."""
+    activity = RecurringActivity.objects.filter(code="if-i-were-the-patient").first()
+    hosp1 = _user("hosp1")
+    if activity is None or not activity.is_active or hosp1 is None:
+        return
+    # held today: in the current quarter whatever the date, so the 五个一 register's gaps of
+    # completed periods stay as the selfcheck demo sets them
+    with clock.frozen_now(now):
+        record = activity_services.activity_record_create(
+            actor=hosp1,
+            activity=activity,
+            unit=hospital,
+            held_on=timezone.localdate(clock.now()),
+            participant_count=6,
+            participants="副院长、医务科、护理部、社会监督员",
+            notes="院领导以患者身份挂号、候诊、缴费、取药，全程体验就诊流程，记录问题8条。",
+        )
+        services.activity_add(actor=office, supervisor=sup.person.supervisor_post, record=record)

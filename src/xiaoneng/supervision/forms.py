@@ -13,6 +13,7 @@ from xiaoneng.core.models import Person, Unit
 from xiaoneng.core.widgets import FastSelect
 from xiaoneng.evaluations.models import EvaluatorGroup
 from xiaoneng.rectification.vocab import Severity
+from xiaoneng.selfcheck.models import ActivityRecord
 
 from .vocab import ReportKind, SupervisorKind
 
@@ -117,3 +118,19 @@ class TriageForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required when the report is only noted."),
     )
+
+
+class ActivityForm(forms.Form):
+    """Add the supervisor to a 五个一 activity record (office)."""
+
+    record = forms.ModelChoiceField(
+        label=_("Activity (五个一)"), queryset=ActivityRecord.objects.none()
+    )
+
+    def __init__(self, *args, records=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["record"]
+        field.queryset = ActivityRecord.objects.filter(pk__in=[r.pk for r in records])
+        field.choices = [("", "")] + [
+            (r.pk, f"{r.held_on:%Y-%m-%d} · {r.activity.name} · {r.unit.name}") for r in records
+        ]

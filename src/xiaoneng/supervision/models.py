@@ -116,3 +116,37 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ActivityParticipation(models.Model):
+    """A supervisor the office added to a 五个一 activity (selfcheck.ActivityRecord), e.g. a
+    "假如我是患者" visit; the link lives here because selfcheck does not know supervisors."""
+
+    SCOPE = ScopeFields(unit=None, person="supervisor__person")
+
+    supervisor = models.ForeignKey(
+        Supervisor, models.CASCADE, related_name="activities", verbose_name=_("supervisor")
+    )
+    record = models.ForeignKey(
+        "selfcheck.ActivityRecord",
+        models.CASCADE,
+        related_name="supervisors",
+        verbose_name=_("activity record"),
+    )
+    added_at = models.DateTimeField(_("added at"))
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("supervisor in an activity")
+        verbose_name_plural = _("supervisors in activities")
+        ordering = ["-record__held_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["supervisor", "record"], name="supervision_activity_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supervisor.person.name} · {self.record}"

@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from xiaoneng.complaints.selectors import public_view
 from xiaoneng.core.scope import get_scoped_or_404, scoped
 from xiaoneng.inspections.selectors import visits_to_do
+from xiaoneng.selfcheck.models import ActivityRecord
 
-from .models import Report, Supervisor
+from .models import ActivityParticipation, Report, Supervisor
 from .vocab import ReportStatus
 
 
@@ -47,7 +48,12 @@ def my_reports(user) -> QuerySet[Report]:
 
 
 def my_inspection_visits(user):
-    """The inspection visits the office put this supervisor on (明查暗访 teams), still to do."""
+    """The inspection visits the office put this supervisor on (明查暗访 teams), still to do.
+
+    A supervisor accompanies the team and observes (行风监督): the inspectors (``inspection.inspect``)
+    record the checklist and findings; the supervisor's role has no inspection permission, so
+    the visit's pages stay closed to them (404) and its services refuse them (403). What they
+    saw goes in through their own report (``report_create``), which the office triages."""
     return visits_to_do(user).select_related("unit", "plan").order_by("scheduled_on", "id")
 
 
@@ -99,3 +105,27 @@ def outcome(report: Report) -> Outcome:
             label = _("Rectified and closed")
         return Outcome(label=label, number=report.issue.number, answer=report.answer)
     return Outcome(label=report.get_status_display(), answer=report.answer)
+
+
+def activities_of(supervisor: Supervisor):
+    """The 五个一 activities the office added this supervisor to (newest first)."""
+    return ActivityParticipation.objects.filter(supervisor=supervisor).select_related(
+        "record__activity", "record__unit"
+    )
+
+
+def my_activities(user):
+    """The supervisor's own 五个一 activities (scope: their person)."""
+    if not user.person_id:
+        return ActivityParticipation.objects.none()
+    return (
+        scoped(user, ActivityParticipation)
+        .filter(supervisor__person_id=user.person_id)
+        .select_related("record__activity", "record__unit")
+    )
+
+
+def activity_records(user) -> list[ActivityRecord]:
+    """The 五个一 records the office may add a supervisor to (the latest 200 in scope)."""
+    qs = scoped(user, ActivityRecord).select_related("activity", "unit")
+    return list(qs.order_by("-held_on", "-id")[:200])

@@ -25,8 +25,10 @@ from xiaoneng.core.services.base import fail, require, transition, user_of
 from xiaoneng.evaluations.models import EvaluationRound, EvaluatorGroup
 from xiaoneng.evaluations.services import rounds as evaluation_services
 from xiaoneng.rectification import services as ledger_services
+from xiaoneng.rectification.vocab import IssueSource
+from xiaoneng.selfcheck.models import ActivityRecord
 
-from .models import Report, Supervisor
+from .models import ActivityParticipation, Report, Supervisor
 from .vocab import ReportKind, SupervisorKind, SupervisorStatus
 from .workflow import REPORT, SUPERVISOR
 
@@ -331,7 +333,7 @@ def report_to_issue(
     issue = ledger_services.issue_create(
         actor=actor,
         unit=report.unit,
-        source="other",
+        source=IssueSource.SUPERVISOR,
         source_ref=f"监督员报送 JD-{report.pk}",
         title=report.title,
         description=report.content + (f"\n地点：{report.place}" if report.place else ""),
@@ -414,3 +416,32 @@ def ballots_send(
         actor=actor,
     )
     return [s for s, _u in served]
+
+
+# --- 五个一 activities ---------------------------------------------------------------------------
+@transaction.atomic
+def activity_add(
+    *, actor: User, supervisor: Supervisor, record: ActivityRecord
+) -> ActivityParticipation:
+    """The office adds a supervisor to a 五个一 activity (issue 20: supervisors "appear in the
+    五个一 … where the office adds them"); once per activity."""
+    require(actor, MANAGE)
+    errors: dict[str, list[str]] = {}
+    if record is None:
+        errors["record"] = [_("Select a valid choice.")]
+    elif ActivityParticipation.objects.filter(supervisor=supervisor, record=record).exists():
+        errors["record"] = [_("This supervisor is already in that activity.")]
+    fail(errors)
+    row = ActivityParticipation.objects.create(
+        supervisor=supervisor, record=record, added_at=clock.now(), added_by=actor
+    )
+    audit.record("create", row, after=audit.snapshot(row), actor=actor)
+    return row
+
+
+@transaction.atomic
+def activity_remove(*, actor: User, participation: ActivityParticipation) -> None:
+    """The office takes a supervisor off a 五个一 activity (audited)."""
+    require(actor, MANAGE)
+    audit.record("delete", participation, before=audit.snapshot(participation), actor=actor)
+    participation.delete()

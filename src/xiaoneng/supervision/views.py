@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -48,6 +49,7 @@ def mine(request):
             "in_term": services.in_term(supervisor),
             "rows": rows,
             "visits": list(selectors.my_inspection_visits(user)[:20]) if supervisor else [],
+            "activities": list(selectors.my_activities(user)[:20]) if supervisor else [],
             "may_manage": selectors.may_manage(user),
             "pending": selectors.to_triage(user).count(),
             "breadcrumbs": [(title, None)],
@@ -233,6 +235,8 @@ def supervisor_detail(request, pk: int):
     end = forms.EndForm(request.POST if which == "end" else None)
     again = forms.ReappointForm(request.POST if which == "reappoint" else None)
     chosen = {"edit": edit, "end": end, "reappoint": again}.get(which)
+    if request.method == "POST" and which.startswith("activity"):
+        return _activity_post(request, supervisor, which)
     if request.method == "POST":
         if chosen is None:
             raise PermissionDenied
@@ -260,9 +264,43 @@ def supervisor_detail(request, pk: int):
             "again": forms.bootstrap(again, small=True),
             "reports": selectors.reports_for(user).filter(supervisor=supervisor)[:50],
             "teams": supervisor.person.inspection_teams.all()[:20],
+            "activities": list(selectors.activities_of(supervisor)),
+            "activity_form": forms.bootstrap(
+                forms.ActivityForm(records=selectors.activity_records(user)), small=True
+            ),
             "breadcrumbs": _crumbs(
                 (_("Roster of social supervisors"), reverse("supervision:roster")), (title, None)
             ),
         },
         status=400 if chosen is not None and chosen.errors else 200,
     )
+
+
+def _activity_post(request, supervisor, which: str):
+    """Add the supervisor to a 五个一 activity, or take them off one (the office)."""
+    user = request.user
+    if which == "activity_remove":
+        row = selectors.activities_of(supervisor).filter(pk=_post_id(request)).first()
+        if row is None:
+            raise Http404
+        with service_call(request) as outcome:
+            services.activity_remove(actor=user, participation=row)
+        if outcome.ok:
+            messages.success(request, _("Removed."))
+        return redirect("supervision:supervisor", supervisor.pk)
+    form = forms.ActivityForm(request.POST, records=selectors.activity_records(user))
+    if form.is_valid():
+        with service_call(request) as outcome:
+            services.activity_add(actor=user, supervisor=supervisor, **form.cleaned_data)
+        if outcome.ok:
+            messages.success(request, _("Saved."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("supervision:supervisor", supervisor.pk)
+
+
+def _post_id(request) -> int | None:
+    value = request.POST.get("participation", "")
+    return int(value) if value.isascii() and value.isdigit() else None

@@ -9,7 +9,9 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from xiaoneng.core import idempotency
 from xiaoneng.core.api.fields import ScopedUnitField
+from xiaoneng.core.idempotency import IdempotentCreateMixin, idempotent
 
 from .. import selectors, services
 from ..models import (
@@ -135,6 +137,7 @@ class CampaignUrgeResultSerializer(serializers.Serializer):
 
 
 class CampaignViewSet(
+    IdempotentCreateMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -194,8 +197,15 @@ class CampaignViewSet(
         services.campaign_close(actor=request.user, campaign=campaign)
         return self._reply(campaign)
 
-    @extend_schema(request=CampaignPhaseSerializer, responses=CampaignPhaseSerializer(many=True))
+    @extend_schema(methods=["get"], request=None, responses=CampaignPhaseSerializer(many=True))
+    @extend_schema(
+        methods=["post"],
+        request=CampaignPhaseSerializer,
+        responses=CampaignPhaseSerializer(many=True),
+        parameters=[idempotency.PARAMETER],  # @action replaces what @idempotent documents
+    )
     @action(detail=True, methods=["get", "post"], pagination_class=None, filterset_fields=[])
+    @idempotent
     def phases(self, request, pk=None):
         """The phases in order; ``POST`` appends one (name, starts_on, ends_on, description)."""
         campaign = self.get_object()

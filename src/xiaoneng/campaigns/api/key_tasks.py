@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from xiaoneng.core.api.fields import ScopedUnitField, files_field
+from xiaoneng.core.idempotency import IdempotentCreateMixin
 
 from .. import selectors, services
 from ..models import (
@@ -85,6 +86,7 @@ class CampaignProgressReportSerializer(serializers.Serializer):
 
 
 class CampaignKeyTaskViewSet(
+    IdempotentCreateMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,

@@ -9,7 +9,9 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from xiaoneng.core import idempotency
 from xiaoneng.core.api.fields import ScopedUnitField
+from xiaoneng.core.idempotency import IdempotentCreateMixin, idempotent
 from xiaoneng.core.models import Person
 
 from .. import selectors, services
@@ -116,6 +118,7 @@ class CampaignGroupSerializer(serializers.ModelSerializer):
 
 
 class CampaignGroupViewSet(
+    IdempotentCreateMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -154,8 +157,13 @@ class CampaignGroupViewSet(
             actor=self.request.user, campaign=group.campaign, unit=group.unit, **data
         )
 
-    @extend_schema(request=CampaignGroupMemberSerializer, responses=CampaignGroupMemberSerializer)
+    @extend_schema(
+        request=CampaignGroupMemberSerializer,
+        responses=CampaignGroupMemberSerializer,
+        parameters=[idempotency.PARAMETER],  # @action replaces what @idempotent documents
+    )
     @action(detail=True, methods=["post"])
+    @idempotent
     def members(self, request, pk=None):
         group = self.get_object()
         body = CampaignGroupMemberSerializer(data=request.data)

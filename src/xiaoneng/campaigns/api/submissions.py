@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from xiaoneng.core.api.fields import OwnFileField, ScopedUnitField, files_field
+from xiaoneng.core.idempotency import IdempotentCreateMixin
 from xiaoneng.core.params import api_params
 
 from .. import selectors, services
@@ -58,6 +59,7 @@ class CampaignRequirementSerializer(serializers.ModelSerializer):
 
 
 class CampaignRequirementViewSet(
+    IdempotentCreateMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 
 from xiaoneng.core.api.fields import ScopedUnitField, files_field
 from xiaoneng.core.errors import ValidationFailed
+from xiaoneng.core.idempotency import IdempotentCreateMixin
 
 from .. import selectors, services
 from ..models import (
@@ -77,6 +78,7 @@ class CampaignTargetSerializer(serializers.ModelSerializer):
 
 
 class CampaignTargetViewSet(
+    IdempotentCreateMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -117,6 +119,7 @@ class CampaignMeasurementSerializer(serializers.ModelSerializer):
 
 
 class CampaignMeasurementViewSet(
+    IdempotentCreateMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,

@@ -380,3 +380,33 @@ def test_the_api_patches_a_phase_and_the_owed_deliverables_follow(org, campaign,
     assert response.status_code == 201
     detail = api_as(org.bob).get(f"/api/v1/leading-groups/{group.pk}").json()
     assert [(m["role"], m["person_name"]) for m in detail["members"]] == [("leader", "李局")]
+
+
+def test_set_up_creates_honour_an_idempotency_key(org, campaign, api_as):
+    """A repeated phase add or member add with the same key creates once and replays the
+    first answer; the same key with another body is a 409."""
+    client = api_as(org.alice)
+    url = f"/api/v1/campaigns/{campaign.pk}/phases"
+    body = {"name": "回头看阶段", "starts_on": "2027-06-01", "ends_on": "2027-06-30"}
+    first = client.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="phase-1")
+    assert first.status_code == 200, first.content
+    again = client.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="phase-1")
+    assert again.status_code == 200
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.json() == first.json()
+    assert campaign.phases.filter(name="回头看阶段").count() == 1
+
+    group = campaign.groups.get(unit=None)
+    members = f"/api/v1/leading-groups/{group.pk}/members"
+    body = {"person": org.leader.person.pk, "role": "leader"}
+    first = client.post(members, body, format="json", HTTP_IDEMPOTENCY_KEY="member-1")
+    assert first.status_code == 201, first.content
+    again = client.post(members, body, format="json", HTTP_IDEMPOTENCY_KEY="member-1")
+    assert again.status_code == 201
+    assert again.json()["id"] == first.json()["id"]
+    assert GroupMember.objects.filter(group=group).count() == 1
+    other = {"person": org.alice.person.pk, "role": "member"}
+    clash = client.post(members, other, format="json", HTTP_IDEMPOTENCY_KEY="member-1")
+    assert clash.status_code == 409
+    assert clash.headers["Content-Type"].startswith("application/problem+json")
+    assert GroupMember.objects.filter(group=group).count() == 1

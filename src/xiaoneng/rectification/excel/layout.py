@@ -36,6 +36,7 @@ SOURCE_LABELS = {
     "evaluation": "评议考评",
     "service_time": "限时服务",
     "assigned": "上级交办",
+    "supervisor": "社会监督",
     "other": "其他",
 }
 TYPE_LABELS = {"immediate": "即时整改", "staged": "阶段整改", "long_term": "长期整改"}

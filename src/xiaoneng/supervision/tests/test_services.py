@@ -210,3 +210,127 @@ def test_a_supervisor_sees_the_inspection_visits_the_office_put_them_on(org, sup
     client.force_login(sup)
     page = client.get("/supervision/").content.decode()
     assert "乙医院" in page and "窗口服务暗访" in page
+
+
+def test_a_clue_entered_in_the_ledger_shows_its_source_as_social_supervision(org, report, client):
+    from django.urls import reverse
+    from django.utils import translation
+
+    from xiaoneng.rectification import excel
+
+    services.report_to_issue(actor=org.alice, report=report)
+    report.refresh_from_db()
+    issue = report.issue
+    assert issue.source == "supervisor"
+    with translation.override("zh-hans"):
+        assert issue.get_source_display() == "社会监督"
+    assert excel.SOURCE_LABELS["supervisor"] == "社会监督"
+    assert excel.SOURCE_CODES["社会监督"] == "supervisor"
+    client.force_login(org.alice)
+    page = client.get(
+        reverse("rectification:issue", args=[issue.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    html = page.content.decode()
+    assert "社会监督" in html
+    assert ">supervisor<" not in html
+
+
+def test_a_supervisor_on_a_team_accompanies_but_the_inspectors_record(org, sup, client):
+    """Policy (issue 20): the supervisor sees the visit on their page; the visit's record and
+    findings are the inspectors' (the supervisor cannot open or edit the visit)."""
+    from django.urls import reverse
+
+    from xiaoneng.inspections import services as inspection_services
+
+    plan = inspection_services.plan_create(
+        actor=org.alice,
+        name="窗口服务暗访",
+        kind="unannounced",
+        units=[org.unit_a],
+        starts_on=D(2026, 12, 1),
+        ends_on=D(2026, 12, 31),
+        team=[org.alice.person],
+    )
+    visit = inspection_services.visit_create(
+        actor=org.alice,
+        plan=plan,
+        unit=org.unit_b,
+        scheduled_on=D(2026, 12, 9),
+        team=[org.alice.person, sup.person],
+    )
+    client.force_login(sup)
+    page = client.get("/supervision/").content.decode()
+    assert "窗口服务暗访" in page and 'data-testid="visits-note"' in page
+    with pytest.raises(Forbidden):
+        inspection_services.visit_record(actor=sup, visit=visit, summary="看到窗口无人")
+    with pytest.raises(Forbidden):
+        inspection_services.finding_create(
+            actor=sup, visit=visit, title="窗口无人", description="十点窗口无人值守"
+        )
+    assert client.get(reverse("inspections:visit", args=[visit.pk])).status_code == 404
+    assert client.post(reverse("inspections:visit-finding", args=[visit.pk])).status_code in (
+        403,
+        404,
+    )
+    visit.refresh_from_db()
+    assert visit.findings.count() == 0 and visit.status == "planned"
+
+
+def _patient_record(org):
+    from xiaoneng.selfcheck.models import RecurringActivity
+    from xiaoneng.selfcheck.services import activities as activity_services
+
+    activity = RecurringActivity.objects.get(code="if-i-were-the-patient")
+    return activity_services.activity_record_create(
+        actor=org.bob,
+        activity=activity,
+        unit=org.unit_a,
+        held_on=clock.now().date(),
+        participant_count=5,
+        participants="副院长、医务科",
+    )
+
+
+def test_the_office_adds_a_supervisor_to_a_five_ones_activity(org, sup, sup2, client):
+    from django.urls import reverse
+
+    record = _patient_record(org)
+    supervisor = sup.person.supervisor_post
+    with pytest.raises(Forbidden):
+        services.activity_add(actor=org.bob, supervisor=supervisor, record=record)
+    client.force_login(org.alice)
+    url = reverse("supervision:supervisor", args=[supervisor.pk])
+    assert "假如我是患者" in client.get(url).content.decode()  # offered in the select
+    response = client.post(url, {"form": "activity_add", "record": record.pk})
+    assert response.status_code == 302
+    row = supervisor.activities.get()
+    assert row.record == record
+    created = AuditRecord.objects.filter(action="create", object_id=str(row.pk))
+    assert created.filter(object_type__icontains="activityparticipation").exists()
+    with pytest.raises(ValidationFailed):
+        services.activity_add(actor=org.alice, supervisor=supervisor, record=record)
+    # the supervisor sees it on their own page; another supervisor does not
+    client.force_login(sup)
+    page = client.get("/supervision/").content.decode()
+    assert 'data-testid="my-activities"' in page and "假如我是患者" in page
+    client.force_login(sup2)
+    assert "假如我是患者" not in client.get("/supervision/").content.decode()
+    # the office takes them off again (audited)
+    client.force_login(org.alice)
+    response = client.post(url, {"form": "activity_remove", "participation": row.pk})
+    assert response.status_code == 302
+    assert not supervisor.activities.exists()
+    deleted = AuditRecord.objects.filter(action="delete", object_id=str(row.pk))
+    assert deleted.filter(object_type__icontains="activityparticipation").exists()
+
+
+def test_a_unit_admin_may_not_add_supervisors_to_activities_on_the_page(org, sup, client):
+    from django.urls import reverse
+
+    record = _patient_record(org)
+    supervisor = sup.person.supervisor_post
+    client.force_login(org.bob)
+    url = reverse("supervision:supervisor", args=[supervisor.pk])
+    response = client.post(url, {"form": "activity_add", "record": record.pk})
+    assert response.status_code in (403, 404)
+    assert not supervisor.activities.exists()
