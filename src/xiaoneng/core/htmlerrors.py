@@ -15,6 +15,9 @@
   (a page the user may see, offering an action the service refuses to them);
 - ``NotFound`` → 404.
 
+``show=False`` catches the same errors and shows nothing: the view renders the refusal itself
+from ``call.error`` (public pages with a message page of their own and its status code).
+
 ``@service_errors`` does the same for a whole view that has no form (a POST action): the
 messages are shown on the page it redirects to. API views need neither: the DRF exception
 handler (``core.api``) turns the same errors into problem+json.
@@ -72,8 +75,10 @@ class service_call:
         *,
         form: forms.BaseForm | None = None,
         forbidden: str = "403",
+        show: bool = True,
     ) -> None:
         self.request = request
+        self.show = show
         self.form = form
         self.forbidden = forbidden
         self.ok = True
@@ -92,7 +97,8 @@ class service_call:
             return False
         self.ok = False
         self.error = exc
-        _show(self.request, exc, self.form, self.forbidden)
+        if self.show:
+            _show(self.request, exc, self.form, self.forbidden)
         return True
 
 
