@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from xiaoneng.core.errors import ApplicationError, ValidationFailed
+from xiaoneng.core.htmlerrors import service_call
 
 from . import forms, policies, selectors
 from .models import Indicator
@@ -44,20 +44,10 @@ def _crumbs(*rest) -> list:
 
 
 def _attempt(request: HttpRequest, fn: Callable[[], Any], form=None) -> bool:
-    """Run a service; its refusal becomes a message (and field errors on the form)."""
-    try:
+    """Run a service; its refusal is shown the one way (``core.htmlerrors``)."""
+    with service_call(request, form=form) as call:
         fn()
-    except ValidationFailed as exc:
-        if form is not None:
-            for field, errs in (exc.errors or {}).items():
-                for err in errs:
-                    form.add_error(field if field in form.fields else None, err)
-        messages.error(request, exc.detail or _("Please correct the errors below."))
-        return False
-    except ApplicationError as exc:
-        messages.error(request, _("Not done: %(reason)s") % {"reason": exc.detail})
-        return False
-    return True
+    return call.ok
 
 
 # --- cases -------------------------------------------------------------------------------------

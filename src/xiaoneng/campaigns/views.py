@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from xiaoneng.core.errors import Conflict, Forbidden, ValidationFailed
+from xiaoneng.core.errors import Conflict, ValidationFailed
 from xiaoneng.core.files import store_upload
 from xiaoneng.core.htmlerrors import service_call
 from xiaoneng.core.scope import scope_for
@@ -36,14 +36,6 @@ def _crumbs(*items):
 
 def _xlsx(data: bytes, filename: str) -> HttpResponse:
     return xlsx_response(filename, data)
-
-
-def _guard(call):
-    """Run a service call: Forbidden → 403; Conflict → a message (the caller redirects)."""
-    try:
-        return call()
-    except Forbidden as exc:
-        raise PermissionDenied(str(exc.detail)) from exc
 
 
 @login_required
@@ -91,16 +83,14 @@ def campaign_new(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         with service_call(request, form=form) as outcome:
-            campaign = _guard(
-                lambda: services.campaign_create_from_template(
-                    actor=user,
-                    template=data["template"],
-                    year=data["year"],
-                    name=data["name"],
-                    doc_number=data["doc_number"],
-                    issuing_unit=data["issuing_unit"],
-                    units=list(data["units"]) or None,
-                )
+            campaign = services.campaign_create_from_template(
+                actor=user,
+                template=data["template"],
+                year=data["year"],
+                name=data["name"],
+                doc_number=data["doc_number"],
+                issuing_unit=data["issuing_unit"],
+                units=list(data["units"]) or None,
             )
         if outcome.ok:
             messages.success(request, _("The campaign was created as a draft."))
@@ -165,7 +155,7 @@ def campaign_action(request, pk: int, action: str):
     if call is None:
         raise Http404
     with service_call(request) as outcome:
-        result = _guard(lambda: call(actor=request.user, campaign=campaign))
+        result = call(actor=request.user, campaign=campaign)
     if outcome.ok:
         if action == "urge":
             messages.success(request, _("%(n)d late submissions were reminded.") % {"n": result})
@@ -197,33 +187,30 @@ def submission_detail(request, pk: int):
     return_form = forms.ReturnForm(request.POST if request.POST.get("form") == "return" else None)
     if request.method == "POST":
         which = request.POST.get("form")
-        try:
+        form = submit_form if which == "submit" else return_form
+        with service_call(request, form=form) as call:
             if which == "submit" and submit_form.is_valid():
                 upload = submit_form.cleaned_data["upload"]
                 files = list(sub.files.all())
                 if upload:
                     files = [store_upload(upload=upload, actor=user)]
-                _guard(
-                    lambda: services.submission_submit(
-                        actor=user,
-                        submission=sub,
-                        text=submit_form.cleaned_data["text"],
-                        files=files,
-                    )
+                services.submission_submit(
+                    actor=user,
+                    submission=sub,
+                    text=submit_form.cleaned_data["text"],
+                    files=files,
                 )
                 messages.success(request, _("Submitted."))
                 return redirect("campaigns:submission", sub.pk)
             if which == "accept":
-                _guard(lambda: services.submission_accept(actor=user, submission=sub))
+                services.submission_accept(actor=user, submission=sub)
                 messages.success(request, _("Accepted."))
                 return redirect(
                     request.POST.get("next") or reverse("campaigns:submission", args=[sub.pk])
                 )
             if which == "return" and return_form.is_valid():
-                _guard(
-                    lambda: services.submission_return(
-                        actor=user, submission=sub, reason=return_form.cleaned_data["reason"]
-                    )
+                services.submission_return(
+                    actor=user, submission=sub, reason=return_form.cleaned_data["reason"]
                 )
                 messages.success(request, _("Returned to the unit."))
                 return redirect(
@@ -231,10 +218,7 @@ def submission_detail(request, pk: int):
                 )
             if which not in {"submit", "accept", "return"}:
                 raise PermissionDenied
-        except ValidationFailed as exc:
-            forms.add_service_errors(submit_form if which == "submit" else return_form, exc)
-        except Conflict as exc:
-            messages.error(request, exc.detail)
+        if isinstance(call.error, Conflict):
             return redirect("campaigns:submission", sub.pk)
     code, label = selectors.display_status(sub)
     title = f"{sub.requirement.name} · {sub.unit.name}"
@@ -307,7 +291,7 @@ def task_progress(request, pk: int):
     form.fields["unit"].queryset = task.responsible_units.all()
     if form.is_valid():
         with service_call(request):
-            _guard(lambda: services.key_task_report(actor=user, task=task, **form.cleaned_data))
+            services.key_task_report(actor=user, task=task, **form.cleaned_data)
             messages.success(request, _("Progress saved."))
     else:
         messages.error(
@@ -342,7 +326,8 @@ def targets(request, pk: int):
     status = 200
     if request.method == "POST":
         which = request.POST.get("form")
-        try:
+        form = measure_form if which == "measure" else import_form
+        with service_call(request, form=form) as call:
             if which == "measure":
                 target = next(
                     (r.target for r in rows if str(r.target.pk) == request.POST.get("target")), None
@@ -354,15 +339,13 @@ def targets(request, pk: int):
                     files = (
                         [store_upload(upload=data["upload"], actor=user)] if data["upload"] else []
                     )
-                    m = _guard(
-                        lambda: services.measurement_record(
-                            actor=user,
-                            target=target,
-                            period=data["period"],
-                            value=data["value"],
-                            evidence=data["evidence"],
-                            files=files,
-                        )
+                    m = services.measurement_record(
+                        actor=user,
+                        target=target,
+                        period=data["period"],
+                        value=data["value"],
+                        evidence=data["evidence"],
+                        files=files,
                     )
                     messages.success(
                         request,
@@ -380,12 +363,10 @@ def targets(request, pk: int):
                 if not may_manage:
                     raise PermissionDenied
                 if import_form.is_valid():
-                    import_result = _guard(
-                        lambda: excel.targets_import(
-                            actor=user,
-                            campaign=campaign,
-                            data=import_form.cleaned_data["file"].read(),
-                        )
+                    import_result = excel.targets_import(
+                        actor=user,
+                        campaign=campaign,
+                        data=import_form.cleaned_data["file"].read(),
                     )
                     if import_result.ok:
                         messages.success(
@@ -401,11 +382,9 @@ def targets(request, pk: int):
                 status = 400
             else:
                 raise PermissionDenied
-        except ValidationFailed as exc:
-            forms.add_service_errors(measure_form if which == "measure" else import_form, exc)
+        if isinstance(call.error, ValidationFailed):
             status = 400
-        except Conflict as exc:
-            messages.error(request, exc.detail)
+        if isinstance(call.error, Conflict):
             return redirect("campaigns:targets", campaign.pk)
     for row in rows:
         unit = row.target.responsible_unit

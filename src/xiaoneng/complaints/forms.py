@@ -67,7 +67,22 @@ class UnitDepartmentMixin:
             self.add_error("department", _("This department does not belong to the unit."))
 
 
+FIELD_ALIASES = {  # service argument → form field
+    "subject_unit": "unit",
+    "subject_department": "department",
+    "subject_person": "subject_person_name",
+    "complainant": "complainant_name",
+    "complainant.name": "complainant_name",
+    "phone": "complainant_phone",
+    "complainant.phone": "complainant_phone",
+    "complainant.id_number": "complainant_id_number",
+    "complainant.address": "complainant_address",
+}
+
+
 class ComplaintRegisterForm(UnitDepartmentMixin, forms.Form):
+    service_field_aliases = FIELD_ALIASES  # core.formkit.add_service_errors
+
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
     type = forms.ChoiceField(label=_("Type"), choices=Type.choices, initial=Type.COMPLAINT)
     category = forms.ModelChoiceField(

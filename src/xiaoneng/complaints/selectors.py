@@ -197,7 +197,7 @@ def find_by_tracking_code(code: str) -> Complaint | None:
 
 
 # --- duplicates and the public view (issue 4) ---------------------------------------------------
-PUBLIC_STATUS = {
+PUBLIC_STATUS: dict[str, PublicStatus] = {
     Status.REGISTERED: PublicStatus.RECEIVED,
     Status.ACCEPTED: PublicStatus.RECEIVED,
     Status.DISPATCHED: PublicStatus.IN_PROGRESS,

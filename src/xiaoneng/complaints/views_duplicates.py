@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from xiaoneng.core.errors import Conflict, Forbidden, ValidationFailed
+from xiaoneng.core.htmlerrors import service_call
 from xiaoneng.core.params import ParamError, to_id
 
 from . import duplicates, policies, selectors
@@ -101,15 +101,11 @@ def merge(request, pk: int):
     if parent is None:
         messages.error(request, _("Not done: %(reason)s") % {"reason": _("Select a valid case.")})
         return _back(request, detail)
-    try:
+    with service_call(request, forbidden="message") as call:
         duplicates.complaint_merge(
             duplicate=complaint, parent=parent, actor=user, note=request.POST.get("note", "")
         )
-    except (Conflict, Forbidden, ValidationFailed) as exc:
-        reason = exc.detail
-        if isinstance(exc, ValidationFailed) and exc.errors:
-            reason = " ".join(m for msgs in exc.errors.values() for m in msgs)
-        messages.error(request, _("Not done: %(reason)s") % {"reason": reason})
+    if not call.ok:
         return _back(request, detail)
     messages.success(
         request,
@@ -127,12 +123,10 @@ def dismiss(request, pk: int, sid: int):
     complaint = selectors.get_complaint(user, pk)
     _require_office_on(user, complaint)
     suggestion = get_object_or_404(selectors.suggestions_of(complaint), pk=sid)
-    try:
+    with service_call(request, forbidden="message") as call:
         duplicates.suggestion_dismiss(
             suggestion=suggestion, actor=user, reason=request.POST.get("reason", "")
         )
-    except (Conflict, Forbidden) as exc:
-        messages.error(request, _("Not done: %(reason)s") % {"reason": exc.detail})
-    else:
+    if call.ok:
         messages.success(request, _("Suggestion dismissed."))
     return _back(request, reverse("complaints:detail", args=[pk]))

@@ -32,12 +32,16 @@ def bootstrap(form: forms.BaseForm, *, small: bool = False) -> forms.BaseForm:
 
 def add_service_errors(form: forms.BaseForm, exc: ApplicationError) -> None:
     """A service's ``ValidationFailed`` on the form: each field's messages on that field (the
-    ones for fields the form does not have, and a bare detail, on the form as a whole)."""
+    ones for fields the form does not have, and a bare detail, on the form as a whole). A form
+    whose fields are named differently from the service's arguments maps them in
+    ``service_field_aliases`` (service argument → form field)."""
+    aliases: dict[str, str] = getattr(form, "service_field_aliases", {})
     if not exc.errors:
         form.add_error(None, exc.detail)
     for name, errors in exc.errors.items():
+        field = aliases.get(name, name)
         for error in errors:
-            form.add_error(name if name in form.fields else None, error)
+            form.add_error(field if field in form.fields else None, error)
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -11,7 +11,12 @@
 - ``ValidationFailed`` → the messages on the form's fields (``core.formkit.add_service_errors``),
   or one error message when there is no form;
 - ``Conflict`` (the state changed, an illegal transition) → an error message;
-- ``Forbidden`` → 403 (``PermissionDenied``); ``NotFound`` → 404.
+- ``Forbidden`` → 403 (``PermissionDenied``), or an error message with ``forbidden="message"``
+  (a page the user may see, offering an action the service refuses to them);
+- ``NotFound`` → 404.
+
+``show=False`` catches the same errors and shows nothing: the view renders the refusal itself
+from ``call.error`` (public pages with a message page of their own and its status code).
 
 ``@service_errors`` does the same for a whole view that has no form (a POST action): the
 messages are shown on the page it redirects to. API views need neither: the DRF exception
@@ -35,30 +40,47 @@ from .formkit import add_service_errors
 
 
 def message_of(exc: ApplicationError) -> str:
-    """The detail, or the field messages when the detail is only the generic title."""
+    """The detail and the field messages, once each (the detail left out when it is only the
+    generic title and the fields say more)."""
     field_messages = [str(m) for msgs in exc.errors.values() for m in msgs]
     if field_messages and exc.detail == str(exc.title):
-        return "; ".join(field_messages)
-    return exc.detail
+        parts = field_messages
+    else:
+        parts = [exc.detail, *field_messages]
+    return " ".join(dict.fromkeys(parts))
 
 
-def _show(request: HttpRequest, exc: ApplicationError, form: forms.BaseForm | None) -> None:
-    if isinstance(exc, Forbidden):
+def _show(
+    request: HttpRequest,
+    exc: ApplicationError,
+    form: forms.BaseForm | None,
+    forbidden: str = "403",
+) -> None:
+    if isinstance(exc, Forbidden) and forbidden != "message":
         raise PermissionDenied(exc.detail) from exc
     if isinstance(exc, NotFound):
         raise Http404(exc.detail) from exc
     if isinstance(exc, ValidationFailed) and form is not None:
         add_service_errors(form, exc)
-    else:  # Conflict, or a validation failure without a form to show it on
+    else:  # Conflict, a validation failure without a form to show it on, a refusal as a message
         messages.error(request, message_of(exc))
 
 
 class service_call:
     """Context manager: see the module docstring. ``ok`` is False after an error."""
 
-    def __init__(self, request: HttpRequest, *, form: forms.BaseForm | None = None) -> None:
+    def __init__(
+        self,
+        request: HttpRequest,
+        *,
+        form: forms.BaseForm | None = None,
+        forbidden: str = "403",
+        show: bool = True,
+    ) -> None:
         self.request = request
+        self.show = show
         self.form = form
+        self.forbidden = forbidden
         self.ok = True
         self.error: ApplicationError | None = None
 
@@ -75,7 +97,8 @@ class service_call:
             return False
         self.ok = False
         self.error = exc
-        _show(self.request, exc, self.form)
+        if self.show:
+            _show(self.request, exc, self.form, self.forbidden)
         return True
 
 

@@ -35,7 +35,7 @@ class FindingSeverity(models.TextChoices):
 
 
 # The ledger's severity for each finding severity (rectification.vocab.Severity codes).
-LEDGER_SEVERITY = {
+LEDGER_SEVERITY: dict[str, str] = {
     FindingSeverity.GENERAL: "general",
     FindingSeverity.SERIOUS: "serious",
     FindingSeverity.SEVERE: "major",

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from xiaoneng.complaints.vocab import Channel
 from xiaoneng.core import clock, ratelimit
 from xiaoneng.core.errors import ApplicationError
+from xiaoneng.core.htmlerrors import service_call
 from xiaoneng.core.params import ParamError, to_instant, to_text
 
 from . import formats, selectors, services
@@ -255,13 +256,13 @@ def key_list(request):
 @require_POST
 def key_create(request):
     _require_manager(request)
-    try:
+    with service_call(request, show=False) as call:
         key, raw = services.key_create(
             actor=request.user,
             name=request.POST.get("name", ""),
             channel=request.POST.get("channel", ""),
         )
-    except ApplicationError as exc:
+    if call.error is not None:  # shown on the form of the page itself
         keys = Open311Key.objects.select_related("created_by").all()
         return render(
             request,
@@ -270,7 +271,7 @@ def key_create(request):
                 "keys": keys,
                 "channels": Channel.choices,
                 "new_key": None,
-                "form_errors": exc.errors,
+                "form_errors": call.error.errors,
                 "form_values": request.POST,
                 "breadcrumbs": [(_("System"), None), (_("Open311 keys"), None)],
             },

@@ -21,7 +21,7 @@ from xiaoneng.selfcheck.selectors import public_commitments
 
 from .models import PublicFeedback, ServiceStandard, SupervisionChannel
 
-PUBLIC_STATUS = {
+PUBLIC_STATUS: dict[str, PublicStatus] = {
     Status.REGISTERED: PublicStatus.RECEIVED,
     Status.ACCEPTED: PublicStatus.RECEIVED,
     Status.REJECTED: PublicStatus.NOT_ACCEPTED,

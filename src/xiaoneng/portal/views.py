@@ -17,7 +17,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from xiaoneng.complaints import services as engine
 from xiaoneng.core import ratelimit
-from xiaoneng.core.errors import ApplicationError, ValidationFailed
+from xiaoneng.core.errors import ValidationFailed
+from xiaoneng.core.htmlerrors import service_call
 
 from . import captcha, selectors, services
 from .forms import RateForm, SubmitForm, TrackForm
@@ -65,7 +66,7 @@ def submit(request):
         form = SubmitForm(request.POST, request.FILES, request=request)
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            with service_call(request, form=form) as call:
                 complaint = services.public_submit(
                     type=data["type"],
                     category=data["category"],
@@ -79,12 +80,7 @@ def submit(request):
                     consent_publish=bool(data.get("consent_publish")),
                     uploads=data.get("attachments") or [],
                 )
-            except ValidationFailed as exc:
-                for field, errors in (exc.errors or {"__all__": [exc.detail]}).items():
-                    target = field if field in form.fields else None
-                    for error in errors:
-                        form.add_error(target, error)
-            else:
+            if call.ok:
                 secrets = engine.receipt_secrets(complaint)
                 request.session[SUBMITTED_KEY] = {
                     "number": complaint.number,
@@ -188,7 +184,7 @@ def rate(request, code: str):
     form = RateForm(request.POST, needs_key=not proof)
     if form.is_valid():
         typed = form.cleaned_data.get("rating_key", "")
-        try:
+        with service_call(request, form=form, forbidden="message") as call:
             services.public_rate(
                 complaint=complaint,
                 satisfaction=form.cleaned_data["satisfaction"],
@@ -197,13 +193,9 @@ def rate(request, code: str):
                 rating_key=typed or proof.get("key", ""),
                 phone_last4=proof.get("last4", ""),
             )
-        except ValidationFailed as exc:
-            for error in (exc.errors or {}).get("rating_key", [exc.detail]):
-                form.add_error("rating_key" if "rating_key" in form.fields else None, error)
-        except ApplicationError as exc:
-            messages.error(request, exc.detail)
+        if call.error is not None and not isinstance(call.error, ValidationFailed):
             return redirect("portal:case", code=code)
-        else:
+        if call.ok:
             if typed:
                 _prove(request, code, key=typed)
             messages.success(request, _("Thank you. Your rating has been recorded."))

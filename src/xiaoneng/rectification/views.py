@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from xiaoneng.campaigns.fields import campaign_select
 from xiaoneng.core import audit, clock
-from xiaoneng.core.errors import Conflict, Forbidden, ValidationFailed
+from xiaoneng.core.errors import ValidationFailed
 from xiaoneng.core.files import store_upload
 from xiaoneng.core.htmlerrors import service_call
 from xiaoneng.core.models import Job
@@ -182,12 +182,10 @@ def issue_detail(request, pk: int):
 @require_POST
 def issue_public(request, pk: int):
     issue = selectors.get_issue(request.user, pk)
-    try:
+    with service_call(request, forbidden="message"):
         services.issue_set_public(
             issue=issue, actor=request.user, public=request.POST.get("public") == "1"
         )
-    except Forbidden as exc:
-        messages.error(request, _("Not allowed: %(reason)s") % {"reason": exc.detail})
     return redirect("rectification:issue", pk=pk)
 
 
@@ -316,20 +314,14 @@ def item_action(request, pk: int, segment: str):
     form = spec.form(request.POST, request.FILES, user=user, item=item, prefix=segment)
     if form.is_valid():
         data = dict(form.cleaned_data)
-        try:
+        with service_call(request, form=form, forbidden="message") as call:
             if "files" in data:
                 data["files"] = _store_files(request, data["files"])
             _run_action(segment, item, user, data)
-        except Conflict as exc:
-            messages.error(request, _("Not done: %(reason)s") % {"reason": exc.detail})
-            return redirect("rectification:item", pk=pk)
-        except Forbidden as exc:
-            messages.error(request, _("Not allowed: %(reason)s") % {"reason": exc.detail})
-            return redirect("rectification:item", pk=pk)
-        except ValidationFailed as exc:
-            forms.add_service_errors(form, exc)
-        else:
+        if call.ok:
             messages.success(request, _("Done: %(action)s.") % {"action": spec.label})
+            return redirect("rectification:item", pk=pk)
+        if not isinstance(call.error, ValidationFailed):
             return redirect("rectification:item", pk=pk)
     messages.error(request, _("Please correct the errors below."))
     context = _item_context(request, item, bound={segment: form})
@@ -356,10 +348,8 @@ def milestone_done(request, pk: int, milestone_pk: int):
     milestone = item.milestones.filter(pk=milestone_pk).first()
     if milestone is None:
         raise Http404
-    try:
+    with service_call(request, forbidden="message"):
         services.milestone_done(milestone=milestone, actor=request.user)
-    except Forbidden as exc:
-        messages.error(request, _("Not allowed: %(reason)s") % {"reason": exc.detail})
     return redirect("rectification:item", pk=pk)
 
 
@@ -436,13 +426,11 @@ def spot_check_result(request, pk: int, item_pk: int):
         raise Http404
     form = forms.SpotResultForm(request.POST, prefix=f"r{item_pk}")
     if form.is_valid():
-        try:
+        with service_call(request) as call:
             spotchecks.spot_check_result(
                 actor=user, spot_check=check, item=row.item, **form.cleaned_data
             )
-        except (Conflict, ValidationFailed) as exc:
-            messages.error(request, _("Not done: %(reason)s") % {"reason": exc.detail})
-        else:
+        if call.ok:
             messages.success(request, _("Result recorded."))
     else:
         messages.error(request, _("Please correct the errors below."))

@@ -94,3 +94,11 @@ def parse(user, data, *, today: dt.date) -> Params:
     if (end - start).days > MAX_DAYS:
         raise ValidationFailed(errors={"start": [str(_("Choose a period of at most five years."))]})
     return Params(start=start, end=end, unit=unit)
+
+
+def parse_or_default(user, data, *, today: dt.date) -> tuple[Params, ValidationFailed | None]:
+    """The page's filters: bad ones fall back to the default period, with the reason to show."""
+    try:
+        return parse(user, data, today=today), None
+    except ValidationFailed as exc:
+        return parse(user, {}, today=today), exc

@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from xiaoneng.core import statistics as registry
-from xiaoneng.core.errors import ValidationFailed
 from xiaoneng.core.spreadsheet import write_xlsx
 
 from . import params as filters
@@ -34,12 +33,7 @@ def dashboard(request):
     user = request.user
     _require(user)
     form = filters.FilterForm(request.GET or None, user=user)
-    error = None
-    try:
-        params = filters.parse(user, request.GET, today=filters.today())
-    except ValidationFailed as exc:
-        error = exc
-        params = filters.parse(user, {}, today=filters.today())
+    params, error = filters.parse_or_default(user, request.GET, today=filters.today())
     if not request.GET:
         form = filters.FilterForm(initial={"start": params.start, "end": params.end}, user=user)
     query = {"start": params.start.isoformat(), "end": params.end.isoformat()}
@@ -83,10 +77,7 @@ def download(request, key: str):
     source = registry.get(user, key)
     if source is None:
         raise Http404
-    try:
-        params = filters.parse(user, request.GET, today=filters.today())
-    except ValidationFailed:
-        params = filters.parse(user, {}, today=filters.today())
+    params, _error = filters.parse_or_default(user, request.GET, today=filters.today())
     table = source.run(user, params)
     header = [str(c.label) for c in table.columns]
     rows = ([_cell(row.get(c.key)) for c in table.columns] for row in table.rows)

@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from xiaoneng.campaigns.models import Campaign
+from xiaoneng.core.errors import ValidationFailed
+from xiaoneng.core.files import store_upload
 from xiaoneng.core.formkit import (  # noqa: F401  (the views use them as forms.*)
     MultipleFileField,
     MultipleFileInput,
@@ -196,3 +198,18 @@ class RuleReviewForm(forms.Form):
     next_review_on = forms.DateField(label=_("Next review"), widget=DATE)
     document = forms.FileField(required=False, label=_("Revised document"))
     notes = forms.CharField(required=False, max_length=2000, label=_("Notes"))
+
+
+def store_uploads(field: str, uploads, actor, *, allowed=None) -> list:
+    """Store uploads through ``core.files`` (content type by bytes, size cap, audit); a refused
+    file is a validation error of `field`. Call inside the transaction of the write."""
+    stored = []
+    for upload in uploads or []:
+        if not upload:
+            continue
+        try:
+            stored.append(store_upload(upload=upload, actor=actor, allowed=allowed))
+        except ValidationFailed as exc:
+            messages_ = [m for msgs in (exc.errors or {}).values() for m in msgs] or [exc.detail]
+            raise ValidationFailed(exc.detail, errors={field: messages_}) from exc
+    return stored

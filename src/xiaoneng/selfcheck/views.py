@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from xiaoneng.core.errors import Conflict, Forbidden, ValidationFailed
-from xiaoneng.core.files import IMAGE_TYPES, store_upload
+from xiaoneng.core.errors import ValidationFailed
+from xiaoneng.core.files import IMAGE_TYPES
 from xiaoneng.core.htmlerrors import service_call
 from xiaoneng.core.scope import get_scoped_or_404
 
@@ -38,21 +38,6 @@ def _page(request, qs, *, param: str = "page"):
 
 def _render(request, template, context, *, form_errors=False):
     return render(request, template, context, status=400 if form_errors else 200)
-
-
-def _stored(field: str, uploads, actor, *, allowed=None) -> list:
-    """Store uploads through ``core.files`` (content type by bytes, size cap, audit); a refused
-    file is a validation error of `field`. Call inside the transaction of the write."""
-    stored = []
-    for upload in uploads or []:
-        if not upload:
-            continue
-        try:
-            stored.append(store_upload(upload=upload, actor=actor, allowed=allowed))
-        except ValidationFailed as exc:
-            messages_ = [m for msgs in (exc.errors or {}).values() for m in msgs] or [exc.detail]
-            raise ValidationFailed(exc.detail, errors={field: messages_}) from exc
-    return stored
 
 
 # --- checklists -------------------------------------------------------------------------------------
@@ -134,7 +119,7 @@ def _answers_from_post(request, items):
                 "item": item.pk,
                 "result": result,
                 "description": post.get(f"description-{item.pk}", ""),
-                "files": _stored(
+                "files": forms.store_uploads(
                     f"answers.{len(answers)}.files",
                     request.FILES.getlist(f"files-{item.pk}"),
                     request.user,
@@ -158,7 +143,7 @@ def assignment(request, pk: int):
         initial={"text": obj.material_text},
     )
     if request.method == "POST":
-        try:
+        with service_call(request, form=material if is_material else None) as call:
             if is_material:
                 if material.is_valid():
                     with transaction.atomic():
@@ -166,7 +151,9 @@ def assignment(request, pk: int):
                             actor=user,
                             assignment=obj,
                             text=material.cleaned_data["text"],
-                            files=_stored("files", material.cleaned_data["files"], user),
+                            files=forms.store_uploads(
+                                "files", material.cleaned_data["files"], user
+                            ),
                         )
                     messages.success(request, _("Material saved."))
                     return redirect("selfcheck:assignment", pk=obj.pk)
@@ -177,15 +164,8 @@ def assignment(request, pk: int):
                     )
                 messages.success(request, _("Answers saved."))
                 return redirect("selfcheck:assignment", pk=obj.pk)
-        except ValidationFailed as exc:
-            if is_material:
-                forms.add_service_errors(material, exc)
-            else:
-                errors = exc.errors or {"answers": [exc.detail]}
-        except Conflict as exc:
-            messages.error(request, exc.detail)
-        except Forbidden as exc:
-            raise PermissionDenied(str(exc.detail))
+        if isinstance(call.error, ValidationFailed) and not is_material:
+            errors = call.error.errors or {"answers": [call.error.detail]}
     rows = []
     for item in items:
         answer = answers.get(item.pk)
@@ -283,7 +263,7 @@ def commitment_review(request, pk: int):
         return redirect("selfcheck:commitments")
     data = dict(form.cleaned_data)
     with service_call(request) as outcome, transaction.atomic():
-        data["evidence"] = _stored("evidence", data["evidence"], user)
+        data["evidence"] = forms.store_uploads("evidence", data["evidence"], user)
         services.commitment_review(actor=user, commitment=commitment, **data)
     if outcome.ok:
         messages.success(request, _("Review recorded."))
@@ -314,7 +294,7 @@ def learning(request):
             if which == "record":
                 data = dict(form.cleaned_data)
                 with transaction.atomic():
-                    data["essays"] = _stored("essays", data["essays"], user)
+                    data["essays"] = forms.store_uploads("essays", data["essays"], user)
                     services.learning_record_create(actor=user, **data)
                 messages.success(request, _("Learning recorded."))
             else:
@@ -384,7 +364,9 @@ def activities(request):
             with service_call(request, form=form) as outcome:
                 data = dict(form.cleaned_data)
                 with transaction.atomic():
-                    data["photos"] = _stored("photos", data["photos"], user, allowed=IMAGE_TYPES)
+                    data["photos"] = forms.store_uploads(
+                        "photos", data["photos"], user, allowed=IMAGE_TYPES
+                    )
                     services.activity_record_create(actor=user, **data)
             if outcome.ok:
                 messages.success(request, _("Activity recorded."))
@@ -434,7 +416,9 @@ def register(request):
                 data = dict(form.cleaned_data)
                 with transaction.atomic():
                     upload = data.pop("document")
-                    data["document"] = (_stored("document", [upload], user) or [None])[0]
+                    data["document"] = (forms.store_uploads("document", [upload], user) or [None])[
+                        0
+                    ]
                     services.rule_create(actor=user, **data)
             if outcome.ok:
                 messages.success(request, _("Rule registered."))
@@ -479,7 +463,7 @@ def rule_review(request, pk: int):
         return redirect("selfcheck:register")
     data = form.cleaned_data
     with service_call(request) as outcome, transaction.atomic():
-        document = _stored("document", [data["document"]], user)
+        document = forms.store_uploads("document", [data["document"]], user)
         services.rule_review(
             actor=user,
             rule=rule,

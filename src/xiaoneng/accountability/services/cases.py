@@ -3,9 +3,11 @@ working-day step limits, serving the decision, appeal and close (seeds 000, 001,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Model
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -308,7 +310,7 @@ def case_from_source(*, source: str, pk: int, actor: User) -> Case:
     from xiaoneng.core.scope import scoped
     from xiaoneng.inspections.models import Finding, SupervisionOrder
 
-    models_by_source = {
+    models_by_source: dict[str, tuple[type[Model], Callable[..., Case], str]] = {
         "complaint": (Complaint, case_from_complaint, "complaint"),
         "finding": (Finding, case_from_finding, "finding"),
         "supervision_order": (SupervisionOrder, case_from_order, "order"),

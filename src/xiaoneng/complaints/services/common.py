@@ -28,6 +28,9 @@ def complaint_link(complaint: Complaint) -> str:
 
 
 def users_with_role(code: str, *, unit: Unit | None = None):
+    """The active users holding the role ``code`` (of ``unit`` when given): complaint notices go
+    to a post (效能办, 单位管理员, 局领导), not to everyone whose roles grant a permission —
+    why this differs from ``core.services.base.users_with`` / ``unit_admins`` is written there."""
     qs = User.objects.filter(is_active=True, roles__code=code)
     if unit is not None:
         qs = qs.filter(person__unit=unit)

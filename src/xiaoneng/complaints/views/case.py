@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from xiaoneng.core import audit, clock
-from xiaoneng.core.errors import Conflict, Forbidden, ValidationFailed
+from xiaoneng.core.errors import ValidationFailed
+from xiaoneng.core.htmlerrors import service_call
 from xiaoneng.core.vocabulary import action_label
 
 from .. import escalation, forms, policies, selectors, services, sla
@@ -330,19 +331,11 @@ def action(request, pk: int, segment: str):
     )
     if form.is_valid():
         service = getattr(services, SERVICE_BY_SEGMENT[segment])
-        try:
+        with service_call(request, form=form, forbidden="message") as call:
             service(complaint=complaint, actor=user, **form.cleaned_data)
-        except Conflict as exc:
-            messages.error(request, _("Not done: %(reason)s") % {"reason": exc.detail})
+        if call.error is not None and not isinstance(call.error, ValidationFailed):
             return redirect("complaints:detail", pk=pk)
-        except Forbidden as exc:
-            messages.error(request, _("Not allowed: %(reason)s") % {"reason": exc.detail})
-            return redirect("complaints:detail", pk=pk)
-        except ValidationFailed as exc:
-            for name, errors in (exc.errors or {"": [exc.detail]}).items():
-                for error in errors:
-                    form.add_error(name if name in form.fields else None, error)
-        else:
+        if call.ok:
             messages.success(request, _("Done: %(action)s.") % {"action": spec.label})
             if selectors.complaints_for(user).filter(pk=pk).exists():
                 return redirect("complaints:detail", pk=pk)
@@ -364,12 +357,12 @@ def identity(request, pk: int):
     form = forms.IdentityRevealForm(request.POST)
     shown = None
     if form.is_valid():
-        try:
+        with service_call(request, show=False) as call:
             shown = services.identity_read(
                 complaint=complaint, actor=user, reason=form.cleaned_data["reason"]
             )
-        except Forbidden:
-            raise Http404
+        if call.error is not None:
+            raise Http404  # a refused read looks like no such record (the scope rule)
     context = _detail_context(request, complaint, identity=shown, identity_form=form)
     if request.htmx:
         return render(request, "complaints/_complainant.html", context)

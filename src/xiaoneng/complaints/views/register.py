@@ -10,32 +10,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from xiaoneng.core.errors import Forbidden, ValidationFailed
+from xiaoneng.core.htmlerrors import service_call
 from xiaoneng.core.params import Params
 
 from .. import forms, services
+from ..forms import FIELD_ALIASES  # noqa: F401  (re-exported by complaints.views)
 from ..policies import can_view_identity
-
-FIELD_ALIASES = {  # service argument → form field
-    "subject_unit": "unit",
-    "subject_department": "department",
-    "subject_person": "subject_person_name",
-    "complainant": "complainant_name",
-    "complainant.name": "complainant_name",
-    "phone": "complainant_phone",
-    "complainant.phone": "complainant_phone",
-    "complainant.id_number": "complainant_id_number",
-    "complainant.address": "complainant_address",
-}
-
-
-def _add_service_errors(form, exc: ValidationFailed) -> None:
-    if not exc.errors:
-        form.add_error(None, exc.detail)
-    for name, errors in exc.errors.items():
-        field = FIELD_ALIASES.get(name, name)
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
 
 
 @login_required
@@ -45,13 +25,9 @@ def new(request):
     departments_url = reverse("complaints:departments")
     form = forms.ComplaintRegisterForm(request.POST or None, departments_url=departments_url)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_call(request, form=form) as call:
             complaint = services.complaint_register(actor=request.user, **form.service_kwargs())
-        except ValidationFailed as exc:
-            _add_service_errors(form, exc)
-        except Forbidden as exc:
-            raise PermissionDenied(str(exc.detail))
-        else:
+        if call.ok:
             messages.success(
                 request,
                 _("Complaint %(number)s registered.") % {"number": complaint.number},

@@ -63,6 +63,18 @@ def user_of(person: Person | None) -> User | None:
     return User.objects.filter(person=person, is_active=True).first()
 
 
+# Who is told: by permission here, by role in complaints (``complaints.services.users_with_role``).
+# ``unit_admins`` / ``users_with`` pick recipients by what their roles *grant*: work that anyone
+# able to act on it should see. Complaint notices are addressed to a post instead — the 效能办
+# (role ``office``), a unit's 单位管理员 (``unit_admin``), the 局领导 (``leader``) — and the two
+# are not the same people in the built-in roles (core.permissions.BUILTIN_ROLES): ``sysadmin``
+# holds every permission (so "whoever may dispatch complaints" adds the system administrators
+# to every new case's notice), ``dept_head`` also holds ``complaint.handle`` (so "a unit's
+# handlers" adds each department head to the unit's dispatch notice), and the leaders' only
+# permissions (``stats.view``, approvals) are held by many other roles. Merging the two would
+# change who is notified of complaints (complaints/tests/test_notifications.py and
+# test_escalation.py pin the recipients), so both stay, each
+# documented; a new app notifies by permission unless its notice is addressed to a post.
 def unit_admins(unit: Unit, *, permission: str) -> list[User]:
     """The active users attached to ``unit`` (their person works there) whose roles grant
     ``permission`` — who is told about the unit's work of that kind."""

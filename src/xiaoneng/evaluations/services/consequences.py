@@ -34,7 +34,7 @@ from .common import fail, require
 
 consequence_confirmed = django.dispatch.Signal()  # sender=Consequence, consequence=…
 
-DOC_PREFIX = {
+DOC_PREFIX: dict[str, str] = {
     Measure.REMINDER_LETTER: "TXH",
     Measure.ADMONISHING_TALK: "JMTH",
     Measure.REMOVAL: "DLJY",

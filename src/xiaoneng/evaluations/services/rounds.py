@@ -231,7 +231,7 @@ def compute_results(round: EvaluationRound) -> list[Subject]:
         s.grade = band.code if band else ""
         s.grade_label = band.label if band else ""
         s.is_poor = bool(band and band.is_poor)
-    scored = sorted((s for s in subjects if s.score is not None), key=lambda s: -s.score)
+    scored = sorted((s for s in subjects if s.score is not None), key=lambda s: -(s.score or 0))
     for s in subjects:
         s.rank = None
     previous, rank = None, 0

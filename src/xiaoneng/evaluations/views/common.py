@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from xiaoneng.core.errors import Conflict, Forbidden, ValidationFailed
+from xiaoneng.core.htmlerrors import service_call
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -26,28 +25,10 @@ def xlsx(data: bytes, filename: str) -> HttpResponse:
 
 
 def run(request, call, *, done: str = "") -> bool:
-    """Run a service call from a page: Forbidden → 403; a conflict or invalid input becomes a
-    message on the next page. Returns True when the call succeeded."""
-    try:
+    """Run a service call from a page (``core.htmlerrors``: Forbidden → 403; a conflict or
+    invalid input becomes a message on the next page). Returns True when the call succeeded."""
+    with service_call(request) as outcome:
         call()
-    except Forbidden as exc:
-        raise PermissionDenied(str(exc.detail)) from exc
-    except Conflict as exc:
-        messages.error(request, exc.detail)
-        return False
-    except ValidationFailed as exc:
-        detail = "；".join(m for msgs in exc.errors.values() for m in msgs) or exc.detail
-        messages.error(request, detail)
-        return False
-    if done:
+    if outcome.ok and done:
         messages.success(request, str(done))
-    return True
-
-
-def form_errors(form, exc: ValidationFailed) -> None:
-    """Put a service's field errors on the form (unknown fields as non-field errors)."""
-    for field, msgs in exc.errors.items():
-        for msg in msgs:
-            form.add_error(field if field in form.fields else None, msg)
-    if not exc.errors:
-        form.add_error(None, exc.detail)
+    return outcome.ok

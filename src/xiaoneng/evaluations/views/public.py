@@ -7,7 +7,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from xiaoneng.core.errors import Conflict, NotFound, ValidationFailed
+from xiaoneng.core.errors import ApplicationError, ValidationFailed
+from xiaoneng.core.htmlerrors import service_call
 from xiaoneng.core.ratelimit import ratelimit
 
 from .. import rates, selectors
@@ -26,31 +27,35 @@ def _given(post, questions) -> dict:
     return answers
 
 
+def _message(request, error: ApplicationError, **context):
+    """A refusal on the public message page, with the error's status (404 unknown link, 409
+    already answered or closed)."""
+    return render(
+        request,
+        "evaluations/public/message.html",
+        {"message": error.detail, **context},
+        status=error.status,
+    )
+
+
 @ratelimit("public_survey", methods=("POST",))
 def answer(request, token):
-    try:
+    with service_call(request, show=False) as found:
         link = services.token_lookup(token)
-    except NotFound as exc:
-        return render(
-            request, "evaluations/public/message.html", {"message": exc.detail}, status=404
-        )
+    if found.error is not None:
+        return _message(request, found.error)
     survey = link.batch.survey
     questions = list(survey.questions.all())
     errors: dict = {}
     given: dict = {}
     if request.method == "POST":
         given = _given(request.POST, questions)
-        try:
+        with service_call(request, show=False) as sent:
             services.response_submit(token=token, answers=given)
-        except Conflict as exc:
-            return render(
-                request,
-                "evaluations/public/message.html",
-                {"message": exc.detail, "survey": survey},
-                status=409,
-            )
-        except ValidationFailed as exc:
-            errors = exc.errors
+        if isinstance(sent.error, ValidationFailed):
+            errors = sent.error.errors
+        elif sent.error is not None:
+            return _message(request, sent.error, survey=survey)
         else:
             return render(
                 request,
@@ -89,30 +94,26 @@ def answer(request, token):
 
 @ratelimit("public_survey", methods=("POST",))
 def ballot(request, token):
-    try:
+    with service_call(request, show=False) as found:
         link = round_services.ballot_lookup(token)
-    except NotFound as exc:
-        return render(
-            request, "evaluations/public/message.html", {"message": exc.detail}, status=404
-        )
+    if found.error is not None:
+        return _message(request, found.error)
     made = link.round
     subjects = list(made.subjects.select_related("unit", "person").order_by("id"))
     if request.method == "POST":
         marks = {str(s.pk): request.POST.get(f"s{s.pk}", "") for s in subjects}
-        try:
+        with service_call(request, show=False) as sent:
             round_services.ballot_submit(token=token, marks=marks)
-        except Conflict as exc:
-            return render(
-                request, "evaluations/public/message.html", {"message": exc.detail}, status=409
-            )
-        except ValidationFailed as exc:
-            detail = "；".join(m for msgs in exc.errors.values() for m in msgs)
+        if isinstance(sent.error, ValidationFailed):
+            detail = "；".join(m for msgs in sent.error.errors.values() for m in msgs)
             return render(
                 request,
                 "evaluations/public/ballot.html",
                 {"round": made, "group": link.group, "subjects": subjects, "error": detail},
                 status=400,
             )
+        if sent.error is not None:
+            return _message(request, sent.error)
         return render(
             request,
             "evaluations/public/message.html",

@@ -11,14 +11,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from xiaoneng.core.errors import ValidationFailed
+from xiaoneng.core.htmlerrors import service_call
 
 from .. import forms, qr, selectors
 from ..models import BallotToken
 from ..services import consequences as consequence_services
 from ..services import rounds as services
 from ..vocab import ConsequenceStatus, RoundStatus, SubjectKind
-from .common import crumbs, form_errors, run
+from .common import crumbs, run
 
 
 def _rounds_crumb():
@@ -48,7 +48,7 @@ def round_new(request):
     form = forms.RoundForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with service_call(request, form=form) as call:
             made = services.round_create(
                 actor=user,
                 title=data["title"],
@@ -64,9 +64,7 @@ def round_new(request):
                 if data["subject_kind"] == SubjectKind.PERSON
                 else [],
             )
-        except ValidationFailed as exc:
-            form_errors(form, exc)
-        else:
+        if call.ok:
             return redirect("evaluations:round", pk=made.pk)
     title = _("New evaluation round")
     return render(

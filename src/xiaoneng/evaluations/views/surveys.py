@@ -14,14 +14,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from xiaoneng.core.errors import ValidationFailed
+from xiaoneng.core.htmlerrors import service_call
 from xiaoneng.core.spreadsheet import write_xlsx
 
 from .. import forms, qr, rates, selectors
 from ..models import SurveyToken
 from ..services import surveys as services
 from ..vocab import SurveyStatus
-from .common import crumbs, form_errors, run, xlsx
+from .common import crumbs, run, xlsx
 
 BY = {
     "unit": gettext_lazy("By unit"),
@@ -67,7 +67,7 @@ def survey_new(request):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with service_call(request, form=form) as call:
             survey = services.survey_create(
                 actor=user,
                 title=data["title"],
@@ -77,9 +77,7 @@ def survey_new(request):
                 closes_at=data["closes_at"],
                 questions=form.questions(),
             )
-        except ValidationFailed as exc:
-            form_errors(form, exc)
-        else:
+        if call.ok:
             return redirect("evaluations:survey", pk=survey.pk)
     title = _("New satisfaction survey")
     return render(

@@ -45,7 +45,8 @@ def _finding_entry(finding: Finding) -> dict:
 
 
 def _complaint_entry(complaint: Complaint) -> dict:
-    subject = complaint.subject_person.name if complaint.subject_person_id else ""
+    person = complaint.subject_person
+    subject = person.name if person is not None else ""
     return {
         "complaint": complaint,
         "unit": complaint.unit or complaint.subject_unit,

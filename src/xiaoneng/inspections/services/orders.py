@@ -56,6 +56,8 @@ def order_issue(
     6 digits, deadline = now + the rules' working days, the unit's responsible leader; a
     rectification item on the finding's ledger issue carries the work. Runs inside the
     finding's transaction (called by ``open_ledger_issue``)."""
+    issue = finding.issue
+    assert issue is not None, "open_ledger_issue opens the finding's issue first"
     now = clock.now()
     rules = InspectionRules.current()
     deadline = work_calendar.add_working_days(now, rules.order_deadline_working_days).at
@@ -65,7 +67,7 @@ def order_issue(
     ) % {"days": rules.order_deadline_working_days}
     item = ledger.item_create(
         actor=None,
-        issue=finding.issue,
+        issue=issue,
         type=ItemType.IMMEDIATE,
         measures=requirements,
         target=_("Rectified as the supervision order requires."),
@@ -79,7 +81,7 @@ def order_issue(
         number=numbering.next_number(ORDER_KEY, ORDER_PREFIX, year),
         finding=finding,
         unit=finding.unit,
-        issue=finding.issue,
+        issue=issue,
         item=item,
         requirements=requirements,
         responsible_leader=leader,
@@ -134,7 +136,7 @@ def order_verify(
     ledger.verify(item=order.item, actor=actor, decision=decision, reason=reason)
     before = audit.snapshot(order)
     now = clock.now()
-    changes = {"verify_reason": (reason or "").strip()}
+    changes: dict[str, object] = {"verify_reason": (reason or "").strip()}
     if name == "accept":
         changes["closed_at"] = now
     ORDER.apply(order, name, **changes)

@@ -34,7 +34,8 @@ Capture = tuple[StoredFile, datetime | None]
 
 
 def is_inspector(actor: User, visit: Visit) -> bool:
-    return bool(actor.person_id) and visit.team.filter(pk=actor.person_id).exists()
+    person_id = actor.person_id
+    return person_id is not None and visit.team.filter(pk=person_id).exists()
 
 
 def require_visit_writer(actor: User, visit: Visit) -> None:
@@ -268,9 +269,10 @@ def lookback_check(
         errors["finding"] = [_("This finding was already checked on this visit.")]
     fail(errors)
     reopened = 0
-    if result == LookbackResult.NOT_RECTIFIED and finding.issue_id:
+    issue = finding.issue if result == LookbackResult.NOT_RECTIFIED else None
+    if issue is not None:
         reason = _("Look-back inspection: not rectified. %(note)s") % {"note": note}
-        for item in finding.issue.items.filter(status=ItemStatus.CLOSED).order_by("pk"):
+        for item in issue.items.filter(status=ItemStatus.CLOSED).order_by("pk"):
             ledger.reopen(item=item, actor=actor, reason=reason, flag=True)
             reopened += 1
     check = LookbackCheck.objects.create(

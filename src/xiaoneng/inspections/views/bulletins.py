@@ -14,13 +14,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from xiaoneng.complaints.models import Complaint
 from xiaoneng.core import clock
-from xiaoneng.core.errors import ApplicationError, ValidationFailed
+from xiaoneng.core.errors import ValidationFailed
 from xiaoneng.core.files import store_upload
+from xiaoneng.core.htmlerrors import service_call
 from xiaoneng.core.scope import scope_for, scoped
 
 from .. import bulletin_sources, forms, selectors, services
 from ..vocab import BulletinStatus, VisitStatus
-from .common import crumbs, fail_back, form_errors
+from .common import crumbs, fail_back
 
 CANDIDATES = 100
 
@@ -72,7 +73,7 @@ def bulletin_new(request):
     if request.method == "POST" and form.is_valid():
         chosen = set(_ids(request, "findings"))
         chosen_c = set(_ids(request, "complaints"))
-        try:
+        with service_call(request, form=form) as call:
             bulletin = services.bulletin_create(
                 actor=user,
                 findings=[f for f in findings if f.pk in chosen],
@@ -80,9 +81,7 @@ def bulletin_new(request):
                 sources={s["key"]: _ids(request, f"source-{s['key']}") for s in sources},
                 **form.cleaned_data,
             )
-        except ValidationFailed as exc:
-            form_errors(form, exc)
-        else:
+        if call.ok:
             messages.success(request, _("Bulletin drafted."))
             return redirect("inspections:bulletin", pk=bulletin.pk)
     forms.bootstrap(form)
@@ -183,12 +182,9 @@ def bulletin_action(request, pk: int, action: str):
     if run is None:
         return fail_back(request, ValidationFailed(_("Unknown action.")), "inspections:bulletin",
                          pk=bulletin.pk)  # fmt: skip
-    try:
-        with transaction.atomic():
-            run(request, bulletin)
-    except ApplicationError as exc:
-        if exc.status == 403:
-            raise PermissionDenied from exc
-        return fail_back(request, exc, "inspections:bulletin", pk=bulletin.pk)
+    with service_call(request) as call, transaction.atomic():
+        run(request, bulletin)
+    if not call.ok:
+        return redirect("inspections:bulletin", pk=bulletin.pk)
     messages.success(request, _("Saved."))
     return redirect("inspections:bulletin", pk=bulletin.pk)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from xiaoneng.core.errors import ApplicationError, ValidationFailed
+from xiaoneng.core.errors import ApplicationError
 from xiaoneng.core.files import store_upload
 
 
@@ -40,14 +40,6 @@ def store_captures(request, uploads, captured: str = "") -> list:
     """Store each upload (content-checked) with the capture time the browser gave."""
     files = [store_upload(upload=f, actor=request.user) for f in uploads]
     return list(zip(files, _captured(captured, len(files)), strict=True))
-
-
-def form_errors(form, exc: ValidationFailed) -> None:
-    if not exc.errors:
-        form.add_error(None, exc.detail)
-    for name, errors in exc.errors.items():
-        for error in errors:
-            form.add_error(name if name in form.fields else None, error)
 
 
 def fail_back(request, exc: ApplicationError, to: str, **kwargs):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render
@@ -13,13 +12,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from xiaoneng.core import audit, clock
-from xiaoneng.core.errors import ApplicationError
 from xiaoneng.core.files import store_upload
+from xiaoneng.core.htmlerrors import service_call
 from xiaoneng.core.scope import scope_for
 
 from .. import forms, selectors, services
 from ..vocab import OrderStatus
-from .common import crumbs, fail_back
+from .common import crumbs
 
 PAGE_SIZE = 30
 HISTORY_LABELS = {
@@ -93,13 +92,10 @@ def order_detail(request, pk: int):
 
 
 def _run(request, order, fn):
-    try:
-        with transaction.atomic():
-            fn()
-    except ApplicationError as exc:
-        if exc.status == 403:
-            raise PermissionDenied from exc
-        return fail_back(request, exc, "inspections:order", pk=order.pk)
+    with service_call(request) as call, transaction.atomic():
+        fn()
+    if not call.ok:
+        return redirect("inspections:order", pk=order.pk)
     messages.success(request, _("Saved."))
     return redirect("inspections:order", pk=order.pk)
 

@@ -9,10 +9,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from xiaoneng.core.errors import ApplicationError, ValidationFailed
+from xiaoneng.core.htmlerrors import service_call
 
 from .. import forms, selectors, services
-from .common import crumbs, fail_back, form_errors
+from .common import crumbs
 
 
 @login_required
@@ -38,11 +38,9 @@ def plan_new(request):
         raise PermissionDenied
     form = forms.PlanForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_call(request, form=form) as call:
             plan = services.plan_create(actor=request.user, **form.cleaned_data)
-        except ValidationFailed as exc:
-            form_errors(form, exc)
-        else:
+        if call.ok:
             messages.success(request, _("Plan saved."))
             return redirect("inspections:plan", pk=plan.pk)
     forms.bootstrap(form)
@@ -90,11 +88,9 @@ def plan_draw(request, pk: int):
     plan = selectors.get_plan(request.user, pk)
     form = forms.DrawForm(request.POST)
     seed = form.cleaned_data.get("seed") if form.is_valid() else None
-    try:
+    with service_call(request) as call:
         visits = services.plan_draw(actor=request.user, plan=plan, seed=seed)
-    except ApplicationError as exc:
-        if exc.status == 403:
-            raise PermissionDenied from exc
-        return fail_back(request, exc, "inspections:plan", pk=plan.pk)
+    if not call.ok:
+        return redirect("inspections:plan", pk=plan.pk)
     messages.success(request, _("%(n)s unit(s) drawn.") % {"n": len(visits)})
     return redirect("inspections:plan", pk=plan.pk)

@@ -15,13 +15,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from xiaoneng.core import clock
-from xiaoneng.core.errors import ApplicationError, ValidationFailed
+from xiaoneng.core.errors import ValidationFailed
+from xiaoneng.core.htmlerrors import service_call
 from xiaoneng.selfcheck.models import ChecklistItem
 
 from .. import forms, selectors, services
 from ..models import Evidence
 from ..vocab import AnswerResult, PlanKind, VisitStatus
-from .common import crumbs, fail_back, form_errors, store_captures
+from .common import crumbs, fail_back, store_captures
 
 PAGE_SIZE = 30
 
@@ -135,20 +136,19 @@ def visit_record(request, pk: int):
     form = forms.RecordForm(request.POST, request.FILES)
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            with transaction.atomic():
-                services.visit_record(
-                    actor=request.user,
-                    visit=visit,
-                    answers=_answers(request, visit),
-                    summary=data["summary"],
-                    latitude=data["latitude"],
-                    longitude=data["longitude"],
-                    accuracy=data["accuracy"],
-                    files=store_captures(request, data["files"], data["captured"]),
-                )
-        except ApplicationError as exc:
-            return fail_back(request, exc, "inspections:visit", pk=visit.pk)
+        with service_call(request) as call, transaction.atomic():
+            services.visit_record(
+                actor=request.user,
+                visit=visit,
+                answers=_answers(request, visit),
+                summary=data["summary"],
+                latitude=data["latitude"],
+                longitude=data["longitude"],
+                accuracy=data["accuracy"],
+                files=store_captures(request, data["files"], data["captured"]),
+            )
+        if not call.ok:
+            return redirect("inspections:visit", pk=visit.pk)
         messages.success(request, _("Visit record saved."))
         return redirect("inspections:visit", pk=visit.pk)
     forms.bootstrap(form)
@@ -166,19 +166,16 @@ def finding_new(request, pk: int):
     if form.is_valid():
         data = dict(form.cleaned_data)
         uploads, captured = data.pop("files"), data.pop("captured")
-        try:
-            with transaction.atomic():
-                finding = services.finding_create(
-                    actor=request.user,
-                    visit=visit,
-                    files=store_captures(request, uploads, captured),
-                    **data,
-                )
-        except ValidationFailed as exc:
-            form_errors(form, exc)
-        except ApplicationError as exc:
-            return fail_back(request, exc, "inspections:visit", pk=visit.pk)
-        else:
+        with service_call(request, form=form) as call, transaction.atomic():
+            finding = services.finding_create(
+                actor=request.user,
+                visit=visit,
+                files=store_captures(request, uploads, captured),
+                **data,
+            )
+        if call.error is not None and not isinstance(call.error, ValidationFailed):
+            return redirect("inspections:visit", pk=visit.pk)
+        if call.ok:
             if finding.issue_id:
                 messages.success(
                     request,
@@ -199,12 +196,10 @@ def finding_new(request, pk: int):
 @require_POST
 def visit_publish(request, pk: int):
     visit = selectors.get_visit(request.user, pk)
-    try:
+    with service_call(request) as call:
         services.visit_publish(actor=request.user, visit=visit)
-    except ApplicationError as exc:
-        if exc.status == 403:
-            raise PermissionDenied from exc
-        return fail_back(request, exc, "inspections:visit", pk=visit.pk)
+    if not call.ok:
+        return redirect("inspections:visit", pk=visit.pk)
     messages.success(request, _("Visit published to the unit."))
     return redirect("inspections:visit", pk=visit.pk)
 
@@ -220,7 +215,7 @@ def lookback(request, pk: int):
             pk=visit.pk,
         )  # fmt: skip
     finding = selectors.get_finding(request.user, form.cleaned_data["finding"])
-    try:
+    with service_call(request) as call:
         check = services.lookback_check(
             actor=request.user,
             visit=visit,
@@ -228,10 +223,8 @@ def lookback(request, pk: int):
             result=form.cleaned_data["result"],
             note=form.cleaned_data["note"],
         )
-    except ApplicationError as exc:
-        if exc.status == 403:
-            raise PermissionDenied from exc
-        return fail_back(request, exc, "inspections:visit", pk=visit.pk)
+    if not call.ok:
+        return redirect("inspections:visit", pk=visit.pk)
     messages.success(
         request, _("Look-back recorded; %(n)s item(s) reopened.") % {"n": check.reopened_items}
     )
