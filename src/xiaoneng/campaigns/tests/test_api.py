@@ -24,7 +24,8 @@ def _sub(campaign, unit, name="实施方案"):
 def test_templates_are_listed_for_signed_in_users(api, api_as, org):
     assert api.get(f"{BASE}campaign-templates").status_code in (401, 403)
     codes = [t["code"] for t in api_as(org.bob).get(f"{BASE}campaign-templates").json()["results"]]
-    assert "zuofeng-zhengdun" in codes and len(codes) == 5
+    # the five of the campaigns app and 创先争优 (seed 004) from the party app
+    assert "zuofeng-zhengdun" in codes and "chuangxian-zhengyou" in codes and len(codes) == 6
 
 
 def test_the_office_creates_from_a_template_and_units_cannot(api_as, org, zuofeng):

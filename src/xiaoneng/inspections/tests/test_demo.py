@@ -19,7 +19,9 @@ def demo(django_db_setup, django_db_blocker):
 def test_the_demo_has_a_drawn_plan_visits_findings_an_order_and_a_bulletin(demo, db):
     plan = InspectionPlan.objects.get()
     assert plan.status == "drawn" and plan.seed is not None
-    assert Visit.objects.filter(plan=plan).count() == 3
+    # 3 from the inspections module; the supervision module adds one with supervisor1 on its team
+    assert Visit.objects.filter(plan=plan).count() == 4
+    assert Visit.objects.filter(plan=plan, team__user__username="supervisor1").count() == 1
     assert set(Finding.objects.values_list("severity", flat=True)) == {
         "general",
         "serious",
