@@ -338,20 +338,23 @@ def overdue_trend(user, params: stats.Params) -> stats.Table:
 def escalations(user, params: stats.Params) -> stats.Table:
     cases = params.within(scoped(user, Complaint), "unit").values("pk")
     plan = rollup.plan(user, params)
-    counts = Counter(
-        EscalationStep.objects.filter(
-            plan.live("at", "complaint__"),
-            complaint__in=cases,
-            level__isnull=False,
-            kind__in=[
-                EscalationStep.Kind.LADDER,
-                EscalationStep.Kind.SIGN_ESCALATION,
-                EscalationStep.Kind.MANUAL,
-            ],
+    counts: Counter = Counter()
+    counts.update(
+        dict(
+            EscalationStep.objects.filter(
+                plan.live("at", "complaint__"),
+                complaint__in=cases,
+                level__isnull=False,
+                kind__in=[
+                    EscalationStep.Kind.LADDER,
+                    EscalationStep.Kind.SIGN_ESCALATION,
+                    EscalationStep.Kind.MANUAL,
+                ],
+            )
+            .order_by()
+            .values_list("level")
+            .annotate(n=Count("id"))
         )
-        .order_by()
-        .values_list("level")
-        .annotate(n=Count("id"))
     )
     for r in rollup.sums(plan.rows(rollup.Kind.ESCALATION, by_at=True), "key"):
         counts[int(r["key"])] += r["count"]
