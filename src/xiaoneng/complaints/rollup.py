@@ -112,8 +112,8 @@ def _month_rows(month: dt.date) -> list[ComplaintRollup]:
         .values("unit_id", "at")
         .annotate(n=Count("id"), late=Count("id", filter=LATE))
     )
-    for r in due:
-        add(Kind.DUE, r["unit_id"], _month(r["at"]), count=r["n"], late=r["late"])
+    for d in due:
+        add(Kind.DUE, d["unit_id"], _month(d["at"]), count=d["n"], late=d["late"])
     steps = (
         EscalationStep.objects.filter(
             complaint__received_at__gte=since,
@@ -126,13 +126,13 @@ def _month_rows(month: dt.date) -> list[ComplaintRollup]:
         .values("complaint__unit_id", "at_m", "level")
         .annotate(n=Count("id"))
     )
-    for r in steps:
+    for e in steps:
         add(
             Kind.ESCALATION,
-            r["complaint__unit_id"],
-            _month(r["at_m"]),
-            str(r["level"]),
-            count=r["n"],
+            e["complaint__unit_id"],
+            _month(e["at_m"]),
+            str(e["level"]),
+            count=e["n"],
         )
     for (kind, at_month, key), counts in totals.items():
         rows.append(
@@ -146,12 +146,12 @@ def _month_rows(month: dt.date) -> list[ComplaintRollup]:
 @transaction.atomic
 def refresh(months: Iterable[dt.date]) -> int:
     """Recompute these received months whole; returns the rows written."""
-    months = sorted({_month(m) for m in months if m is not None})  # type: ignore[type-var]
-    if not months:
+    wanted = sorted({m.replace(day=1) for m in months if m is not None})
+    if not wanted:
         return 0
-    ComplaintRollup.objects.filter(month__in=months).delete()
+    ComplaintRollup.objects.filter(month__in=wanted).delete()
     written = 0
-    for month in months:
+    for month in wanted:
         rows = _month_rows(month)
         ComplaintRollup.objects.bulk_create(rows, batch_size=5000)
         written += len(rows)
