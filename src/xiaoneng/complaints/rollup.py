@@ -185,12 +185,12 @@ def _state() -> RollupState:
 @transaction.atomic
 def rebuild() -> dict[str, Any]:
     """Every month from the first case received to now."""
-    started = timezone.now()  # the clock ``updated_at`` (auto_now) is written with
+    started = min(timezone.now(), clock.now())  # as in refresh_dirty
     state = _state()
     first = Complaint.objects.aggregate(m=Min("received_at"))["m"]
     months: list[dt.date] = []
     if first is not None:
-        month, last = _month(first), _month(max(started, clock.now()))
+        month, last = _month(first), _month(max(timezone.now(), clock.now()))
         while month is not None and last is not None and month <= last:
             months.append(month)
             month = next_month(month)
@@ -205,7 +205,9 @@ def rebuild() -> dict[str, Any]:
 @transaction.atomic
 def refresh_dirty() -> dict[str, Any]:
     """The worker's incremental refresh: only the months touched since the last run."""
-    started = timezone.now()
+    # Services stamp ``updated_at`` with the injectable clock, ``save()`` with the real one:
+    # the earlier of the two, so that neither's changes are missed (recomputing more is safe).
+    started = min(timezone.now(), clock.now())
     state = _state()
     if state.watermark is None:
         return rebuild()
