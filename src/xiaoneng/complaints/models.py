@@ -309,6 +309,8 @@ class Complaint(models.Model):
         indexes = [
             models.Index(fields=["unit", "status"], name="complaint_unit_status_idx"),
             models.Index(fields=["status", "resolve_by"], name="complaint_status_due_idx"),
+            # The statistics rollup's incremental refresh: cases changed since the watermark.
+            models.Index(fields=["updated_at"], name="complaint_updated_idx"),
             # The work home's "earliest deadlines" (running cases by resolve_by, LIMIT 5): without
             # it the planner walks resolve_by through every closed case first.
             models.Index(
@@ -440,6 +442,8 @@ class EscalationStep(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["complaint", "key"], name="escalation_once_per_key")
         ]
+        # The dashboard's escalations of the current month and the rollup's refresh.
+        indexes = [models.Index(fields=["at"], name="escalation_at_idx")]
 
     def __str__(self) -> str:
         return f"{self.complaint_id} {self.kind} {self.key}"
@@ -489,3 +493,67 @@ class DuplicateSuggestion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.complaint_id} ~ {self.candidate_id} ({self.reason} {self.score:.2f})"
+
+
+class ComplaintRollup(models.Model):
+    """Pre-aggregated dashboard counts (统计汇总), per unit and month, rebuilt month by month.
+
+    ``month`` is the local month the counted cases were *received* in: the unit of refresh (a
+    month is recomputed whole, so a case moved to another unit or deadline is counted right).
+    Kinds: ``unit`` (received, closed, on_time, rated, satisfied), ``channel`` / ``category``
+    (``key``: the channel code / category id; ``count``), ``due`` (``at_month``: the month of
+    the resolution deadline; ``count`` due, ``late`` answered late or still open past it) and
+    ``escalation`` (``at_month``: the month of the step, ``key``: the rung; ``count``). Merged
+    duplicates are left out (as on the live dashboard), except from escalations. Rows with
+    ``all_units`` sum every unit (and cases without one) for county-wide reads; the others carry
+    their unit. Written only by ``complaints.rollup``.
+    """
+
+    class Kind(models.TextChoices):
+        UNIT = "unit", _("By unit")
+        CHANNEL = "channel", _("By channel")
+        CATEGORY = "category", _("By category")
+        DUE = "due", _("Deadlines falling due")
+        ESCALATION = "escalation", _("Escalations")
+
+    month = models.DateField()
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    all_units = models.BooleanField(default=False)
+    unit = models.ForeignKey(
+        "core.Unit", models.DO_NOTHING, null=True, blank=True, db_constraint=False, related_name="+"
+    )
+    at_month = models.DateField(null=True, blank=True)
+    key = models.CharField(max_length=32, blank=True)
+    count = models.PositiveIntegerField(default=0)
+    closed = models.PositiveIntegerField(default=0)
+    on_time = models.PositiveIntegerField(default=0)
+    rated = models.PositiveIntegerField(default=0)
+    satisfied = models.PositiveIntegerField(default=0)
+    late = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("complaint statistics rollup")
+        verbose_name_plural = _("complaint statistics rollups")
+        indexes = [
+            models.Index(fields=["kind", "all_units", "month"], name="rollup_kind_month_idx"),
+            models.Index(fields=["kind", "all_units", "at_month"], name="rollup_kind_at_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.month} {self.unit_id} {self.key}"
+
+
+class RollupState(models.Model):
+    """When the complaint rollup was last refreshed (shown as the dashboard's "as of" time) and
+    the watermark of the next incremental refresh (cases changed since then)."""
+
+    name = models.CharField(max_length=32, unique=True)
+    watermark = models.DateTimeField(null=True, blank=True)
+    refreshed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("statistics rollup state")
+        verbose_name_plural = _("statistics rollup states")
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.refreshed_at}"

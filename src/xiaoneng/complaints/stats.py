@@ -10,6 +10,9 @@ answer; overdue now = running cases past their deadline today (whatever the peri
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
+from typing import Any
+
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -19,10 +22,12 @@ from xiaoneng.core import clock
 from xiaoneng.core import statistics as stats
 from xiaoneng.core.scope import scoped
 
+from . import rollup
 from .models import Category, Complaint, EscalationRule, EscalationStep
 from .vocab import CLOCK_STATUSES, Channel, Satisfaction, Status
 
 GROUP = _("Complaints")
+stats.as_of_provider(rollup.as_of)
 CLOSED = Q(status=Status.CLOSED)
 ON_TIME = CLOSED & (Q(resolve_by__isnull=True) | Q(replied_at__lte=F("resolve_by")))
 SATISFIED = Q(satisfaction__in=[Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED])
@@ -31,10 +36,21 @@ UNIT_LIMIT = 30
 CATEGORY_LIMIT = 12  # the rest summed as one row
 
 
-def received(user, params: stats.Params):
-    """Cases in scope received in the period (merged duplicates left out), narrowed by unit."""
-    qs = scoped(user, Complaint).filter(received_at__gte=params.since, received_at__lt=params.until)
+def received(user, params: stats.Params, where: Q | None = None):
+    """Cases in scope received in the period (merged duplicates left out), narrowed by unit;
+    ``where`` (from the rollup's plan) replaces the period when given."""
+    qs = scoped(user, Complaint)
+    if where is None:
+        qs = qs.filter(received_at__gte=params.since, received_at__lt=params.until)
+    else:
+        qs = qs.filter(where)
     return params.within(qs.exclude(status=Status.MERGED), "unit").order_by()
+
+
+def _split(user, params: stats.Params) -> tuple[rollup.Plan, Any]:
+    """The rollup's plan for this user and period, and the cases still read live."""
+    plan = rollup.plan(user, params)
+    return plan, received(user, params, plan.live("received_at"))
 
 
 def _month_key(value) -> str:
@@ -49,18 +65,23 @@ def _month_key(value) -> str:
     chart=stats.Chart("line", x="month", series=("received", "closed")),
 )
 def by_month(user, params: stats.Params) -> stats.Table:
+    plan, live = _split(user, params)
     rows = (
-        received(user, params)
-        .annotate(month=TruncMonth("received_at"))
+        live.annotate(month=TruncMonth("received_at"))
         .values("month")
         .annotate(received=Count("id"), closed=Count("id", filter=CLOSED))
     )
-    found = {_month_key(r["month"]): r for r in rows}
+    found: dict[str, Counter] = defaultdict(Counter)
+    for r in rows:
+        found[_month_key(r["month"])].update(received=r["received"], closed=r["closed"])
+    summed = rollup.sums(plan.rows(rollup.Kind.UNIT), "month", fields=("count", "closed"))
+    for r in summed:
+        found[r["month"].strftime("%Y-%m")].update(received=r["count"], closed=r["closed"])
     out = []
     for month in params.months():
         key = month.strftime("%Y-%m")
-        r = found.get(key, {})
-        out.append({"month": key, "received": r.get("received", 0), "closed": r.get("closed", 0)})
+        c = found.get(key, Counter())
+        out.append({"month": key, "received": c["received"], "closed": c["closed"]})
     return stats.Table(
         columns=[
             stats.Column("month", _("Month")),
@@ -79,7 +100,10 @@ def by_month(user, params: stats.Params) -> stats.Table:
     chart=stats.Chart("pie", x="channel", series=("count",)),
 )
 def by_channel(user, params: stats.Params) -> stats.Table:
-    counts = dict(received(user, params).values_list("channel").annotate(n=Count("id")))
+    plan, live = _split(user, params)
+    counts = Counter(dict(live.values_list("channel").annotate(n=Count("id"))))
+    for r in rollup.sums(plan.rows(rollup.Kind.CHANNEL), "key"):
+        counts[r["key"]] += r["count"]
     rows = [
         {"code": code, "channel": str(label), "count": counts[code]}
         for code, label in Channel.choices
@@ -99,10 +123,13 @@ def by_channel(user, params: stats.Params) -> stats.Table:
     chart=stats.Chart("hbar", x="category", series=("count",)),
 )
 def by_category(user, params: stats.Params) -> stats.Table:
-    counts = received(user, params).values_list("category").annotate(n=Count("id"))
+    plan, live = _split(user, params)
+    counts = Counter(dict(live.values_list("category").annotate(n=Count("id"))))
+    for r in rollup.sums(plan.rows(rollup.Kind.CATEGORY), "key"):
+        counts[int(r["key"]) if r["key"] else None] += r["count"]
     names = dict(Category.objects.values_list("pk", "name"))
     rows = sorted(
-        ({"category": names.get(pk, ""), "count": n} for pk, n in counts),
+        ({"category": names.get(pk, ""), "count": n} for pk, n in counts.items() if n),
         key=lambda r: (-r["count"], r["category"]),
     )
     if len(rows) > CATEGORY_LIMIT:
@@ -117,10 +144,14 @@ def by_category(user, params: stats.Params) -> stats.Table:
     )
 
 
+FIGURES = ("received", "closed", "on_time", "rated", "satisfied")
+
+
 def _unit_rows(user, params: stats.Params) -> list[dict]:
-    rows = (
-        received(user, params)
-        .filter(unit__isnull=False)
+    plan, live = _split(user, params)
+    found: dict[tuple, Counter] = defaultdict(Counter)
+    for r in (
+        live.filter(unit__isnull=False)
         .values("unit_id", "unit__name")
         .annotate(
             received=Count("id"),
@@ -129,7 +160,20 @@ def _unit_rows(user, params: stats.Params) -> list[dict]:
             rated=Count("id", filter=RATED),
             satisfied=Count("id", filter=SATISFIED),
         )
-    )
+    ):
+        found[(r["unit_id"], r["unit__name"])].update({f: r[f] for f in FIGURES})
+    rows = plan.rows(rollup.Kind.UNIT, per_unit=True)
+    fields = ("count", "closed", "on_time", "rated", "satisfied")
+    for r in rollup.sums(
+        rows.filter(unit__isnull=False) if rows is not None else None,
+        "unit_id",
+        "unit__name",
+        fields=fields,
+    ):
+        found[(r["unit_id"], r["unit__name"])].update(
+            {f: r[g] for f, g in zip(FIGURES, fields, strict=True)}
+        )
+    rows_out = [{"unit_id": k[0], "unit__name": k[1], **v} for k, v in found.items()]
     return [
         {
             "unit_id": r["unit_id"],
@@ -141,7 +185,7 @@ def _unit_rows(user, params: stats.Params) -> list[dict]:
             "on_time_rate": stats.rate(r["on_time"], r["closed"]),
             "satisfaction_rate": stats.rate(r["satisfied"], r["rated"]),
         }
-        for r in rows
+        for r in rows_out
     ]
 
 
@@ -182,13 +226,19 @@ def by_unit(user, params: stats.Params) -> stats.Table:
 )
 def rates(user, params: stats.Params) -> stats.Table:
     now = clock.now()
-    totals = received(user, params).aggregate(
-        received=Count("id"),
-        closed=Count("id", filter=CLOSED),
-        on_time=Count("id", filter=ON_TIME),
-        rated=Count("id", filter=RATED),
-        satisfied=Count("id", filter=SATISFIED),
+    plan, live = _split(user, params)
+    totals = Counter(
+        live.aggregate(
+            received=Count("id"),
+            closed=Count("id", filter=CLOSED),
+            on_time=Count("id", filter=ON_TIME),
+            rated=Count("id", filter=RATED),
+            satisfied=Count("id", filter=SATISFIED),
+        )
     )
+    fields = ("count", "closed", "on_time", "rated", "satisfied")
+    for r in rollup.sums(plan.rows(rollup.Kind.UNIT), fields=fields):
+        totals.update({f: r[g] for f, g in zip(FIGURES, fields, strict=True)})
     overdue = (
         params.within(scoped(user, Complaint), "unit")
         .filter(status__in=CLOCK_STATUSES, resolve_by__lt=now)
@@ -246,19 +296,27 @@ def overdue_trend(user, params: stats.Params) -> stats.Table:
     overdue right now."""
     now = clock.now()
     base = params.within(scoped(user, Complaint), "unit").order_by().exclude(status=Status.MERGED)
+    plan = rollup.plan(user, params)
     rows = (
-        base.filter(resolve_by__gte=params.since, resolve_by__lt=min(params.until, now))
+        base.filter(plan.live("resolve_by"), resolve_by__lt=now)
         .annotate(month=TruncMonth("resolve_by"))
         .values("month")
         .annotate(due=Count("id"), overdue=Count("id", filter=LATE))
     )
-    found = {_month_key(r["month"]): r for r in rows}
+    found: dict[str, Counter] = defaultdict(Counter)
+    for r in rows:
+        found[_month_key(r["month"])].update(due=r["due"], overdue=r["overdue"])
+    summed = rollup.sums(
+        plan.rows(rollup.Kind.DUE, by_at=True), "at_month", fields=("count", "late")
+    )
+    for r in summed:
+        found[r["at_month"].strftime("%Y-%m")].update(due=r["count"], overdue=r["late"])
     now_overdue = base.filter(status__in=CLOCK_STATUSES, resolve_by__lt=now).count()
     out = []
     for month in params.months():
         key = month.strftime("%Y-%m")
-        r = found.get(key, {})
-        out.append({"month": key, "due": r.get("due", 0), "overdue": r.get("overdue", 0)})
+        c = found.get(key, Counter())
+        out.append({"month": key, "due": c["due"], "overdue": c["overdue"]})
     return stats.Table(
         columns=[
             stats.Column("month", _("Month")),
@@ -279,22 +337,27 @@ def overdue_trend(user, params: stats.Params) -> stats.Table:
 )
 def escalations(user, params: stats.Params) -> stats.Table:
     cases = params.within(scoped(user, Complaint), "unit").values("pk")
-    counts = dict(
-        EscalationStep.objects.filter(
-            complaint__in=cases,
-            at__gte=params.since,
-            at__lt=params.until,
-            level__isnull=False,
-            kind__in=[
-                EscalationStep.Kind.LADDER,
-                EscalationStep.Kind.SIGN_ESCALATION,
-                EscalationStep.Kind.MANUAL,
-            ],
+    plan = rollup.plan(user, params)
+    counts: Counter = Counter()
+    counts.update(
+        dict(
+            EscalationStep.objects.filter(
+                plan.live("at", "complaint__"),
+                complaint__in=cases,
+                level__isnull=False,
+                kind__in=[
+                    EscalationStep.Kind.LADDER,
+                    EscalationStep.Kind.SIGN_ESCALATION,
+                    EscalationStep.Kind.MANUAL,
+                ],
+            )
+            .order_by()
+            .values_list("level")
+            .annotate(n=Count("id"))
         )
-        .order_by()
-        .values_list("level")
-        .annotate(n=Count("id"))
     )
+    for r in rollup.sums(plan.rows(rollup.Kind.ESCALATION, by_at=True), "key"):
+        counts[int(r["key"])] += r["count"]
     rows = [
         {"level": level, "rung": str(label), "count": counts.get(level, 0)}
         for level, label in EscalationRule.Level.choices

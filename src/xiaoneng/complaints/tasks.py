@@ -28,3 +28,12 @@ def check_duplicates_periodic():
     from .duplicates import check_all_pending
 
     return check_all_pending()
+
+
+@db_periodic_task(crontab(minute="*/5"))
+@lock_task("complaints-stats-rollup")
+def stats_rollup_periodic():
+    """The dashboard's rollup: only the months of cases changed since the last run."""
+    from .rollup import refresh_dirty
+
+    return refresh_dirty()

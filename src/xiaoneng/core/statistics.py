@@ -29,6 +29,10 @@ The contract:
 * ``permission`` (default ``stats.view``) gates the source; the dashboard, the JSON endpoint
   ``GET /api/v1/stats/<key>`` and the ``.xlsx`` download all come from the same table.
 
+Sources may read pre-aggregated figures for whole past months (e.g. ``complaints.rollup``);
+such an app registers its refresh time with ``as_of_provider`` and the dashboard shows the
+oldest one as the figures' "as of" time (``as_of()``).
+
 ``discover()`` imports every installed app's ``stats`` module once (like the admin's
 autodiscovery); ``sources_for(user)`` lists the sources the user may see, in order.
 """
@@ -134,6 +138,23 @@ def source(
         return fn
 
     return register
+
+
+_as_of: list[Callable[[], dt.datetime | None]] = []
+
+
+def as_of_provider(fn: Callable[[], dt.datetime | None]) -> Callable[[], dt.datetime | None]:
+    """Register when an app's pre-aggregated figures were last refreshed (None: not built)."""
+    _as_of.append(fn)
+    return fn
+
+
+def as_of() -> dt.datetime | None:
+    """The oldest refresh time of the pre-aggregated figures the dashboard reads (whole months
+    before the current one); None when none are built (every figure is then live)."""
+    discover()
+    times = [t for t in (fn() for fn in _as_of) if t is not None]
+    return min(times) if times else None
 
 
 def discover() -> None:

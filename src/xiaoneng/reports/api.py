@@ -55,6 +55,8 @@ class StatsList(APIView):
     def get(self, request):
         sources = registry.sources_for(request.user)
         body: dict = {"sources": [describe(s) for s in sources]}
+        as_of = registry.as_of()
+        body["as_of"] = as_of.isoformat() if as_of else None
         wanted = (request.query_params.get("keys") or "").strip()
         if wanted:
             by_key = {s.key: s for s in sources}

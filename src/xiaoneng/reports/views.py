@@ -62,6 +62,7 @@ def dashboard(request):
             "error": error,
             "params": params,
             "groups": groups,
+            "as_of": registry.as_of(),
             "batch_url": reverse("api-stats") + "?" + urlencode({**query, "keys": keys}),
             "breadcrumbs": [(title, None)],
         },

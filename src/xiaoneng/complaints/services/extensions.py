@@ -98,7 +98,7 @@ def complaint_decide_extension(
             changes["overdue_since"] = None
         updated = Complaint.objects.filter(
             pk=complaint.pk, extension_count=locked.extension_count
-        ).update(**changes)
+        ).update(updated_at=now, **changes)  # the statistics rollup refreshes changed cases
         if updated != 1:
             raise Conflict(
                 _("Someone else changed this record at the same time; reload and try again.")
