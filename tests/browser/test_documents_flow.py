@@ -87,7 +87,7 @@ def test_a_circular_is_drafted_reviewed_signed_received_and_downloaded(
     page.once("dialog", lambda dialog: dialog.accept())
     with page.expect_navigation():
         page.get_by_test_id("action-sign_off").click()
-    expect(page.get_by_test_id("status")).to_have_text("已下达")
+    expect(page.get_by_test_id("status")).to_have_text("已印发")
     doc.refresh_from_db()
     assert doc.number == f"测卫效通〔{doc.dated.year}〕1号"
     assert doc.signed_by == org.leader

@@ -46,7 +46,7 @@ def by_month(user, params: stats.Params) -> stats.Table:
         columns=[
             stats.Column("month", _("Month")),
             *(stats.Column(code, label, "int") for code, label in DocumentKind.choices),
-            stats.Column("total", _("Total"), "int"),
+            stats.Column("total", _("All kinds"), "int"),
         ],
         rows=rows,
         note=_("Documents issued by the units in your scope, by date of issue (成文日期)."),
