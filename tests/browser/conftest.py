@@ -140,6 +140,7 @@ def _reference_data(transactional_db, live_server):
         seed_calendar(CalendarDay, CalendarYear)
     _seed_app("accountability", "0002_seed_and_referrals", "seed", "Measure")
     _seed_app("servicetimes", "0002_seed_standards", "seed", "ServiceStandard")
+    _seed_app("documents", "0002_seed_templates_and_permissions", "seed", "DocumentTemplate")
 
 
 def _seed_app(app: str, migration: str, function: str, sentinel: str) -> None:

@@ -137,6 +137,8 @@ def campaign_detail(request, pk: int):
             "issues": selectors.issue_counts(campaign, user),
             "may_manage": selectors.may_manage(user),
             "may_report": user.has_permission("campaign.submit"),
+            # The archive (documents app) is linked by URL name only: campaigns does not import it.
+            "may_archive": user.has_permission("document.draft"),
             "progress_form": progress_form,
             "breadcrumbs": _crumbs((campaign.name, None)),
         },

@@ -69,7 +69,7 @@ class DocumentTemplate(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} v{self.version}"
+        return _("%(name)s (version %(version)s)") % {"name": self.name, "version": self.version}
 
 
 class Document(models.Model):

@@ -218,7 +218,7 @@ def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "documents/form.html",
         {
             "form": form,
-            "heading": f"{template.name} v{template.version}",
+            "heading": str(template),
             "breadcrumbs": _crumbs(
                 (_("Document templates"), reverse("documents:templates")), (template.name, "")
             ),

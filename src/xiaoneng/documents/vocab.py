@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DocumentKind(models.TextChoices):
@@ -19,7 +20,7 @@ class DocumentStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     REVIEW = "review", _("In review")
     SIGNOFF = "signoff", _("Awaiting sign-off")
-    ISSUED = "issued", _("Issued")
+    ISSUED = "issued", pgettext_lazy("official document", "Issued")
 
 
 ARCHIVE_KIND = "documents.archive"

@@ -259,3 +259,20 @@ def test_progress_is_reported_from_the_campaign_page(client, org, campaign):
     assert task.progress.get(unit=org.unit_a).status == "not_started"
     login(client, org.nobody)
     assert client.post(url, {"unit": org.unit_b.pk, "status": "done"}).status_code == 404
+
+
+def test_the_archive_button_shows_for_drafters_and_starts_the_archive_job(client, org, campaign):
+    archives = reverse("documents:archives")  # linked by URL name: campaigns does not import it
+    detail = reverse("campaigns:detail", args=[campaign.pk])
+    page = login(client, org.bob).get(detail).content.decode()
+    assert 'data-testid="archive"' not in page  # a unit admin may not build archives
+    client.logout()
+    page = login(client, org.alice).get(detail).content.decode()
+    assert 'data-testid="archive"' in page
+    assert f'action="{archives}"' in page
+    assert f'name="campaign" value="{campaign.pk}"' in page
+    response = client.post(archives, {"campaign": campaign.pk})
+    assert response.status_code == 302 and response.url == archives
+    from xiaoneng.core.models import Job
+
+    assert Job.objects.filter(created_by=org.alice).exists()

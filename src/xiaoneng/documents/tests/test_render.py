@@ -138,3 +138,18 @@ def test_dates_follow_the_standard_or_the_chinese_numeral_house_style():
         "二十",
         "二十一",
     ]
+
+
+def test_the_colophon_sits_at_the_foot_of_the_last_page_only(pdf):
+    """版记 (抄送, 印发机关 and 印发日期) is pinned to the bottom of the last page's text area."""
+    text_bottom = A4[1] - 35 * MM
+    *earlier, last = pdf.pages
+    for page in earlier:
+        assert "抄送" not in (page.extract_text() or "")
+    lines = ["".join(ch["text"] for ch in row) for row in _lines(last)]
+    cc = next(i for i, line in enumerate(lines) if line.startswith("抄送"))
+    assert "印发" in lines[cc + 1] and cc + 1 == len(lines) - 2  # then only the page number
+    printed = _lines(last)[cc + 1]
+    assert max(ch["bottom"] for ch in printed) == pytest.approx(text_bottom, abs=12)
+    body_rows = _lines(last)[:cc]
+    assert text_bottom - max(ch["bottom"] for ch in body_rows[-1]) > 100  # a gap above it
