@@ -218,6 +218,13 @@ VALUE_WORDS = {
     "assessment": _("Annual assessment"),
 }
 
+
+def register_value_words(words: dict) -> None:
+    """Codes an app stores without a choices field (a registry's keys) named for the audit log;
+    called from the app's ``AppConfig.ready``."""
+    VALUE_WORDS.update(words)
+
+
 # Source references stored as "<kind>:<id>" (rectification.Issue.source_ref).
 CODE = re.compile(r"[a-z][a-z0-9_]*")
 INSTANT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")

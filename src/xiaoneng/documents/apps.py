@@ -8,4 +8,9 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Official documents")
 
     def ready(self) -> None:
-        from . import home, tasks  # noqa: F401  (work-home provider, archive job)
+        from xiaoneng.core.vocabulary import register_value_words
+
+        from . import home, sources, tasks  # noqa: F401  (work-home provider, archive job)
+
+        # Document.source holds a key of the source registry: the audit log shows its label.
+        register_value_words({key: s.label for key, s in sources.SOURCES.items()})

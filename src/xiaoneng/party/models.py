@@ -206,11 +206,15 @@ class ContactPoint(models.Model):
 class ContactVisit(models.Model):
     SCOPE = ScopeFields(unit="point__unit", person="point__leader")
 
-    point = models.ForeignKey(ContactPoint, models.CASCADE, related_name="visits")
+    point = models.ForeignKey(
+        ContactPoint, models.CASCADE, related_name="visits", verbose_name=_("contact point")
+    )
     visited_on = models.DateField(_("visited on"))
     findings = models.TextField(_("situation and problems found"))
     help_given = models.TextField(_("help given and suggestions"), blank=True)
-    recorded_by = models.ForeignKey(USER, models.SET_NULL, null=True, related_name="+")
+    recorded_by = models.ForeignKey(
+        USER, models.SET_NULL, null=True, related_name="+", verbose_name=_("recorded by")
+    )
 
     class Meta:
         verbose_name = _("contact-point visit")
