@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import json
 import tempfile
-from pathlib import Path
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 
 import pyarrow as pa
 from django.db import connection, transaction
@@ -347,7 +347,7 @@ def _store(rows: list[tuple], units: set[int], months: list[date]) -> dict[str, 
 def _store_pg(con, now, units: set[int], months: list[date]) -> dict[str, int]:
     """PostgreSQL: DuckDB writes the rows as CSV, streamed by one COPY into a temporary table;
     then one upsert (existing rows keep their ids, and so the links to them) and one delete of
-    the results no longer computed (unless a proposal refers to them)."""
+    the results not computed this time (unless a proposal refers to them)."""
     table = connection.ops.quote_name(ComplianceResult._meta.db_table)
     proposals = connection.ops.quote_name(LedgerProposal._meta.db_table)
     types = {"standard_id": "bigint", "unit_id": "bigint", "department_id": "bigint",
@@ -362,9 +362,7 @@ def _store_pg(con, now, units: set[int], months: list[date]) -> dict[str, int]:
         if con is not None:
             with tempfile.TemporaryDirectory(dir=storage.root()) as tmp:
                 csv = Path(tmp) / "results.csv"
-                con.execute(
-                    f"COPY ({results_sql(now)}) TO '{csv}' (FORMAT csv, HEADER false)"
-                )
+                con.execute(f"COPY ({results_sql(now)}) TO '{csv}' (FORMAT csv, HEADER false)")
                 with (
                     cursor.cursor.copy(
                         f"COPY servicetimes_incoming ({cols}) FROM STDIN (FORMAT csv)"
@@ -382,12 +380,11 @@ def _store_pg(con, now, units: set[int], months: list[date]) -> dict[str, int]:
         )
         created, updated = cursor.fetchone()
         cursor.execute(
+            # every row just computed carries this computation's time
             f"DELETE FROM {table} t WHERE t.unit_id = ANY(%s) AND t.month = ANY(%s) "
-            "AND NOT EXISTS (SELECT 1 FROM servicetimes_incoming i WHERE i.standard_id = "
-            "t.standard_id AND i.unit_id = t.unit_id AND i.month = t.month "
-            "AND i.department_id IS NOT DISTINCT FROM t.department_id) "
+            "AND t.computed_at <> %s "
             f"AND NOT EXISTS (SELECT 1 FROM {proposals} p WHERE p.result_id = t.id)",
-            [sorted(units), months],
+            [sorted(units), months, now],
         )
         removed = cursor.rowcount
         cursor.execute("DROP TABLE servicetimes_incoming")
