@@ -298,7 +298,7 @@ def _write(con, import_id: int) -> tuple[int, list[tuple[int, str]]]:
             f"FROM staged) TO {_lit(str(tmp))} (FORMAT parquet, PARTITION_BY (unit_id, month), "
             f"FILENAME_PATTERN 'imp{import_id}_{{i}}', COMPRESSION zstd)"
         ).fetchall()[0][0]
-        pairs = []
+        pairs: list[tuple[int, str]] = []
         for unit_dir in sorted(tmp.glob("unit_id=*")) if added else []:
             target_unit = base / unit_dir.name
             unit_id = int(unit_dir.name.removeprefix("unit_id="))
