@@ -345,32 +345,39 @@ def _store(rows: list[tuple], units: set[int], months: list[date]) -> dict[str, 
 
 
 def _store_pg(con, now, units: set[int], months: list[date]) -> dict[str, int]:
-    """PostgreSQL: DuckDB writes the rows as CSV, streamed by one COPY into a temporary table;
-    then one upsert (existing rows keep their ids, and so the links to them) and one delete of
-    the results not computed this time (unless a proposal refers to them)."""
+    """PostgreSQL: DuckDB writes the rows as CSV, streamed by one COPY. Months without results
+    yet (a new month, a first computation) are copied straight into the table; otherwise into a
+    temporary table, then one upsert (existing rows keep their ids, and so the links to them) and
+    one delete of the results not computed this time (unless a proposal refers to them)."""
     table = connection.ops.quote_name(ComplianceResult._meta.db_table)
     proposals = connection.ops.quote_name(LedgerProposal._meta.db_table)
     types = {"standard_id": "bigint", "unit_id": "bigint", "department_id": "bigint",
              "month": "date"} | PG_TYPES  # fmt: skip
     cols = ", ".join(RESULT_COLUMNS)
+    fresh = not ComplianceResult.objects.filter(unit_id__in=units, month__in=months).exists()
     with connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE TEMP TABLE servicetimes_incoming ("
-            + ", ".join(f"{c} {types[c]}" for c in RESULT_COLUMNS)
-            + ") ON COMMIT DROP"
-        )
+        target = table if fresh else "servicetimes_incoming"
+        if not fresh:
+            cursor.execute(
+                "CREATE TEMP TABLE servicetimes_incoming ("
+                + ", ".join(f"{c} {types[c]}" for c in RESULT_COLUMNS)
+                + ") ON COMMIT DROP"
+            )
+        copied = 0
         if con is not None:
             with tempfile.TemporaryDirectory(dir=storage.root()) as tmp:
                 csv = Path(tmp) / "results.csv"
-                con.execute(f"COPY ({results_sql(now)}) TO '{csv}' (FORMAT csv, HEADER false)")
+                copied = con.execute(
+                    f"COPY ({results_sql(now)}) TO '{csv}' (FORMAT csv, HEADER false)"
+                ).fetchall()[0][0]
                 with (
-                    cursor.cursor.copy(
-                        f"COPY servicetimes_incoming ({cols}) FROM STDIN (FORMAT csv)"
-                    ) as copy,
+                    cursor.cursor.copy(f"COPY {target} ({cols}) FROM STDIN (FORMAT csv)") as copy,
                     csv.open("rb") as f,
                 ):
                     while chunk := f.read(1 << 20):
                         copy.write(chunk)
+        if fresh:
+            return {"created": copied, "updated": 0, "removed": 0}
         sets = ", ".join(f"{f} = excluded.{f}" for f in FIGURES)
         cursor.execute(
             f"WITH up AS (INSERT INTO {table} ({cols}) SELECT {cols} FROM servicetimes_incoming "
