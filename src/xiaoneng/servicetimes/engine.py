@@ -16,12 +16,16 @@ cases may end in the new month) are recomputed, for the units it touched.
 from __future__ import annotations
 
 import json
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 
+import pyarrow as pa
 from django.db import connection, transaction
+from django.db.models import F
 
 from xiaoneng.core import clock
 from xiaoneng.core.calendar import get_calendar
@@ -116,62 +120,135 @@ FROM starts s LEFT JOIN ends n
  AND n.encounter = s.encounter AND n.end_ts >= s.start_ts
 """
 
+WORST_KEY = "CASE WHEN end_ts IS NULL AND excluded THEN -1 ELSE coalesce(dur, 1e15) END"
+
+# The figures of each group; the worst cases are ranked apart (a window over the cases, then the
+# unit's from its departments' — every case is in exactly one department group, the blank one
+# included), so that only ≤ WORST cases per group are formatted.
 AGG_SQL = """
-SELECT standard_id, unit_id, department_id, month, grouping(department_id) AS whole_unit,
+CREATE OR REPLACE TEMP TABLE figures AS
+SELECT standard_id, unit_id, department_id, month, grouping(department_id) = 1 AS whole_unit,
     count(*) FILTER (WHERE end_ts IS NOT NULL OR NOT excluded) AS cases,
     count(*) FILTER (WHERE dur <= limit_s) AS compliant,
     count(*) FILTER (WHERE end_ts IS NULL) AS missing,
     count(*) FILTER (WHERE end_ts IS NULL AND excluded) AS excl,
     quantile_cont(dur, 0.5) AS median_s,
-    quantile_cont(dur, 0.9) AS p90_s,
-    max_by(
-        {{'encounter': encounter, 'start': strftime(start_ts, '%Y-%m-%d %H:%M:%S'),
-          'end': strftime(end_ts, '%Y-%m-%d %H:%M:%S'), 'seconds': dur,
-          'department_id': department_id}},
-        CASE WHEN end_ts IS NULL AND excluded THEN -1 ELSE coalesce(dur, 1e15) END,
-        {worst}
-    ) AS worst
+    quantile_cont(dur, 0.9) AS p90_s
 FROM cases
 GROUP BY GROUPING SETS ((standard_id, unit_id, month, department_id), (standard_id, unit_id, month))
 """
 
+WORST_SQL = """
+CREATE OR REPLACE TEMP TABLE worst_dept AS
+SELECT standard_id, unit_id, department_id, month, encounter, start_ts, end_ts, dur,
+       {key} AS badness
+FROM cases
+QUALIFY row_number() OVER (PARTITION BY standard_id, unit_id, month, department_id
+                           ORDER BY {key} DESC, encounter) <= {worst};
+CREATE OR REPLACE TEMP TABLE worst AS
+SELECT standard_id, unit_id, department_id, month, false AS whole_unit, * EXCLUDE
+       (standard_id, unit_id, department_id, month)
+FROM worst_dept
+UNION ALL
+SELECT standard_id, unit_id, department_id, month, true AS whole_unit, * EXCLUDE
+       (standard_id, unit_id, department_id, month)
+FROM worst_dept
+QUALIFY row_number() OVER (PARTITION BY standard_id, unit_id, month
+                           ORDER BY badness DESC, encounter) <= {worst};
+"""
 
-def compute(con, files: list[str], rules: list[Rule], months: Iterable[str]) -> list[tuple]:
-    """Run the engine over these files for cases starting in these months (rows of AGG_SQL)."""
+# One row per result, as stored: departments not (or no longer) the unit's are left out; the
+# rate is rounded half up to hundredths in integers; the worst cases as compact JSON.
+RESULTS_SQL = """
+WITH w AS (
+    SELECT standard_id, unit_id, month, whole_unit,
+           CASE WHEN whole_unit THEN NULL ELSE department_id END AS group_department,
+           to_json(list({'encounter': encounter,
+                          'start': strftime(start_ts, '%Y-%m-%d %H:%M:%S'),
+                          'end': strftime(end_ts, '%Y-%m-%d %H:%M:%S'),
+                          'seconds': dur, 'department_id': department_id}
+                         ORDER BY badness DESC, encounter)) AS worst
+    FROM worst GROUP BY standard_id, unit_id, month, whole_unit, group_department
+)
+SELECT f.standard_id, f.unit_id, CASE WHEN f.whole_unit THEN NULL ELSE f.department_id END
+       AS department_id, CAST(f.month || '-01' AS DATE) AS month,
+       f.cases, f.compliant, f.missing AS missing_end, f.excl AS excluded,
+       CASE WHEN f.cases > 0
+            THEN CAST((f.compliant * 20000 + f.cases) // (2 * f.cases) AS DECIMAL(8, 0)) / 100
+       END AS rate,
+       f.median_s AS median_seconds, f.p90_s AS p90_seconds, r.limit_minutes,
+       r.threshold AS threshold_percent, coalesce(w.worst, '[]') AS worst,
+       CAST('{now}' AS TIMESTAMPTZ) AS computed_at
+FROM figures f
+JOIN rules r ON r.standard_id = f.standard_id AND r.unit_id = f.unit_id
+LEFT JOIN w ON w.standard_id = f.standard_id AND w.unit_id = f.unit_id
+ AND w.month = f.month AND w.whole_unit = f.whole_unit
+ AND w.group_department IS NOT DISTINCT FROM f.department_id
+WHERE f.whole_unit OR f.department_id IN (SELECT id FROM valid_departments)
+"""
+RESULT_COLUMNS = [
+    "standard_id",
+    "unit_id",
+    "department_id",
+    "month",
+    "cases",
+    "compliant",
+    "missing_end",
+    "excluded",
+    "rate",
+    "median_seconds",
+    "p90_seconds",
+    "limit_minutes",
+    "threshold_percent",
+    "worst",
+    "computed_at",
+]
+
+
+def results_sql(now) -> str:
+    """RESULTS_SQL with the computation time (a timestamp literal: digits and separators)."""
+    return RESULTS_SQL.replace("{now}", now.isoformat())
+
+
+def compute(con, files: list[str], rules: list[Rule], months: Iterable[str]) -> bool:
+    """Run the engine over these files for cases starting in these months: the DuckDB table
+    ``figures`` and ``worst`` (then ``RESULTS_SQL`` gives the rows to store). False when there
+    is nothing to compute."""
     con.execute(
         "CREATE OR REPLACE TEMP TABLE rules (standard_id BIGINT, unit_id BIGINT, "
         "start_event VARCHAR, end_event VARCHAR, limit_s DOUBLE, excluded BOOLEAN, "
-        "working BOOLEAN)"
+        "working BOOLEAN, limit_minutes INTEGER, threshold DECIMAL(5, 2))"
     )
     if rules:
-        con.executemany(
-            "INSERT INTO rules VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    r.standard_id,
-                    r.unit_id,
-                    r.start_event,
-                    r.end_event,
-                    r.limit_minutes * 60.0,
-                    r.excluded,
-                    r.working,
-                )
-                for r in rules
-            ],
+        table = pa.table(
+            {
+                "standard_id": pa.array([r.standard_id for r in rules], pa.int64()),
+                "unit_id": pa.array([r.unit_id for r in rules], pa.int64()),
+                "start_event": pa.array([r.start_event for r in rules], pa.string()),
+                "end_event": pa.array([r.end_event for r in rules], pa.string()),
+                "limit_s": pa.array([r.limit_minutes * 60.0 for r in rules], pa.float64()),
+                "excluded": pa.array([r.excluded for r in rules], pa.bool_()),
+                "working": pa.array([r.working for r in rules], pa.bool_()),
+                "limit_minutes": pa.array([r.limit_minutes for r in rules], pa.int32()),
+                "threshold": pa.array([str(r.threshold) for r in rules], pa.string()),
+            }
         )
+        con.register("rules_arrow", table)
+        con.execute("INSERT INTO rules SELECT * FROM rules_arrow")
+        con.unregister("rules_arrow")
     con.execute("CREATE OR REPLACE TEMP TABLE months (month VARCHAR)")
     month_list = sorted(set(months))
     if not files or not rules or not month_list:
-        return []
+        return False
     con.executemany("INSERT INTO months VALUES (?)", [(m,) for m in month_list])
-    if not files or not rules:
-        return []
     con.execute(
         "CREATE OR REPLACE TEMP TABLE cases AS " + CASES_SQL.format(scan=storage.scan(files))
     )
     if any(r.working for r in rules):
         _working_time(con, month_list)
-    return con.execute(AGG_SQL.format(worst=WORST)).fetchall()
+    con.execute(AGG_SQL)
+    con.execute(WORST_SQL.format(key=WORST_KEY, worst=WORST))
+    return True
 
 
 WORKING_SQL = """
@@ -223,69 +300,104 @@ def recompute(partitions: Iterable[tuple[int, str]] | None = None, *, con=None) 
         months = {m for _u, m in pairs} | {_shift(m, -1) for _u, m in pairs}
         files = storage.files_for(units, months | {_shift(m, 1) for m in months})
     rules = rules_for(units)
-    rows = compute(con, files, rules, months)
-    thresholds = {(r.standard_id, r.unit_id): r for r in rules}
-    return _store(rows, thresholds, units, months)
-
-
-def _store(rows, rules: dict, units: set[int], months: set[str]) -> dict[str, int]:
+    computed = compute(con, files, rules, months)
+    valid = list(Department.objects.filter(unit_id__in=units).values_list("pk", flat=True))
+    con.register("valid_arrow", pa.table({"id": pa.array(valid, pa.int64())}))
+    con.execute("CREATE OR REPLACE TEMP TABLE valid_departments AS SELECT id FROM valid_arrow")
+    con.unregister("valid_arrow")
+    month_dates = [date(int(m[:4]), int(m[5:7]), 1) for m in sorted(months)]
     now = clock.now()
-    month_dates = {m: date(int(m[:4]), int(m[5:7]), 1) for m in months}
+    if connection.vendor == "postgresql":
+        counts = _store_pg(con if computed else None, now, units, month_dates)
+    else:
+        rows = con.execute(results_sql(now)).fetchall() if computed else []
+        counts = _store(rows, units, month_dates)
+    counts["proposed"] = propose(units, month_dates)
+    return counts
+
+
+def _store(rows: list[tuple], units: set[int], months: list[date]) -> dict[str, int]:
+    """Any database: the ORM (small stores, tests on SQLite)."""
     existing = {
         (r.standard_id, r.unit_id, r.department_id, r.month): r
-        for r in ComplianceResult.objects.filter(unit_id__in=units, month__in=month_dates.values())
+        for r in ComplianceResult.objects.filter(unit_id__in=units, month__in=months)
     }
-    valid_departments = set(
-        Department.objects.filter(unit_id__in=units).values_list("pk", flat=True)
-    )
     seen = set()
     fresh: list[ComplianceResult] = []
     changed: list[ComplianceResult] = []
-    for std, unit, dept, month, whole, cases, compliant, missing, excl, med, p90, worst in rows:
-        if whole:
-            dept = None
-        elif dept is None or dept not in valid_departments:
-            continue
-        rule = rules[(std, unit)]
-        key = (std, unit, dept, month_dates[month])
+    for row in rows:
+        values = dict(zip(RESULT_COLUMNS, row, strict=True))
+        values["worst"] = json.loads(values["worst"])
+        key = (values["standard_id"], values["unit_id"], values["department_id"], values["month"])
         seen.add(key)
-        values = {
-            "cases": cases,
-            "compliant": compliant,
-            "missing_end": missing,
-            "excluded": excl,
-            "rate": _rate(compliant, cases),
-            "median_seconds": med,
-            "p90_seconds": p90,
-            "limit_minutes": rule.limit_minutes,
-            "threshold_percent": rule.threshold,
-            "worst": [dict(w) for w in (worst or [])],
-            "computed_at": now,
-        }
         obj = existing.get(key)
         if obj is None:
-            fresh.append(
-                ComplianceResult(
-                    standard_id=std, unit_id=unit, department_id=dept, month=key[3], **values
-                )
-            )
+            fresh.append(ComplianceResult(**values))
         else:
-            for name, value in values.items():
-                setattr(obj, name, value)
+            for name in FIGURES:
+                setattr(obj, name, values[name])
             changed.append(obj)
-    if connection.vendor == "postgresql":
-        _copy_upsert(fresh, changed)
-    else:
-        ComplianceResult.objects.bulk_create(fresh, batch_size=500)
-        ComplianceResult.objects.bulk_update(changed, FIGURES, batch_size=500)
-    created, updated = len(fresh), len(changed)
+    ComplianceResult.objects.bulk_create(fresh, batch_size=500)
+    ComplianceResult.objects.bulk_update(changed, FIGURES, batch_size=500)
     stale = [obj.pk for key, obj in existing.items() if key not in seen]
     ComplianceResult.objects.filter(pk__in=stale, proposal__isnull=True).delete()
-    proposed = propose(units, month_dates.values())
-    return {"created": created, "updated": updated, "removed": len(stale), "proposed": proposed}
+    return {"created": len(fresh), "updated": len(changed), "removed": len(stale)}
 
 
-KEY = ["standard_id", "unit_id", "department_id", "month"]
+def _store_pg(con, now, units: set[int], months: list[date]) -> dict[str, int]:
+    """PostgreSQL: DuckDB writes the rows as CSV, streamed by one COPY. Months without results
+    yet (a new month, a first computation) are copied straight into the table; otherwise into a
+    temporary table, then one upsert (existing rows keep their ids, and so the links to them) and
+    one delete of the results not computed this time (unless a proposal refers to them)."""
+    table = connection.ops.quote_name(ComplianceResult._meta.db_table)
+    proposals = connection.ops.quote_name(LedgerProposal._meta.db_table)
+    types = {"standard_id": "bigint", "unit_id": "bigint", "department_id": "bigint",
+             "month": "date"} | PG_TYPES  # fmt: skip
+    cols = ", ".join(RESULT_COLUMNS)
+    fresh = not ComplianceResult.objects.filter(unit_id__in=units, month__in=months).exists()
+    with connection.cursor() as cursor:
+        target = table if fresh else "servicetimes_incoming"
+        if not fresh:
+            cursor.execute(
+                "CREATE TEMP TABLE servicetimes_incoming ("
+                + ", ".join(f"{c} {types[c]}" for c in RESULT_COLUMNS)
+                + ") ON COMMIT DROP"
+            )
+        copied = 0
+        if con is not None:
+            with tempfile.TemporaryDirectory(dir=storage.root()) as tmp:
+                csv = Path(tmp) / "results.csv"
+                copied = con.execute(
+                    f"COPY ({results_sql(now)}) TO '{csv}' (FORMAT csv, HEADER false)"
+                ).fetchall()[0][0]
+                with (
+                    cursor.cursor.copy(f"COPY {target} ({cols}) FROM STDIN (FORMAT csv)") as copy,
+                    csv.open("rb") as f,
+                ):
+                    while chunk := f.read(1 << 20):
+                        copy.write(chunk)
+        if fresh:
+            return {"created": copied, "updated": 0, "removed": 0}
+        sets = ", ".join(f"{f} = excluded.{f}" for f in FIGURES)
+        cursor.execute(
+            f"WITH up AS (INSERT INTO {table} ({cols}) SELECT {cols} FROM servicetimes_incoming "
+            f"ON CONFLICT ON CONSTRAINT servicetimes_result_once DO UPDATE SET {sets} "
+            "RETURNING (xmax = 0) AS inserted) "
+            "SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up"
+        )
+        created, updated = cursor.fetchone()
+        cursor.execute(
+            # every row just computed carries this computation's time
+            f"DELETE FROM {table} t WHERE t.unit_id = ANY(%s) AND t.month = ANY(%s) "
+            "AND t.computed_at <> %s "
+            f"AND NOT EXISTS (SELECT 1 FROM {proposals} p WHERE p.result_id = t.id)",
+            [sorted(units), months, now],
+        )
+        removed = cursor.rowcount
+        cursor.execute("DROP TABLE servicetimes_incoming")
+    return {"created": created, "updated": updated, "removed": removed}
+
+
 PG_TYPES = {
     "cases": "integer",
     "compliant": "integer",
@@ -301,61 +413,19 @@ PG_TYPES = {
 }
 
 
-def _copy_upsert(fresh: list[ComplianceResult], changed: list[ComplianceResult]) -> None:
-    """PostgreSQL: stream the figures through COPY into a temporary table, then one UPDATE for
-    the existing rows (their ids, and so the links to them, stay) and one INSERT for the new."""
-    table = connection.ops.quote_name(ComplianceResult._meta.db_table)
-    columns = ["id", *KEY, *FIGURES]
-    types = {"id": "bigint", "standard_id": "bigint", "unit_id": "bigint",
-             "department_id": "bigint", "month": "date"} | PG_TYPES  # fmt: skip
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE TEMP TABLE servicetimes_incoming ("
-            + ", ".join(f"{c} {types[c]}" for c in columns)
-            + ") ON COMMIT DROP"
-        )
-        with cursor.cursor.copy(
-            f"COPY servicetimes_incoming ({', '.join(columns)}) FROM STDIN"
-        ) as copy:
-            for obj in (*changed, *fresh):
-                copy.write_row(
-                    [
-                        obj.pk,
-                        *(getattr(obj, k) for k in KEY),
-                        *(
-                            json.dumps(obj.worst, ensure_ascii=False)
-                            if f == "worst"
-                            else getattr(obj, f)
-                            for f in FIGURES
-                        ),
-                    ]
-                )
-        sets = ", ".join(f"{f} = i.{f}" for f in FIGURES)
-        cursor.execute(
-            f"UPDATE {table} t SET {sets} FROM servicetimes_incoming i "
-            "WHERE i.id IS NOT NULL AND t.id = i.id"
-        )
-        cols = ", ".join([*KEY, *FIGURES])
-        cursor.execute(
-            f"INSERT INTO {table} ({cols}) SELECT {cols} FROM servicetimes_incoming WHERE id IS NULL"
-        )
-        cursor.execute("DROP TABLE servicetimes_incoming")
-
-
 def propose(unit_ids: Iterable[int], months: Iterable[date]) -> int:
     """A unit's monthly rate below its threshold proposes a ledger issue (once per result)."""
-    below = [
-        r
-        for r in ComplianceResult.objects.filter(
+    below = list(
+        ComplianceResult.objects.filter(
             unit_id__in=list(unit_ids),
             month__in=list(months),
             department__isnull=True,
             proposal__isnull=True,
-        )
-        if r.below_threshold
-    ]
+            rate__lt=F("threshold_percent"),
+        ).values_list("pk", "unit_id")
+    )
     now = clock.now()
     LedgerProposal.objects.bulk_create(
-        [LedgerProposal(result=r, unit_id=r.unit_id, created_at=now) for r in below]
+        [LedgerProposal(result_id=pk, unit_id=unit, created_at=now) for pk, unit in below]
     )
     return len(below)

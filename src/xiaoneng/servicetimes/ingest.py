@@ -118,19 +118,9 @@ def columns_of(path: Path, kind: str) -> list[str]:
         return []
 
 
-def _load_raw(con, path: Path, kind: str) -> list[str]:
-    """Create the table ``raw`` (all columns as text plus ``_row``); returns its column names."""
-    names = _raw_view(con, path, kind)
-    casts = ", ".join(f"CAST({_q(n)} AS VARCHAR) AS {_q(n)}" for n in names)
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE raw AS SELECT row_number() OVER () + 1 AS _row, {casts} FROM raw0"
-    )
-    return names
-
-
 def _col(mapping: dict, key: str) -> str:
     name = mapping.get(key) or ""
-    return f"nullif(trim({_q(name)}), '')" if name else "CAST(NULL AS VARCHAR)"
+    return f"nullif(trim(CAST({_q(name)} AS VARCHAR)), '')" if name else "CAST(NULL AS VARCHAR)"
 
 
 ERROR_MESSAGES = {
@@ -143,19 +133,30 @@ ERROR_MESSAGES = {
 
 
 def _parse(con, source: LogSource) -> None:
+    """One pass over the file: the mapped columns as trimmed text, the row number (the header is
+    row 1) and the timestamp — the plain form ``YYYY-MM-DD HH:MM:SS`` by strptime, the others
+    (zoned, fractional, with slashes) by the slower checks."""
     m = source.mapping
     ts = _col(m, "timestamp")
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE parsed AS
-        SELECT _row, {_col(m, "encounter")} AS encounter, {_col(m, "event")} AS event,
-            {ts} AS ts_text, {_col(m, "unit")} AS unit_code, {_col(m, "department")} AS dept_name,
-            {_col(m, "staff")} AS staff,
-            CASE WHEN regexp_matches({ts}, '{ZONED}')
-                 THEN timezone('{LOCAL_ZONE}', TRY_CAST(replace({ts}, 'Z', '+00:00') AS TIMESTAMPTZ))
-                 WHEN regexp_matches({ts}, '{HAS_TIME}')
-                 THEN TRY_CAST(replace({ts}, '/', '-') AS TIMESTAMP)
-            END AS ts
-        FROM raw"""
+        SELECT row_number() OVER () + 1 AS _row, encounter, event, ts_text, unit_code,
+            dept_name, staff,
+            coalesce(
+                try_strptime(ts_text, '%Y-%m-%d %H:%M:%S'),
+                CASE WHEN regexp_matches(ts_text, '{ZONED}')
+                     THEN timezone('{LOCAL_ZONE}',
+                                   TRY_CAST(replace(ts_text, 'Z', '+00:00') AS TIMESTAMPTZ))
+                     WHEN regexp_matches(ts_text, '{HAS_TIME}')
+                     THEN TRY_CAST(replace(ts_text, '/', '-') AS TIMESTAMP)
+                END
+            ) AS ts
+        FROM (
+            SELECT {_col(m, "encounter")} AS encounter, {_col(m, "event")} AS event,
+                {ts} AS ts_text, {_col(m, "unit")} AS unit_code,
+                {_col(m, "department")} AS dept_name, {_col(m, "staff")} AS staff
+            FROM raw0
+        )"""
     )
 
 
@@ -222,7 +223,7 @@ def ingest(
     bump = progress or (lambda done, total: None)
     out = Outcome()
     try:
-        names = _load_raw(con, path, kind)
+        names = _raw_view(con, path, kind)
     except XlsxError as exc:
         out.errors = [RowError(None, "", str(exc))]
         out.error_count = 1
@@ -237,10 +238,17 @@ def ingest(
     if out.errors:
         out.error_count = len(out.errors)
         return out
-    out.rows = con.execute("SELECT count(*) FROM raw").fetchall()[0][0]
     bump(0, 3)
     _reference_tables(con)
-    _parse(con, source)
+    try:
+        _parse(con, source)
+    except duckdb.Error as exc:  # a malformed file shows when it is read
+        out.errors = [
+            RowError(None, "", _("The file could not be read: %(why)s") % {"why": str(exc)[:200]})
+        ]
+        out.error_count = 1
+        return out
+    out.rows = con.execute("SELECT count(*) FROM parsed").fetchall()[0][0]
     out.error_count = con.execute(f"SELECT count(*) FROM ({ERRORS_SQL})").fetchall()[0][0]
     if out.error_count:
         for row, col in con.execute(
@@ -263,7 +271,7 @@ def ingest(
             f"{_lit(source.code)} AND e.encounter = s.encounter AND e.event = s.event)"
         )
     con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE staged AS
+        f"""CREATE OR REPLACE TEMP VIEW staged AS
         SELECT * FROM (
             SELECT {_lit(source.code)} AS source, p.encounter, p.event, p.ts, u.id AS unit_id,
                    d.id AS department_id, p.staff, strftime(p.ts, '%Y-%m') AS month
@@ -272,34 +280,41 @@ def ingest(
             QUALIFY row_number() OVER (PARTITION BY p.encounter, p.event ORDER BY p._row) = 1
         ) s {anti}"""
     )
-    out.added = con.execute("SELECT count(*) FROM staged").fetchall()[0][0]
-    out.duplicates = out.rows - out.added
     bump(2, 3)
-    if out.added:
-        out.partitions = _write(con, import_id)
+    out.added, out.partitions = _write(con, import_id)
+    out.duplicates = out.rows - out.added
     return out
 
 
-def _write(con, import_id: int) -> list[tuple[int, str]]:
-    """Write ``staged`` as new files in the partitions, through a staging directory."""
+def _write(con, import_id: int) -> tuple[int, list[tuple[int, str]]]:
+    """Write ``staged`` (de-duplicated in the same query) as new files in the partitions,
+    through a staging directory: a partition new to the store is moved in whole, an existing
+    one gets the new files. Returns the number of events written and the partitions."""
     base = storage.root()
     tmp = base / f".staging-{import_id}-{secrets.token_hex(4)}"
     try:
-        con.execute(
+        added = con.execute(
             "COPY (SELECT source, encounter, event, ts, department_id, staff, unit_id, month "
             f"FROM staged) TO {_lit(str(tmp))} (FORMAT parquet, PARTITION_BY (unit_id, month), "
             f"FILENAME_PATTERN 'imp{import_id}_{{i}}', COMPRESSION zstd)"
-        )
-        pairs = []
-        for f in sorted(tmp.glob("unit_id=*/month=*/*.parquet")):
-            unit_dir, month_dir = f.parent.parent.name, f.parent.name
-            target = base / unit_dir / month_dir
-            target.mkdir(parents=True, exist_ok=True)
-            f.rename(target / f.name)
-            pair = (int(unit_dir.removeprefix("unit_id=")), month_dir.removeprefix("month="))
-            if pair not in pairs:
-                pairs.append(pair)
-        return pairs
+        ).fetchall()[0][0]
+        pairs: list[tuple[int, str]] = []
+        for unit_dir in sorted(tmp.glob("unit_id=*")) if added else []:
+            target_unit = base / unit_dir.name
+            unit_id = int(unit_dir.name.removeprefix("unit_id="))
+            months = sorted(d.name for d in unit_dir.glob("month=*"))
+            pairs.extend((unit_id, m.removeprefix("month=")) for m in months)
+            if not target_unit.exists():
+                unit_dir.rename(target_unit)
+                continue
+            for month in months:
+                target = target_unit / month
+                if not target.exists():
+                    (unit_dir / month).rename(target)
+                    continue
+                for f in (unit_dir / month).glob("*.parquet"):
+                    f.rename(target / f.name)
+        return added, pairs
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
