@@ -26,7 +26,6 @@ from django_stubs_ext import StrOrPromise
 
 from . import audit, clock, importing, selectors
 from . import calendar as work_calendar
-from .errors import Forbidden, ValidationFailed
 from .forms_org import (
     CalendarDayForm,
     DepartmentFilterForm,
@@ -35,6 +34,7 @@ from .forms_org import (
     UnitFilterForm,
     UnitForm,
 )
+from .htmlerrors import service_call
 from .models import AuditRecord, CalendarDay, CalendarYear, Department, Person, Unit
 from .params import ParamError, query_with, sort_list, to_int
 from .scope import get_scoped_or_404, scope_for
@@ -255,16 +255,11 @@ def unit_edit(request, pk: int):
         raise PermissionDenied
     form = UnitForm(request.POST or None, instance=unit, user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
+        # a refused structural change (org.structure) is a message on this page, not a 403
+        with service_call(request, form=form, forbidden="message") as call:
             require_writable(request.user)
             org_services.unit_update(actor=request.user, unit=unit, **form.changes())
-        except (ValidationFailed, Forbidden) as exc:
-            for field, errors in exc.errors.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
-            if not exc.errors:
-                form.add_error(None, exc.detail)
-        else:
+        if call.ok:
             messages.success(request, _("The unit has been saved."))
             return redirect("org:unit", pk=unit.pk)
     return render(
@@ -474,7 +469,8 @@ def calendar_view(request):
         if not can_manage:
             raise PermissionDenied
         action = request.POST.get("action")
-        try:
+        # a refused change is shown as a message on the calendar page itself
+        with service_call(request):
             if action == "add":
                 form = CalendarDayForm(request.POST)
                 if form.is_valid():
@@ -501,8 +497,6 @@ def calendar_view(request):
                     source=request.POST.get("source", "")[:200],
                 )
                 return redirect(f"{reverse('org:calendar')}?year={year}")
-        except ValidationFailed as exc:
-            messages.error(request, exc.detail)
     days = {d.date: d for d in CalendarDay.objects.filter(date__year=year)}
     year_row = CalendarYear.objects.filter(year=year).first()
     known_years = list(CalendarYear.objects.values_list("year", flat=True))
