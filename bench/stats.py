@@ -96,25 +96,35 @@ def _timed(fn, reps: int) -> dict:
 
 
 def _rollup() -> dict:
-    """The complaint rollup (issue #13): built here when missing (timed; BENCH_ROLLUP_REBUILD=1
-    forces it), then one incremental refresh as the worker runs it every five minutes."""
+    """The complaint and ledger rollups (issue #13): each built here when missing (timed;
+    BENCH_ROLLUP_REBUILD=1 forces it), then one incremental refresh as the worker runs it every
+    five minutes."""
     from xiaoneng.complaints import rollup
+    from xiaoneng.rectification import rollup as ledger
 
-    rebuild_s = None
-    if os.environ.get("BENCH_ROLLUP_REBUILD") == "1" or rollup.as_of() is None:
+    out: dict = {}
+    for prefix, module, model in (
+        ("rollup", rollup, rollup.ComplaintRollup),
+        ("ledger_rollup", ledger, ledger.LedgerRollup),
+    ):
+        rebuild_s = None
+        if os.environ.get("BENCH_ROLLUP_REBUILD") == "1" or module.as_of() is None:
+            t = time.perf_counter()
+            module.rebuild()
+            rebuild_s = round(time.perf_counter() - t, 1)
         t = time.perf_counter()
-        rollup.rebuild()
-        rebuild_s = round(time.perf_counter() - t, 1)
-    t = time.perf_counter()
-    refreshed = rollup.refresh_dirty()
-    return {
-        "rollup_rebuild_s": rebuild_s
-        if rebuild_s is not None
-        else os.environ.get("BENCH_ROLLUP_REBUILD_S"),
-        "rollup_refresh_s": round(time.perf_counter() - t, 2),
-        "rollup_refresh_months": refreshed["months"],
-        "rollup_rows": rollup.ComplaintRollup.objects.count(),
-    }
+        refreshed = module.refresh_dirty()
+        out.update(
+            {
+                f"{prefix}_rebuild_s": rebuild_s
+                if rebuild_s is not None
+                else os.environ.get(f"BENCH_{prefix.upper()}_REBUILD_S"),
+                f"{prefix}_refresh_s": round(time.perf_counter() - t, 2),
+                f"{prefix}_refresh_months": refreshed["months"],
+                f"{prefix}_rows": model.objects.count(),
+            }
+        )
+    return out
 
 
 def bench(*, mode: str, db: str, reps: int) -> list[dict]:
@@ -172,8 +182,9 @@ def bench(*, mode: str, db: str, reps: int) -> list[dict]:
                 cursor.fetchall()
 
     def selectors_only():
-        for source in sources:
-            source.run(office, params)
+        with registry.batch():  # as the API runs them
+            for source in sources:
+                source.run(office, params)
 
     rollup_figures = _rollup()
     page = _timed(dashboard, reps)
@@ -211,8 +222,9 @@ def bench(*, mode: str, db: str, reps: int) -> list[dict]:
                 "one_by_one_p95_ms": serial["p95_ms"],
                 "note": "p50/p95: GET /api/v1/stats?keys=all (the page's one request); "
                 "one_by_one: each /api/v1/stats/<key> in turn; selectors_*: the sources without "
-                "HTTP (session, auth, JSON); complaint sources read whole past months from the rollup "
-                "(complaints.rollup), the current month live; rollup_rebuild_s: `xiaoneng "
+                "HTTP (session, auth, JSON); complaint and ledger sources read whole past months from "
+                "their rollups (complaints.rollup, rectification.rollup), the current month live; "
+                "per-unit figures and the overdue count shared by the sources of one request; rollup_rebuild_s: `xiaoneng "
                 "stats-rebuild` (from an earlier step of the same run when given by env)",
                 "target": "whole dashboard (every source through the API) < 1 s county-wide",
             },

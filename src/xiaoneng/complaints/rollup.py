@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,7 +44,7 @@ LATE = Q(replied_at__gt=F("resolve_by")) | Q(replied_at__isnull=True, status__in
 Kind = ComplaintRollup.Kind
 
 
-def _aware(day: dt.date) -> dt.datetime:
+def month_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
@@ -52,7 +52,7 @@ def next_month(month: dt.date) -> dt.date:
     return (month.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
 
 
-def _month(value) -> dt.date | None:
+def month_of(value) -> dt.date | None:
     if value is None:
         return None
     if isinstance(value, dt.datetime):
@@ -65,7 +65,7 @@ def _month(value) -> dt.date | None:
 
 
 def _month_rows(month: dt.date) -> list[ComplaintRollup]:
-    since, until = _aware(month), _aware(next_month(month))
+    since, until = month_start(month), month_start(next_month(month))
     base = (
         Complaint.objects.filter(received_at__gte=since, received_at__lt=until)
         .exclude(status=Status.MERGED)
@@ -113,7 +113,7 @@ def _month_rows(month: dt.date) -> list[ComplaintRollup]:
         .annotate(n=Count("id"), late=Count("id", filter=LATE))
     )
     for d in due:
-        add(Kind.DUE, d["unit_id"], _month(d["at"]), count=d["n"], late=d["late"])
+        add(Kind.DUE, d["unit_id"], month_of(d["at"]), count=d["n"], late=d["late"])
     steps = (
         EscalationStep.objects.filter(
             complaint__received_at__gte=since,
@@ -130,7 +130,7 @@ def _month_rows(month: dt.date) -> list[ComplaintRollup]:
         add(
             Kind.ESCALATION,
             e["complaint__unit_id"],
-            _month(e["at_m"]),
+            month_of(e["at_m"]),
             str(e["level"]),
             count=e["n"],
         )
@@ -174,53 +174,82 @@ def dirty_months(since: dt.datetime) -> set[dt.date]:
         .values_list("m", flat=True)
         .distinct()
     )
-    return {m for m in map(_month, [*changed, *escalated]) if m is not None}
+    return {m for m in map(month_of, [*changed, *escalated]) if m is not None}
 
 
-def _state() -> RollupState:
-    state, _ = RollupState.objects.select_for_update().get_or_create(name=STATE)
+def _state(name: str) -> RollupState:
+    state, _ = RollupState.objects.select_for_update().get_or_create(name=name)
     return state
+
+
+def months_since(first: dt.datetime | None) -> list[dt.date]:
+    """Every month from ``first``'s to the current one (none when there is no first)."""
+    months: list[dt.date] = []
+    month, last = month_of(first), month_of(max(timezone.now(), clock.now()))
+    while month is not None and last is not None and month <= last:
+        months.append(month)
+        month = next_month(month)
+    return months
+
+
+def rebuild_state(
+    name: str, *, first: dt.datetime | None, clear: Callable[[], Any], refresh: Callable
+) -> dict[str, Any]:
+    """Recompute a rollup whole (``clear`` it, ``refresh`` every month from ``first``) and
+    record the run under ``name``. Shared by the complaint and ledger rollups."""
+    started = min(timezone.now(), clock.now())  # as in refresh_state
+    state = _state(name)
+    months = months_since(first)
+    clear()
+    rows = refresh(months)
+    state.watermark = started
+    state.refreshed_at = started
+    state.save()
+    return {"months": len(months), "rows": rows}
+
+
+def refresh_state(
+    name: str, *, dirty: Callable, refresh: Callable, rebuild: Callable
+) -> dict[str, Any]:
+    """The worker's incremental refresh of a rollup: only the months touched since its last run
+    (``dirty(since)``); a rollup never built is built whole."""
+    # Services stamp ``updated_at`` with the injectable clock, ``save()`` with the real one:
+    # the earlier of the two, so that neither's changes are missed (recomputing more is safe).
+    started = min(timezone.now(), clock.now())
+    state = _state(name)
+    if state.watermark is None:
+        return rebuild()
+    months = dirty(state.watermark - OVERLAP)
+    rows = refresh(months)
+    state.watermark = started
+    state.refreshed_at = started
+    state.save()
+    return {"months": len(months), "rows": rows}
 
 
 @transaction.atomic
 def rebuild() -> dict[str, Any]:
     """Every month from the first case received to now."""
-    started = min(timezone.now(), clock.now())  # as in refresh_dirty
-    state = _state()
-    first = Complaint.objects.aggregate(m=Min("received_at"))["m"]
-    months: list[dt.date] = []
-    if first is not None:
-        month, last = _month(first), _month(max(timezone.now(), clock.now()))
-        while month is not None and last is not None and month <= last:
-            months.append(month)
-            month = next_month(month)
-    ComplaintRollup.objects.all().delete()
-    rows = refresh(months)
-    state.watermark = started
-    state.refreshed_at = started
-    state.save()
-    return {"months": len(months), "rows": rows}
+    return rebuild_state(
+        STATE,
+        first=Complaint.objects.aggregate(m=Min("received_at"))["m"],
+        clear=ComplaintRollup.objects.all().delete,
+        refresh=refresh,
+    )
 
 
 @transaction.atomic
 def refresh_dirty() -> dict[str, Any]:
     """The worker's incremental refresh: only the months touched since the last run."""
-    # Services stamp ``updated_at`` with the injectable clock, ``save()`` with the real one:
-    # the earlier of the two, so that neither's changes are missed (recomputing more is safe).
-    started = min(timezone.now(), clock.now())
-    state = _state()
-    if state.watermark is None:
-        return rebuild()
-    months = dirty_months(state.watermark - OVERLAP)
-    rows = refresh(months)
-    state.watermark = started
-    state.refreshed_at = started
-    state.save()
-    return {"months": len(months), "rows": rows}
+    return refresh_state(STATE, dirty=dirty_months, refresh=refresh, rebuild=rebuild)
+
+
+def state_as_of(name: str) -> dt.datetime | None:
+    return RollupState.objects.filter(name=name).values_list("refreshed_at", flat=True).first()
 
 
 def as_of() -> dt.datetime | None:
-    return RollupState.objects.filter(name=STATE).values_list("refreshed_at", flat=True).first()
+    return state_as_of(STATE)
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -236,6 +265,7 @@ class Plan:
     units: Q
     since: dt.datetime
     until: dt.datetime
+    model: Any = ComplaintRollup
     # Unit scopes: the user's own cases registered for units outside ``unit_ids`` are read live.
     user_id: int | None = None
     unit_ids: tuple[int, ...] = ()
@@ -248,7 +278,7 @@ class Plan:
             return None
         when = {"at_month__in" if by_at else "month__in": self.months}
         units = Q(all_units=False) if per_unit and self.units == Q(all_units=True) else self.units
-        return ComplaintRollup.objects.filter(units, kind=kind, **when).order_by()
+        return self.model.objects.filter(units, kind=kind, **when).order_by()
 
     def extra(self, prefix: str = "") -> Q | None:
         if self.user_id is None:
@@ -265,7 +295,7 @@ class Plan:
         cases the rollup leaves out (``prefix``: the path to the case, e.g. ``complaint__``)."""
         if not self.months:
             return Q(**{f"{field}__gte": self.since, f"{field}__lt": self.until})
-        start, end = _aware(self.months[0]), _aware(next_month(self.months[-1]))
+        start, end = month_start(self.months[0]), month_start(next_month(self.months[-1]))
         q = Q(**{f"{field}__gte": self.since, f"{field}__lt": start}) | Q(
             **{f"{field}__gte": end, f"{field}__lt": self.until}
         )
@@ -285,11 +315,21 @@ def whole_months(params: stats.Params, today: dt.date) -> list[dt.date]:
     ]
 
 
-def plan(user, params: stats.Params, *, today: dt.date | None = None) -> Plan:
+def plan(
+    user,
+    params: stats.Params,
+    *,
+    today: dt.date | None = None,
+    state: str = STATE,
+    model: Any = ComplaintRollup,
+    owner: bool = True,
+) -> Plan:
+    """How this user's period splits between ``model``'s rows (refreshed under ``state``) and
+    live reads. ``owner``: the scope also covers cases the user registered (complaints)."""
     since, until = params.since, params.until
     scope = scope_for(user)
-    nothing = Plan([], Q(), since, until)
-    if not RollupState.objects.filter(name=STATE, refreshed_at__isnull=False).exists():
+    nothing = Plan([], Q(), since, until, model)
+    if not RollupState.objects.filter(name=state, refreshed_at__isnull=False).exists():
         return nothing
     months = whole_months(params, today or timezone.localdate(clock.now()))
     if not months:
@@ -305,10 +345,12 @@ def plan(user, params: stats.Params, *, today: dt.date | None = None) -> Plan:
         units = Q(all_units=False, unit_id__in=ids)
         if params.unit is not None:
             units &= Q(unit__path__startswith=params.unit.path)
+        if not owner:
+            return Plan(months, units, since, until, model)
         # The scope's owner clause: cases this user registered for units outside the scope.
         path = params.unit.path if params.unit is not None else None
-        return Plan(months, units, since, until, user.pk, tuple(ids), path)
-    return Plan(months, units, since, until)
+        return Plan(months, units, since, until, model, user.pk, tuple(ids), path)
+    return Plan(months, units, since, until, model)
 
 
 def sums(rows: QuerySet | None, *group: str, fields: tuple[str, ...] = ("count",)) -> list[dict]:

@@ -148,6 +148,13 @@ FIGURES = ("received", "closed", "on_time", "rated", "satisfied")
 
 
 def _unit_rows(user, params: stats.Params) -> list[dict]:
+    """Figures per unit (by_unit and unit_ranking both read them: done once per dashboard)."""
+    return stats.shared(
+        ("complaints.unit_rows", user.pk, *params.key()), lambda: _count_units(user, params)
+    )
+
+
+def _count_units(user, params: stats.Params) -> list[dict]:
     plan, live = _split(user, params)
     found: dict[tuple, Counter] = defaultdict(Counter)
     for r in (
@@ -239,11 +246,7 @@ def rates(user, params: stats.Params) -> stats.Table:
     fields = ("count", "closed", "on_time", "rated", "satisfied")
     for r in rollup.sums(plan.rows(rollup.Kind.UNIT), fields=fields):
         totals.update({f: r[g] for f, g in zip(FIGURES, fields, strict=True)})
-    overdue = (
-        params.within(scoped(user, Complaint), "unit")
-        .filter(status__in=CLOCK_STATUSES, resolve_by__lt=now)
-        .count()
-    )
+    overdue = overdue_now(user, params, now)
     rows = [
         {
             "code": "closed_rate",
@@ -283,6 +286,18 @@ def rates(user, params: stats.Params) -> stats.Table:
 LATE = Q(replied_at__gt=F("resolve_by")) | Q(replied_at__isnull=True, status__in=CLOCK_STATUSES)
 
 
+def overdue_now(user, params: stats.Params, now) -> int:
+    """Running cases in scope past their deadline now (rates and the overdue trend show it)."""
+    return stats.shared(
+        ("complaints.overdue_now", user.pk, *params.key(), now),
+        lambda: (
+            params.within(scoped(user, Complaint), "unit")
+            .filter(status__in=CLOCK_STATUSES, resolve_by__lt=now)
+            .count()
+        ),
+    )
+
+
 @stats.source(
     "complaints.overdue",
     _("Overdue cases by month"),
@@ -311,7 +326,7 @@ def overdue_trend(user, params: stats.Params) -> stats.Table:
     )
     for r in summed:
         found[r["at_month"].strftime("%Y-%m")].update(due=r["count"], overdue=r["late"])
-    now_overdue = base.filter(status__in=CLOCK_STATUSES, resolve_by__lt=now).count()
+    now_overdue = overdue_now(user, params, now)
     out = []
     for month in params.months():
         key = month.strftime("%Y-%m")
@@ -381,7 +396,7 @@ def escalations(user, params: stats.Params) -> stats.Table:
 def unit_ranking(user, params: stats.Params) -> stats.Table:
     """Units with closed cases, by on-time closure rate (then satisfaction, then volume): the
     best five and the worst five (all of them when there are ten or fewer)."""
-    rows = [r for r in _unit_rows(user, params) if r["closed"]]
+    rows = [dict(r) for r in _unit_rows(user, params) if r["closed"]]  # shared: copied
     rows.sort(
         key=lambda r: (
             -(r["on_time_rate"] or 0),

@@ -40,7 +40,9 @@ autodiscovery); ``sources_for(user)`` lists the sources the user may see, in ord
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,6 +94,10 @@ class Params:
             dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time.min)
         )
 
+    def key(self) -> tuple:
+        """What the figures depend on, for ``shared``."""
+        return (self.start, self.end, getattr(self.unit, "pk", None))
+
     def within(self, qs: QuerySet, unit_field: str) -> QuerySet:
         if self.unit is None:
             return qs
@@ -122,6 +128,31 @@ class Source:
 
 _sources: dict[str, Source] = {}
 _discovered = False
+_shared: ContextVar[dict | None] = ContextVar("xiaoneng_stats_shared", default=None)
+
+
+@contextmanager
+def batch() -> Iterator[None]:
+    """Several sources run for one request (the dashboard's ``keys=all``): work they have in
+    common (``shared``) is done once. Outside a batch nothing is kept, so figures are never
+    stale."""
+    token = _shared.set({})
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
+def shared(key: tuple, compute: Callable[[], Any]) -> Any:
+    """``compute()``, or its result from earlier in the same batch under the same ``key`` (which
+    must name everything the result depends on: the user, the filters). Callers copy what they
+    change."""
+    memo = _shared.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
 
 
 def source(

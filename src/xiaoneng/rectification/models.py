@@ -106,7 +106,10 @@ class Issue(models.Model):
         verbose_name = _("issue")
         verbose_name_plural = _("issues")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["unit", "source"], name="issue_unit_source_idx")]
+        indexes = [
+            models.Index(fields=["unit", "source"], name="issue_unit_source_idx"),
+            models.Index(fields=["updated_at"], name="issue_updated_idx"),  # the rollup's refresh
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
@@ -192,6 +195,8 @@ class RectificationItem(models.Model):
             models.Index(fields=["responsible_unit", "status"], name="item_unit_status_idx"),
             models.Index(fields=["status", "deadline"], name="item_status_deadline_idx"),
             models.Index(fields=["status", "yellow_at"], name="item_status_yellow_idx"),
+            # The statistics rollup's incremental refresh reads the items changed since its last run.
+            models.Index(fields=["updated_at"], name="item_updated_idx"),
         ]
 
     def __str__(self) -> str:
@@ -376,3 +381,43 @@ class AccountabilityReferral(models.Model):
 
     def __str__(self) -> str:  # shown in the audit log: words, not codes ("虚假整改 #3")
         return f"{self.get_reason_display()} #{self.pk}"
+
+
+class LedgerRollup(models.Model):
+    """The ledger's dashboard figures pre-aggregated per responsible unit, *created* month and
+    campaign (统计汇总; see ``rectification.rollup``). Kinds: ``items`` (``total`` items,
+    ``closed`` of them) and ``open`` (``total`` items still open whose deadline falls in
+    ``at_month``: how many of them are overdue depends on the day the dashboard is read). Rows
+    with ``all_units`` sum every unit for county-wide reads. Written only by the rollup."""
+
+    class Kind(models.TextChoices):
+        ITEMS = "items", _("Items")
+        OPEN = "open", _("Open items by deadline month")
+
+    month = models.DateField()
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    all_units = models.BooleanField(default=False)
+    unit = models.ForeignKey(
+        "core.Unit", models.DO_NOTHING, null=True, blank=True, db_constraint=False, related_name="+"
+    )
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        models.DO_NOTHING,
+        null=True,
+        blank=True,
+        db_constraint=False,
+        related_name="+",
+    )
+    at_month = models.DateField(null=True, blank=True)
+    total = models.PositiveIntegerField(default=0)
+    closed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("ledger statistics rollup")
+        verbose_name_plural = _("ledger statistics rollups")
+        indexes = [
+            models.Index(fields=["kind", "all_units", "month"], name="ledger_rollup_month_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.month} {self.unit_id} {self.campaign_id}"

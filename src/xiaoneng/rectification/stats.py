@@ -4,22 +4,38 @@ closed share."""
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
+from typing import Any
+
+from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.campaigns.models import Campaign
+from xiaoneng.complaints import rollup as base
 from xiaoneng.core import clock
 from xiaoneng.core import statistics as stats
+from xiaoneng.core.models import Unit
 
-from . import selectors
+from . import deadlines, rollup, selectors
+from .models import LedgerRollup
+
+Kind = LedgerRollup.Kind
+stats.as_of_provider(rollup.as_of)
 
 GROUP = _("Rectification ledger")
 UNIT_LIMIT = 30
 
 
-def items(user, params: stats.Params):
-    """Ledger items in scope recorded in the period, narrowed by unit."""
-    qs = selectors.items_for(user).filter(created_at__gte=params.since, created_at__lt=params.until)
-    return params.within(qs, "responsible_unit")
+def items(user, params: stats.Params, where: Q | None = None):
+    """Ledger items in scope recorded in the period (``where``, from the rollup's plan, replaces
+    the period when given), narrowed by unit."""
+    qs = selectors.items_for(user)
+    if where is None:
+        qs = qs.filter(created_at__gte=params.since, created_at__lt=params.until)
+    else:
+        qs = qs.filter(where)
+    return params.within(qs, "responsible_unit").order_by()
 
 
 CLEARANCE_COLUMNS = [
@@ -29,21 +45,52 @@ CLEARANCE_COLUMNS = [
     stats.Column("overdue", _("Overdue"), "int"),
     stats.Column("percent", _("Cleared (%)"), "percent"),
 ]
+ROLLUP_KEYS = {"unit": "unit_id", "campaign": "campaign_id"}
 
 
-def clearance_rows(qs, by: str) -> list[dict]:
-    rows = selectors.grouped(qs, by, now=clock.now())
+def _counts(user, params: stats.Params, by: str) -> dict[Any, Counter]:
+    """Items, closed and overdue-now per unit or campaign: whole past months from the rollup
+    (their overdue: open items due in an earlier month, plus this month's counted live), the
+    rest of the period live."""
+    now = clock.now()
+    plan = rollup.plan(user, params)
+    found: dict[Any, Counter] = defaultdict(Counter)
+    for r in selectors.grouped(items(user, params, plan.live("created_at")), by, now=now):
+        found[r["key"]].update(total=r["total"], closed=r["closed"], overdue=r["overdue"])
+    if not plan.months:
+        return found
+    field, per_unit = ROLLUP_KEYS[by], by == "unit"
+    for r in base.sums(plan.rows(Kind.ITEMS, per_unit=per_unit), field, fields=("total", "closed")):
+        found[r[field]].update(total=r["total"], closed=r["closed"])
+    this_month = timezone.localdate(now).replace(day=1)
+    due_before = plan.rows(Kind.OPEN, per_unit=per_unit)
+    if due_before is not None:
+        for r in base.sums(due_before.filter(at_month__lt=this_month), field, fields=("total",)):
+            found[r[field]]["overdue"] += r["total"]
+    covered = Q(
+        created_at__gte=base.month_start(plan.months[0]),
+        created_at__lt=base.month_start(base.next_month(plan.months[-1])),
+    )
+    due_now = items(user, params, covered).filter(
+        deadlines.overdue_q(now), deadline__gte=base.month_start(this_month)
+    )
+    for key, n in due_now.values_list(selectors.GROUPS[by][0]).annotate(n=Count("pk")):
+        found[key]["overdue"] += n
+    return found
+
+
+def clearance_rows(user, params: stats.Params, by: str) -> list[dict]:
     return [
         {
-            "key": r["key"],
-            "label": r["label"],
-            "total": r["total"],
-            "closed": r["closed"],
-            "open": r["total"] - r["closed"],
-            "overdue": r["overdue"],
-            "percent": stats.rate(r["closed"], r["total"]),
+            "key": key,
+            "total": c["total"],
+            "closed": c["closed"],
+            "open": c["total"] - c["closed"],
+            "overdue": c["overdue"],
+            "percent": stats.rate(c["closed"], c["total"]),
         }
-        for r in rows
+        for key, c in _counts(user, params, by).items()
+        if c["total"]
     ]
 
 
@@ -55,10 +102,11 @@ def clearance_rows(qs, by: str) -> list[dict]:
     chart=stats.Chart("bar", x="unit", series=("closed", "open"), stack=True),
 )
 def by_unit(user, params: stats.Params) -> stats.Table:
-    rows = clearance_rows(items(user, params), "unit")
+    rows = clearance_rows(user, params, "unit")
+    names = dict(Unit.objects.filter(pk__in=[r["key"] for r in rows]).values_list("pk", "name"))
     for row in rows:
-        row["unit"] = row.pop("label")
         row["unit_id"] = row.pop("key")
+        row["unit"] = names.get(row["unit_id"], "")
     rows.sort(key=lambda r: (-r["total"], r["unit"]))
     return stats.Table(
         columns=[stats.Column("unit", _("Unit")), *CLEARANCE_COLUMNS],
@@ -77,11 +125,12 @@ def by_unit(user, params: stats.Params) -> stats.Table:
     chart=stats.Chart("bar", x="campaign", series=("closed", "open"), stack=True),
 )
 def by_campaign(user, params: stats.Params) -> stats.Table:
-    rows = clearance_rows(items(user, params), "campaign")
+    rows = sorted(
+        clearance_rows(user, params, "campaign"), key=lambda r: (r["key"] is None, r["key"] or 0)
+    )
     ids = [r["key"] for r in rows if r["key"]]
     names = dict(Campaign.objects.filter(pk__in=ids).values_list("pk", "name"))
     for row in rows:
-        row.pop("label")
         row["campaign_id"] = row.pop("key")
         row["campaign"] = (
             names.get(row["campaign_id"], "") if row["campaign_id"] else str(_("No campaign"))

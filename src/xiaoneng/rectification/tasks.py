@@ -1,10 +1,12 @@
-"""Task-queue work of the ledger: the deadline reminder sweep and the Excel import/export jobs."""
+"""Task-queue work of the ledger: the deadline reminder sweep, the Excel import/export jobs and the
+dashboard's rollup."""
 
 from __future__ import annotations
 
 import logging
 
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 
 from xiaoneng.core.tasks import local_crontab
 
@@ -26,3 +28,12 @@ def run_ledger_job(job_id: int):
     from .excel import run_job
 
     return run_job(job_id)
+
+
+@db_periodic_task(crontab(minute="*/5"))
+@lock_task("ledger-stats-rollup")
+def ledger_rollup_periodic():
+    """The dashboard's ledger rollup: only the months of items changed since the last run."""
+    from .rollup import refresh_dirty
+
+    return refresh_dirty()

@@ -64,10 +64,11 @@ class StatsList(APIView):
             if any(k not in by_key for k in keys):
                 raise Http404
             params = filters.parse(request.user, request.query_params, today=filters.today())
-            body["tables"] = {
-                k: registry.as_json(by_key[k], by_key[k].run(request.user, params), params)
-                for k in keys
-            }
+            with registry.batch():
+                body["tables"] = {
+                    k: registry.as_json(by_key[k], by_key[k].run(request.user, params), params)
+                    for k in keys
+                }
         return Response(body)
 
 

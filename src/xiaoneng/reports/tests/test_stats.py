@@ -289,3 +289,30 @@ def test_one_request_carries_every_table_the_sources_give_one_by_one(org):
             assert body["tables"][key] == api.get(f"/api/v1/stats/{key}", PERIOD).json()
         two = api.get("/api/v1/stats", {**PERIOD, "keys": "complaints.rates,ledger.by_unit"})
     assert list(two.json()["tables"]) == ["complaints.rates", "ledger.by_unit"]
+
+
+def test_sources_run_together_share_their_common_work_and_stay_equal(org):
+    """The dashboard runs every source in one batch: per-unit figures and the overdue count are
+    computed once, the tables are the same as run alone, and one source's rows are not changed
+    by another's (the ranking numbers its own copies)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    complaints(org)
+    keys = ["complaints.by_unit", "complaints.unit_ranking", "complaints.rates", "complaints.overdue"]
+    alone = {k: run(org.alice, k) for k in keys}
+    with CaptureQueriesContext(connection) as apart:
+        for k in keys:
+            run(org.alice, k)
+    with registry.batch(), CaptureQueriesContext(connection) as together:
+        batched = {k: run(org.alice, k) for k in keys}
+    assert len(together) < len(apart)
+    for k in keys:
+        assert (batched[k].rows, str(batched[k].note)) == (alone[k].rows, str(alone[k].note)), k
+    assert all("rank" not in r for r in batched["complaints.by_unit"].rows)
+    # Outside a batch nothing is kept: a new case counts at once.
+    before = run(org.alice, "complaints.by_unit").rows
+    from .fixtures import at, case
+
+    case(org, org.unit_b, at(5, 20), "handling")
+    assert run(org.alice, "complaints.by_unit").rows != before

@@ -10,12 +10,16 @@ from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Rebuild the statistics rollups (complaints) from scratch."
+    help = "Rebuild the statistics rollups (complaints, ledger) from scratch."
 
     def handle(self, *args, **options):
-        from xiaoneng.complaints import rollup
+        from xiaoneng.complaints import rollup as complaints
+        from xiaoneng.rectification import rollup as ledger
 
-        started = time.perf_counter()
-        summary = rollup.rebuild()
-        summary["seconds"] = round(time.perf_counter() - started, 1)
-        self.stdout.write(json.dumps({"complaints": summary}))
+        out = {}
+        for name, rollup in (("complaints", complaints), ("ledger", ledger)):
+            started = time.perf_counter()
+            summary = rollup.rebuild()
+            summary["seconds"] = round(time.perf_counter() - started, 1)
+            out[name] = summary
+        self.stdout.write(json.dumps(out))
