@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.core import clock
 from xiaoneng.core import statistics as stats
-from xiaoneng.core.scope import scoped
+from xiaoneng.core.scope import scope_for, scoped
 
 from . import rollup
 from .models import Category, Complaint, EscalationRule, EscalationStep
@@ -351,14 +351,17 @@ def overdue_trend(user, params: stats.Params) -> stats.Table:
     chart=stats.Chart("bar", x="rung", series=("count",)),
 )
 def escalations(user, params: stats.Params) -> stats.Table:
-    cases = params.within(scoped(user, Complaint), "unit").values("pk")
     plan = rollup.plan(user, params)
+    steps = EscalationStep.objects.filter(plan.live("at", "complaint__"))
+    if not (scope_for(user).everything and params.unit is None):
+        # Whole county: every step counts; a semi-join on two million cases would not narrow it.
+        steps = steps.filter(
+            complaint__in=params.within(scoped(user, Complaint), "unit").values("pk")
+        )
     counts: Counter = Counter()
     counts.update(
         dict(
-            EscalationStep.objects.filter(
-                plan.live("at", "complaint__"),
-                complaint__in=cases,
+            steps.filter(
                 level__isnull=False,
                 kind__in=[
                     EscalationStep.Kind.LADDER,
