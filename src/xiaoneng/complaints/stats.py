@@ -156,10 +156,10 @@ def _unit_rows(user, params: stats.Params) -> list[dict]:
 
 def _count_units(user, params: stats.Params) -> list[dict]:
     plan, live = _split(user, params)
-    found: dict[tuple, Counter] = defaultdict(Counter)
+    found: dict[int, Counter] = defaultdict(Counter)
     for r in (
         live.filter(unit__isnull=False)
-        .values("unit_id", "unit__name")
+        .values("unit_id")
         .annotate(
             received=Count("id"),
             closed=Count("id", filter=CLOSED),
@@ -168,31 +168,26 @@ def _count_units(user, params: stats.Params) -> list[dict]:
             satisfied=Count("id", filter=SATISFIED),
         )
     ):
-        found[(r["unit_id"], r["unit__name"])].update({f: r[f] for f in FIGURES})
+        found[r["unit_id"]].update({f: r[f] for f in FIGURES})
     rows = plan.rows(rollup.Kind.UNIT, per_unit=True)
     fields = ("count", "closed", "on_time", "rated", "satisfied")
     for r in rollup.sums(
-        rows.filter(unit__isnull=False) if rows is not None else None,
-        "unit_id",
-        "unit__name",
-        fields=fields,
+        rows.filter(unit__isnull=False) if rows is not None else None, "unit_id", fields=fields
     ):
-        found[(r["unit_id"], r["unit__name"])].update(
-            {f: r[g] for f, g in zip(FIGURES, fields, strict=True)}
-        )
-    rows_out = [{"unit_id": k[0], "unit__name": k[1], **v} for k, v in found.items()]
+        found[r["unit_id"]].update({f: r[g] for f, g in zip(FIGURES, fields, strict=True)})
+    names = stats.unit_names(found)
     return [
         {
-            "unit_id": r["unit_id"],
-            "unit": r["unit__name"],
-            "received": r["received"],
-            "closed": r["closed"],
-            "on_time": r["on_time"],
-            "closed_rate": stats.rate(r["closed"], r["received"]),
-            "on_time_rate": stats.rate(r["on_time"], r["closed"]),
-            "satisfaction_rate": stats.rate(r["satisfied"], r["rated"]),
+            "unit_id": pk,
+            "unit": names.get(pk, ""),
+            "received": c["received"],
+            "closed": c["closed"],
+            "on_time": c["on_time"],
+            "closed_rate": stats.rate(c["closed"], c["received"]),
+            "on_time_rate": stats.rate(c["on_time"], c["closed"]),
+            "satisfaction_rate": stats.rate(c["satisfied"], c["rated"]),
         }
-        for r in rows_out
+        for pk, c in found.items()
     ]
 
 

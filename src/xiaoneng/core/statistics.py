@@ -206,6 +206,17 @@ def get(user, key: str) -> Source | None:
     return next((s for s in sources_for(user) if s.key == key), None)
 
 
+def unit_names(ids) -> dict[int, str]:
+    """Names of these units. Sources group by unit id alone and name the units afterwards:
+    grouping by a joined name makes PostgreSQL sort instead of hash (5× slower at 5,000 units)."""
+    from .models import Unit
+
+    wanted = {i for i in ids if i is not None}
+    if len(wanted) > 500:  # most of the units: one plain read beats a long IN list
+        return {pk: n for pk, n in Unit.objects.values_list("pk", "name") if pk in wanted}
+    return dict(Unit.objects.filter(pk__in=wanted).values_list("pk", "name"))
+
+
 def rate(part: int, whole: int) -> float | None:
     """A percentage with one decimal; None when there is nothing to divide."""
     return round(part * 100 / whole, 1) if whole else None

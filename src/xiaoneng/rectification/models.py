@@ -197,6 +197,8 @@ class RectificationItem(models.Model):
             models.Index(fields=["status", "yellow_at"], name="item_status_yellow_idx"),
             # The statistics rollup's incremental refresh reads the items changed since its last run.
             models.Index(fields=["updated_at"], name="item_updated_idx"),
+            # The dashboard reads the items recorded in a period (the rollup's part months).
+            models.Index(fields=["created_at"], name="item_created_idx"),
         ]
 
     def __str__(self) -> str:

@@ -122,8 +122,8 @@ def rebuild() -> dict[str, Any]:
     """Every month from the first item to now."""
     return base.rebuild_state(
         STATE,
+        model=LedgerRollup,
         first=RectificationItem.objects.aggregate(m=Min("created_at"))["m"],
-        clear=LedgerRollup.objects.all().delete,
         refresh=refresh,
     )
 

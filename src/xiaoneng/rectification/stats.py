@@ -15,7 +15,6 @@ from xiaoneng.campaigns.models import Campaign
 from xiaoneng.complaints import rollup as base
 from xiaoneng.core import clock
 from xiaoneng.core import statistics as stats
-from xiaoneng.core.models import Unit
 
 from . import deadlines, rollup, selectors
 from .models import LedgerRollup
@@ -103,7 +102,7 @@ def clearance_rows(user, params: stats.Params, by: str) -> list[dict]:
 )
 def by_unit(user, params: stats.Params) -> stats.Table:
     rows = clearance_rows(user, params, "unit")
-    names = dict(Unit.objects.filter(pk__in=[r["key"] for r in rows]).values_list("pk", "name"))
+    names = stats.unit_names(r["key"] for r in rows)
     for row in rows:
         row["unit_id"] = row.pop("key")
         row["unit"] = names.get(row["unit_id"], "")

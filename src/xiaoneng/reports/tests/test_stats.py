@@ -299,7 +299,12 @@ def test_sources_run_together_share_their_common_work_and_stay_equal(org):
     from django.test.utils import CaptureQueriesContext
 
     complaints(org)
-    keys = ["complaints.by_unit", "complaints.unit_ranking", "complaints.rates", "complaints.overdue"]
+    keys = [
+        "complaints.by_unit",
+        "complaints.unit_ranking",
+        "complaints.rates",
+        "complaints.overdue",
+    ]
     alone = {k: run(org.alice, k) for k in keys}
     with CaptureQueriesContext(connection) as apart:
         for k in keys:
