@@ -15,6 +15,8 @@ from .models import AuditRecord
 
 
 def _json_value(value: Any) -> Any:
+    if value is None or type(value) in (str, int, bool, float):  # most fields: as they are
+        return value
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, decimal.Decimal | uuid.UUID):

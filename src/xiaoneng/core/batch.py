@@ -106,15 +106,35 @@ def _fields(model: type[models.Model], without_pk: bool) -> tuple[models.Field, 
 
 
 def _row_json(obj: models.Model) -> str:
+    obj._prepare_related_fields_for_save(operation_name="save")  # as save() does
     row = {}
-    for field in _fields(type(obj), obj.pk is None):
-        value = field.pre_save(obj, True)  # auto_now and the like, as save() would
-        if hasattr(value, "resolve_expression"):
-            raise TypeError(f"core.batch cannot defer an expression ({field.name})")
-        if not isinstance(field, models.JSONField):
-            value = field.get_prep_value(value)  # PostgreSQL reads the JSON text
-        row[field.column] = value
+    for field, attname, column, pre_save, is_json in _plan(type(obj), obj.pk is None):
+        value = field.pre_save(obj, True) if pre_save else getattr(obj, attname)
+        if not is_json and not isinstance(value, _PLAIN):
+            if hasattr(value, "resolve_expression"):
+                raise TypeError(f"core.batch cannot defer an expression ({field.name})")
+            value = field.get_prep_value(value)  # dates, decimals, lazy text…
+        row[column] = value
     return json.dumps(row, default=_json_default, ensure_ascii=False)
+
+
+# Values JSON writes as they are; anything else goes through the field's get_prep_value.
+_PLAIN = (str, int, float, type(None))
+
+
+@functools.cache
+def _plan(model: type[models.Model], without_pk: bool) -> tuple:
+    return tuple(
+        (f, f.attname, f.column, _needs_pre_save(f), isinstance(f, models.JSONField))
+        for f in _fields(model, without_pk)
+    )
+
+
+def _needs_pre_save(field: models.Field) -> bool:
+    """auto_now / auto_now_add, and any field type with a pre_save of its own (files)."""
+    if isinstance(field, models.DateField):  # DateTimeField included
+        return bool(field.auto_now or field.auto_now_add)
+    return type(field).pre_save is not models.Field.pre_save
 
 
 def _json_default(value):

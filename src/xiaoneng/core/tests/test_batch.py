@@ -98,6 +98,7 @@ def test_a_failing_block_writes_nothing():
 
 def test_a_unique_violation_fails_the_whole_batch():
     batch.insert(_key("taken"))
+
     def twice():
         with transaction.atomic(), batch.deferred():
             batch.insert(_audit(object_id="10"))
