@@ -106,7 +106,8 @@ def _fields(model: type[models.Model], without_pk: bool) -> tuple[models.Field, 
 
 
 def _row_json(obj: models.Model) -> str:
-    obj._prepare_related_fields_for_save(operation_name="save")  # as save() does
+    # As save() does: a foreign key to an object given its pk after the assignment.
+    obj._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]
     row = {}
     for field, attname, column, pre_save, is_json in _plan(type(obj), obj.pk is None):
         value = field.pre_save(obj, True) if pre_save else getattr(obj, attname)
