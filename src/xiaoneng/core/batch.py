@@ -73,7 +73,7 @@ def flush(using: str = "default") -> None:
         for obj in taken:
             obj.save(force_insert=True, using=using)
         return
-    statements = [_insert_sql(type(obj), obj.pk is None, connection) for obj in taken]
+    statements = [_insert_sql(type(obj), obj.pk is None) for obj in taken]
     *first, last = statements
     ctes = ", ".join(f"b{i} AS ({sql})" for i, sql in enumerate(first))
     with connection.cursor() as cursor:
@@ -85,11 +85,10 @@ def flush(using: str = "default") -> None:
 # Each row is one JSON parameter read by jsonb_populate_record: the statement's text is the
 # same for every batch of the same tables, so psycopg keeps it parsed (a case has ~45 columns,
 # and a statement with more than 50 parameters is converted anew on every execution).
-@functools.cache
-def _insert_sql(model: type[models.Model], without_pk: bool, connection) -> str:
-    qn = connection.ops.quote_name
-    names = ", ".join(qn(f.column) for f in _fields(model, without_pk))
-    table = qn(model._meta.db_table)
+@functools.cache  # by model only: a connection object is per thread
+def _insert_sql(model: type[models.Model], without_pk: bool) -> str:
+    names = ", ".join(f'"{f.column}"' for f in _fields(model, without_pk))
+    table = f'"{model._meta.db_table}"'  # PostgreSQL quoting
     return (
         f"INSERT INTO {table} ({names}) SELECT {names} "
         f"FROM jsonb_populate_record(NULL::{table}, %s::jsonb)"
