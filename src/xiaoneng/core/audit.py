@@ -9,12 +9,14 @@ from typing import Any
 
 from django.db import models
 
-from . import clock
+from . import batch, clock
 from .context import current
 from .models import AuditRecord
 
 
 def _json_value(value: Any) -> Any:
+    if value is None or type(value) in (str, int, bool, float):  # most fields: as they are
+        return value
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, decimal.Decimal | uuid.UUID):
@@ -65,19 +67,22 @@ def record(
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
     before, after = diff(before, after) if action == "update" else (before, after)
-    return AuditRecord.objects.create(
-        at=clock.now(),
-        actor=actor,
-        actor_name=getattr(actor, "username", "") if actor else "system",
-        action=action,
-        object_type=object_type(obj),
-        object_id=str(obj.pk),
-        object_repr=str(obj)[:200],
-        before=before,
-        after=after,
-        reason=reason[:500],
-        request_id=ctx.request_id,
-        ip=ctx.ip,
+    # With the open batch if any (core.batch: the intake writes its rows in one statement).
+    return batch.insert(
+        AuditRecord(
+            at=clock.now(),
+            actor=actor,
+            actor_name=getattr(actor, "username", "") if actor else "system",
+            action=action,
+            object_type=object_type(obj),
+            object_id=str(obj.pk),
+            object_repr=str(obj)[:200],
+            before=before,
+            after=after,
+            reason=reason[:500],
+            request_id=ctx.request_id,
+            ip=ctx.ip,
+        )
     )
 
 

@@ -26,15 +26,17 @@ import functools
 import hashlib
 import json
 from collections.abc import Callable
+from contextlib import nullcontext
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 
-from . import clock
+from . import batch, clock
 from .errors import Conflict, ValidationFailed
 from .models import IdempotencyKey
 
@@ -114,15 +116,17 @@ def remember(
 ) -> IdempotencyKey:
     """Store a successful response (inside the creating transaction: a lost race is an
     IntegrityError that rolls the creation back)."""
-    return IdempotencyKey.objects.create(
-        scope=scope,
-        key=key,
-        endpoint=endpoint[:200],
-        request_hash=digest,
-        response_status=status,
-        response_body=json.loads(json.dumps(body, default=str)),
-        created_at=clock.now(),
-        user=user if user is not None and user.is_authenticated else None,
+    return batch.insert(
+        IdempotencyKey(
+            scope=scope,
+            key=key,
+            endpoint=endpoint[:200],
+            request_hash=digest,
+            response_status=status,
+            response_body=json.loads(json.dumps(body, default=str)),
+            created_at=clock.now(),
+            user=user if user is not None and user.is_authenticated else None,
+        )
     )
 
 
@@ -139,8 +143,16 @@ def respond(
     scope: str | None = None,
     digest: str | None = None,
     user=None,
+    lookup_first: bool = True,
+    batched: bool = False,
 ) -> Response:
-    """Run ``create`` once per key: replay a stored response, or create and store it."""
+    """Run ``create`` once per key: replay a stored response, or create and store it.
+
+    ``lookup_first=False`` (a busy endpoint whose work rolls back cleanly): no query before the
+    work; a repeat does it again and the record's unique key rolls all of it back, then it is
+    answered from the first record — also when its body no longer validates. Requests with
+    files still look first (a repeat would store them again). ``batched``: ``create``'s
+    deferred rows (core.batch) and the record are written in one statement."""
     key = key_of(request)
     if not key:
         return create()
@@ -148,12 +160,14 @@ def respond(
     scope = scope or user_scope(user)
     digest = digest or body_digest(request)
     endpoint = request.path
-    found = find(scope, key)
-    if found is not None:
-        check(found, digest, endpoint)
-        return replay(found)
+    optimistic = not lookup_first and not getattr(request, "FILES", None)
+    if not optimistic:
+        found = find(scope, key)
+        if found is not None:
+            check(found, digest, endpoint)
+            return replay(found)
     try:
-        with transaction.atomic():
+        with transaction.atomic(), batch.deferred() if batched else nullcontext():
             response = create()
             if 200 <= response.status_code < 300:
                 remember(
@@ -169,7 +183,13 @@ def respond(
         found = find(scope, key)
         if found is None:
             raise
-        check(found, digest, endpoint)  # a concurrent repeat won the race
+        check(found, digest, endpoint)  # a repeat, or a concurrent repeat that won the race
+        return replay(found)
+    except (ValidationFailed, DRFValidationError):
+        found = find(scope, key) if optimistic else None
+        if found is None:  # a first submission's errors are its errors
+            raise
+        check(found, digest, endpoint)  # a repeat whose body no longer validates
         return replay(found)
     return response
 
@@ -180,10 +200,13 @@ def idempotent(
     scope: Callable[[Any], str] | None = None,
     digest: Callable[[Any], str] | None = None,
     user: Callable[[Any], Any] | None = None,
+    lookup_first: bool = True,
+    batched: bool = False,
 ):
     """Decorate a DRF create handler (``post`` / ``create`` / a POST ``@action``): the key is
     honoured on POST, and documented in OpenAPI. ``scope``, ``digest`` and ``user`` (functions
-    of the request) replace the defaults: the request's user, its body's hash."""
+    of the request) replace the defaults: the request's user, its body's hash; ``lookup_first``
+    and ``batched`` as in ``respond``."""
 
     def wrap(func: Callable) -> Callable:
         @functools.wraps(func)
@@ -196,6 +219,8 @@ def idempotent(
                 scope=scope(request) if scope else None,
                 digest=digest(request) if digest else None,
                 user=user(request) if user else None,
+                lookup_first=lookup_first,
+                batched=batched,
             )
 
         return extend_schema(methods=["POST"], parameters=[PARAMETER])(wrapper)

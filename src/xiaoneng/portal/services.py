@@ -149,6 +149,7 @@ def public_submit(
             complainant=complainant,
             consent_publish=bool(consent_publish),
             attachments=_store_files(uploads),
+            savepoint=False,
         )
 
 

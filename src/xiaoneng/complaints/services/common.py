@@ -10,7 +10,7 @@ from datetime import datetime
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
-from xiaoneng.core import audit, clock
+from xiaoneng.core import audit, batch, clock
 from xiaoneng.core.errors import Conflict, Forbidden
 from xiaoneng.core.models import Unit, User
 from xiaoneng.core.services.base import actor_name, fail, transition
@@ -49,7 +49,7 @@ def _event(
     public: bool = False,
     at: datetime | None = None,
 ) -> ComplaintEvent:
-    return ComplaintEvent.objects.create(
+    event = ComplaintEvent(
         complaint=complaint,
         at=at or clock.now(),
         actor=actor if actor is not None and actor.is_authenticated else None,
@@ -61,6 +61,7 @@ def _event(
         data=data or {},
         public=public,
     )
+    return batch.insert(event)  # with the open batch if any (core.batch)
 
 
 def _transition(

@@ -68,3 +68,22 @@ def next_number(year: int) -> str:
                 cursor.execute(sql, [year])
                 row = cursor.fetchone()
     return f"TS{year}{row[0]:06d}"
+
+
+def next_number_and_id(year: int) -> tuple[str, int | None]:
+    """``next_number`` and, on PostgreSQL, the new case's id from its sequence in the same round
+    trip, so that the case's row can be written with the rest of its batch (core.batch). The
+    id is None elsewhere, or for the first case of a year."""
+    if connection.vendor != "postgresql":
+        return next_number(year), None
+    table = Complaint._meta.db_table
+    sql = (
+        f"UPDATE {ComplaintSequence._meta.db_table} SET last = last + 1 WHERE year = %s "
+        f"RETURNING last, nextval(pg_get_serial_sequence('{table}', 'id'))"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [year])
+        row = cursor.fetchone()
+    if row is None:
+        return next_number(year), None
+    return f"TS{year}{row[0]:06d}", row[1]
