@@ -123,7 +123,8 @@ class LogImport(models.Model):
 
 
 class ComplianceResult(models.Model):
-    """The figures of one standard in one unit (department blank = the whole unit) and month."""
+    """The figures of one standard in one unit (department blank = the whole unit) and month.
+    Aggregates only: its cases are read from the Parquet store (``engine.worst_cases``)."""
 
     SCOPE = ScopeFields(unit="unit", department="department")
     standard = models.ForeignKey(ServiceStandard, models.CASCADE, related_name="results")
@@ -141,8 +142,6 @@ class ComplianceResult(models.Model):
     p90_seconds = models.FloatField(_("p90 (s)"), null=True)
     limit_minutes = models.PositiveIntegerField(_("limit (minutes)"))
     threshold_percent = models.DecimalField(max_digits=5, decimal_places=2)
-    # The worst cases: [{"encounter", "start", "end", "seconds", "department"}]
-    worst = models.JSONField(default=list, blank=True)
     computed_at = models.DateTimeField()
 
     class Meta:
