@@ -105,7 +105,6 @@ class ResultSerializer(serializers.ModelSerializer):
             "worst",
         ]
 
-
     @extend_schema_field(CaseSerializer(many=True, allow_null=True))
     def get_worst(self, obj: ComplianceResult) -> list[dict] | None:
         return selectors.worst_cases(obj) if self.context.get("worst") else None

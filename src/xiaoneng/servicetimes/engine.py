@@ -206,7 +206,7 @@ def compute(con, files: list[str], rules: list[Rule], months: Iterable[str]) -> 
     month_list = sorted(set(months))
     if not files or not rules or not month_list:
         return False
-    con.executemany("INSERT INTO months VALUES (?)", [(m,) for m in month_list])
+    con.execute("INSERT INTO months SELECT unnest(?)", [month_list])
     # every file's month computed (a full recompute): no filter on the starts
     file_months = {f.rsplit("month=", 1)[1].split("/")[0] for f in files}
     where = "" if file_months <= set(month_list) else "WHERE e.month IN (SELECT month FROM months)"

@@ -127,8 +127,12 @@ class ComplianceResult(models.Model):
     Aggregates only: its cases are read from the Parquet store (``engine.worst_cases``)."""
 
     SCOPE = ScopeFields(unit="unit", department="department")
-    standard = models.ForeignKey(ServiceStandard, models.CASCADE, related_name="results")
-    unit = models.ForeignKey("core.Unit", models.CASCADE, related_name="+")
+    # No index of their own for standard and unit: the unique constraint (standard, …) and the
+    # (unit, month) index serve those lookups, and each index costs every recompute's COPY.
+    standard = models.ForeignKey(
+        ServiceStandard, models.CASCADE, related_name="results", db_index=False
+    )
+    unit = models.ForeignKey("core.Unit", models.CASCADE, related_name="+", db_index=False)
     department = models.ForeignKey(
         "core.Department", models.CASCADE, null=True, blank=True, related_name="+"
     )
