@@ -127,8 +127,8 @@ class ComplianceResult(models.Model):
     Aggregates only: its cases are read from the Parquet store (``engine.worst_cases``)."""
 
     SCOPE = ScopeFields(unit="unit", department="department")
-    # No index of their own for standard and unit: the unique constraint (standard, …) and the
-    # (unit, month) index serve those lookups, and each index costs every recompute's COPY.
+    # No index of their own for standard and unit: the unique constraint serves the lookups by
+    # unit; a standard is hardly ever deleted. Each index costs every recompute's COPY.
     standard = models.ForeignKey(
         ServiceStandard, models.CASCADE, related_name="results", db_index=False
     )
@@ -152,14 +152,15 @@ class ComplianceResult(models.Model):
         verbose_name = _("compliance result")
         verbose_name_plural = _("compliance results")
         ordering = ["-month", "standard__order", "unit__name"]
+        # Unit and month first: the one index serves the lookups by unit (and month) too, so
+        # there is no (unit, month) index to maintain on every recompute's COPY.
         constraints = [
             models.UniqueConstraint(
-                fields=["standard", "unit", "department", "month"],
+                fields=["unit", "month", "standard", "department"],
                 name="servicetimes_result_once",
                 nulls_distinct=False,
             )
         ]
-        indexes = [models.Index(fields=["unit", "month"])]
 
     def __str__(self) -> str:
         return f"{self.standard} · {self.unit} · {self.month:%Y-%m}"
