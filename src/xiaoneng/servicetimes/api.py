@@ -182,7 +182,9 @@ class LogDetail(generics.RetrieveAPIView):
 
 class ComplianceList(generics.ListAPIView):
     """Compliance figures in the caller's scope. Filters: ``month`` (YYYY-MM), ``standard``
-    (code), ``unit`` (id), ``department`` (id, or ``whole=true`` for whole-unit rows only)."""
+    (code), ``unit`` (id), ``department`` (id, or ``whole=true`` for whole-unit rows only).
+    ``worst`` is null here: the cases are read from the event store for one result at a time
+    (``GET /service-compliance/{id}``)."""
 
     serializer_class = ResultSerializer
 

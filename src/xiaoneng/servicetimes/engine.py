@@ -345,8 +345,9 @@ def _store(rows: list[tuple], units: set[int], months: list[date]) -> dict[str, 
 def _store_pg(con, now, units: set[int], months: list[date]) -> dict[str, int]:
     """PostgreSQL: DuckDB writes the rows as CSV, streamed by one COPY. Months without results
     yet (a new month, a first computation) are copied straight into the table; otherwise into a
-    temporary table, then one upsert (existing rows keep their ids, and so the links to them) and
-    one delete of the results not computed this time (unless a proposal refers to them)."""
+    temporary table, then one upsert and one delete of the results not computed this time
+    (unless a proposal refers to them). An upsert, not delete + insert: existing rows keep their
+    ids, so proposals, drill-down addresses and API ids stay valid across recomputes."""
     table = connection.ops.quote_name(ComplianceResult._meta.db_table)
     proposals = connection.ops.quote_name(LedgerProposal._meta.db_table)
     types = {"standard_id": "bigint", "unit_id": "bigint", "department_id": "bigint",
