@@ -63,7 +63,7 @@ class ImportSerializer(serializers.ModelSerializer):
         ]
 
 
-class CaseSerializer(serializers.Serializer):
+class ServiceCaseSerializer(serializers.Serializer):
     encounter = serializers.CharField()
     start = serializers.CharField(help_text="Local time, YYYY-MM-DD HH:MM:SS.")
     end = serializers.CharField(allow_null=True, help_text="Null: no end event.")
@@ -105,7 +105,7 @@ class ResultSerializer(serializers.ModelSerializer):
             "worst",
         ]
 
-    @extend_schema_field(CaseSerializer(many=True, allow_null=True))
+    @extend_schema_field(ServiceCaseSerializer(many=True, allow_null=True))
     def get_worst(self, obj: ComplianceResult) -> list[dict] | None:
         return selectors.worst_cases(obj) if self.context.get("worst") else None
 
