@@ -16,6 +16,7 @@ cases may end in the new month) are recomputed, for the units it touched.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -37,6 +38,9 @@ from .models import ComplianceResult, LedgerProposal, ServiceStandard, StandardO
 from .vocab import CalendarKind, MissingEnd, ProposalStatus
 
 WORST = 10
+# Above this much Parquet the cases are a table, which DuckDB can spill to disk: as a view, the
+# join and the grouped quantiles of 50 M events ran out of the 2 GB memory limit.
+MATERIALISE_BYTES = 100 * 1024 * 1024
 FIGURES = [
     "cases",
     "compliant",
@@ -179,7 +183,7 @@ def compute(con, files: list[str], rules: list[Rule], months: Iterable[str]) -> 
     """Prepare the engine over these files for cases starting in these months: the DuckDB view
     ``cases`` (``RESULTS_SQL`` then gives the rows to store). False when there is nothing to
     compute. The cases are a view, not a table: the figures read the join once, streaming;
-    only working time materialises them (its correction is an UPDATE)."""
+    working time (its correction is an UPDATE) and large inputs materialise them."""
     con.execute(
         "CREATE OR REPLACE TEMP TABLE rules (standard_id BIGINT, unit_id BIGINT, "
         "start_event VARCHAR, end_event VARCHAR, limit_s DOUBLE, excluded BOOLEAN, "
@@ -211,7 +215,7 @@ def compute(con, files: list[str], rules: list[Rule], months: Iterable[str]) -> 
     file_months = {f.rsplit("month=", 1)[1].split("/")[0] for f in files}
     where = "" if file_months <= set(month_list) else "WHERE e.month IN (SELECT month FROM months)"
     sql = CASES_SQL.format(scan=storage.scan(files), where=where)
-    if any(r.working for r in rules):
+    if any(r.working for r in rules) or sum(map(os.path.getsize, files)) > MATERIALISE_BYTES:
         con.execute("CREATE OR REPLACE TEMP TABLE working_cases AS " + sql)
         _working_time(con, month_list)
         sql = "SELECT * FROM working_cases"
