@@ -171,3 +171,13 @@ def test_a_working_time_standard_leaves_out_the_weekend(org, his, run_import):
     services.recompute_all(actor=org.alice)
     working = _result("first-ward-round", org.unit_a)
     assert (working.compliant, working.median_seconds) == (1, 23 * 3600)  # without Sat and Sun
+
+
+def test_large_inputs_materialise_the_cases_with_the_same_figures(org, march, monkeypatch):
+    before = list(ComplianceResult.objects.order_by("pk").values("cases", "compliant", "rate"))
+    worst = engine.worst_cases(_result("er-treatment", org.unit_a))
+    monkeypatch.setattr(engine, "MATERIALISE_BYTES", 0)  # every input counts as large
+    services.recompute_all(actor=org.alice)
+    after = list(ComplianceResult.objects.order_by("pk").values("cases", "compliant", "rate"))
+    assert after == before
+    assert engine.worst_cases(_result("er-treatment", org.unit_a)) == worst
