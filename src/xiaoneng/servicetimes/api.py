@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
@@ -63,12 +63,24 @@ class ImportSerializer(serializers.ModelSerializer):
         ]
 
 
+class ServiceCaseSerializer(serializers.Serializer):
+    encounter = serializers.CharField()
+    start = serializers.CharField(help_text="Local time, YYYY-MM-DD HH:MM:SS.")
+    end = serializers.CharField(allow_null=True, help_text="Null: no end event.")
+    seconds = serializers.FloatField(allow_null=True)
+    department_id = serializers.IntegerField(allow_null=True)
+
+
 class ResultSerializer(serializers.ModelSerializer):
     standard = serializers.SlugRelatedField(slug_field="code", read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     department_name = serializers.CharField(source="department.name", default=None, read_only=True)
     month = serializers.DateField(format="%Y-%m")
     below_threshold = serializers.BooleanField(read_only=True)
+    worst = serializers.SerializerMethodField(
+        help_text="The worst cases (at most 10), read from the event store: in one result "
+        "(GET /service-compliance/{id}); null in lists."
+    )
 
     class Meta:
         model = ComplianceResult
@@ -92,6 +104,10 @@ class ResultSerializer(serializers.ModelSerializer):
             "below_threshold",
             "worst",
         ]
+
+    @extend_schema_field(ServiceCaseSerializer(many=True, allow_null=True))
+    def get_worst(self, obj: ComplianceResult) -> list[dict] | None:
+        return selectors.worst_cases(obj) if self.context.get("worst") else None
 
 
 class StandardList(generics.ListAPIView):
@@ -166,7 +182,9 @@ class LogDetail(generics.RetrieveAPIView):
 
 class ComplianceList(generics.ListAPIView):
     """Compliance figures in the caller's scope. Filters: ``month`` (YYYY-MM), ``standard``
-    (code), ``unit`` (id), ``department`` (id, or ``whole=true`` for whole-unit rows only)."""
+    (code), ``unit`` (id), ``department`` (id, or ``whole=true`` for whole-unit rows only).
+    ``worst`` is null here: the cases are read from the event store for one result at a time
+    (``GET /service-compliance/{id}``)."""
 
     serializer_class = ResultSerializer
 
@@ -203,3 +221,17 @@ class ComplianceList(generics.ListAPIView):
         if whole:
             qs = qs.filter(department__isnull=True)
         return qs
+
+
+class ComplianceDetail(generics.RetrieveAPIView):
+    """One result in the caller's scope, with its worst cases (read from the event store)."""
+
+    serializer_class = ResultSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ComplianceResult.objects.none()
+        return selectors.results_for(self.request.user)
+
+    def get_serializer_context(self):
+        return super().get_serializer_context() | {"worst": True}

@@ -9,4 +9,9 @@ urlpatterns = [
     path("service-logs", api.LogList.as_view(), name="api-service-logs"),
     path("service-logs/<int:pk>", api.LogDetail.as_view(), name="api-service-log"),
     path("service-compliance", api.ComplianceList.as_view(), name="api-service-compliance"),
+    path(
+        "service-compliance/<int:pk>",
+        api.ComplianceDetail.as_view(),
+        name="api-service-compliance-detail",
+    ),
 ]

@@ -7,7 +7,8 @@ local timestamps (events crossing midnight or a month end count in full); for a 
 working time, the seconds on non-working days of the working-day calendar are left out. A case belongs to
 the month and department of its start. A case without an end event counts as non-compliant
 or is excluded, as the standard says. Figures per standard, unit, department and month:
-cases, compliant, rate, median and p90 durations (cases with an end), the worst cases.
+cases, compliant, rate, median and p90 durations (cases with an end). The worst cases are
+not stored: ``worst_cases`` reads one result's from its unit-month when someone looks.
 
 Incremental: after an import, only the months it touched and the months before them (their
 cases may end in the new month) are recomputed, for the units it touched.
@@ -15,7 +16,7 @@ cases may end in the new month) are recomputed, for the units it touched.
 
 from __future__ import annotations
 
-import json
+import os
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pyarrow as pa
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import F
 
@@ -33,9 +35,12 @@ from xiaoneng.core.models import Department
 
 from . import storage
 from .models import ComplianceResult, LedgerProposal, ServiceStandard, StandardOverride
-from .vocab import CalendarKind, MissingEnd
+from .vocab import CalendarKind, MissingEnd, ProposalStatus
 
 WORST = 10
+# Above this much Parquet the cases are a table, which DuckDB can spill to disk: as a view, the
+# join and the grouped quantiles of 50 M events ran out of the 2 GB memory limit.
+MATERIALISE_BYTES = 100 * 1024 * 1024
 FIGURES = [
     "cases",
     "compliant",
@@ -46,7 +51,6 @@ FIGURES = [
     "p90_seconds",
     "limit_minutes",
     "threshold_percent",
-    "worst",
     "computed_at",
 ]
 
@@ -102,13 +106,14 @@ def _shift(month: str, delta: int) -> str:
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
+# ev: only the columns used (the CTE is materialised once for both sides of the join).
 CASES_SQL = """
-WITH ev AS (SELECT * FROM {scan}),
+WITH ev AS (SELECT unit_id, month, source, encounter, event, ts, department_id FROM {scan}),
 starts AS (
     SELECT r.standard_id, e.unit_id, e.source, e.encounter, e.ts AS start_ts,
            e.department_id, e.month, r.limit_s, r.excluded, r.working
     FROM ev e JOIN rules r ON r.unit_id = e.unit_id AND e.event = r.start_event
-    WHERE e.month IN (SELECT month FROM months)
+    {where}
 ),
 ends AS (
     SELECT r.standard_id, e.unit_id, e.source, e.encounter, e.ts AS end_ts
@@ -122,53 +127,22 @@ FROM starts s LEFT JOIN ends n
 
 WORST_KEY = "CASE WHEN end_ts IS NULL AND excluded THEN -1 ELSE coalesce(dur, 1e15) END"
 
-# The figures of each group; the worst cases are ranked apart (a window over the cases, then the
-# unit's from its departments' — every case is in exactly one department group, the blank one
-# included), so that only ≤ WORST cases per group are formatted.
-AGG_SQL = """
-CREATE OR REPLACE TEMP TABLE figures AS
-SELECT standard_id, unit_id, department_id, month, grouping(department_id) = 1 AS whole_unit,
-    count(*) FILTER (WHERE end_ts IS NOT NULL OR NOT excluded) AS cases,
-    count(*) FILTER (WHERE dur <= limit_s) AS compliant,
-    count(*) FILTER (WHERE end_ts IS NULL) AS missing,
-    count(*) FILTER (WHERE end_ts IS NULL AND excluded) AS excl,
-    quantile_cont(dur, 0.5) AS median_s,
-    quantile_cont(dur, 0.9) AS p90_s
-FROM cases
-GROUP BY GROUPING SETS ((standard_id, unit_id, month, department_id), (standard_id, unit_id, month))
-"""
-
-WORST_SQL = """
-CREATE OR REPLACE TEMP TABLE worst_dept AS
-SELECT standard_id, unit_id, department_id, month, encounter, start_ts, end_ts, dur,
-       {key} AS badness
-FROM cases
-QUALIFY row_number() OVER (PARTITION BY standard_id, unit_id, month, department_id
-                           ORDER BY {key} DESC, encounter) <= {worst};
-CREATE OR REPLACE TEMP TABLE worst AS
-SELECT standard_id, unit_id, department_id, month, false AS whole_unit, * EXCLUDE
-       (standard_id, unit_id, department_id, month)
-FROM worst_dept
-UNION ALL
-SELECT standard_id, unit_id, department_id, month, true AS whole_unit, * EXCLUDE
-       (standard_id, unit_id, department_id, month)
-FROM worst_dept
-QUALIFY row_number() OVER (PARTITION BY standard_id, unit_id, month
-                           ORDER BY badness DESC, encounter) <= {worst};
-"""
-
-# One row per result, as stored: departments not (or no longer) the unit's are left out; the
-# rate is rounded half up to hundredths in integers; the worst cases as compact JSON.
+# One row per result, as stored: the figures of each group (every case is in its department's
+# group, the blank department included, and in the whole unit's), departments not (or no longer)
+# the unit's left out; the rate rounded half up to hundredths in integers. The worst cases are
+# not stored: ``worst_cases`` reads them from one unit-month when someone looks.
 RESULTS_SQL = """
-WITH w AS (
-    SELECT standard_id, unit_id, month, whole_unit,
-           CASE WHEN whole_unit THEN NULL ELSE department_id END AS group_department,
-           to_json(list({'encounter': encounter,
-                          'start': strftime(start_ts, '%Y-%m-%d %H:%M:%S'),
-                          'end': strftime(end_ts, '%Y-%m-%d %H:%M:%S'),
-                          'seconds': dur, 'department_id': department_id}
-                         ORDER BY badness DESC, encounter)) AS worst
-    FROM worst GROUP BY standard_id, unit_id, month, whole_unit, group_department
+WITH figures AS (
+    SELECT standard_id, unit_id, department_id, month, grouping(department_id) = 1 AS whole_unit,
+        count(*) FILTER (WHERE end_ts IS NOT NULL OR NOT excluded) AS cases,
+        count(*) FILTER (WHERE dur <= limit_s) AS compliant,
+        count(*) FILTER (WHERE end_ts IS NULL) AS missing,
+        count(*) FILTER (WHERE end_ts IS NULL AND excluded) AS excl,
+        quantile_cont(dur, 0.5) AS median_s,
+        quantile_cont(dur, 0.9) AS p90_s
+    FROM cases
+    GROUP BY GROUPING SETS ((standard_id, unit_id, month, department_id),
+                           (standard_id, unit_id, month))
 )
 SELECT f.standard_id, f.unit_id, CASE WHEN f.whole_unit THEN NULL ELSE f.department_id END
        AS department_id, CAST(f.month || '-01' AS DATE) AS month,
@@ -177,13 +151,9 @@ SELECT f.standard_id, f.unit_id, CASE WHEN f.whole_unit THEN NULL ELSE f.departm
             THEN CAST((f.compliant * 20000 + f.cases) // (2 * f.cases) AS DECIMAL(8, 0)) / 100
        END AS rate,
        f.median_s AS median_seconds, f.p90_s AS p90_seconds, r.limit_minutes,
-       r.threshold AS threshold_percent, coalesce(w.worst, '[]') AS worst,
-       CAST('{now}' AS TIMESTAMPTZ) AS computed_at
+       r.threshold AS threshold_percent, CAST('{now}' AS TIMESTAMPTZ) AS computed_at
 FROM figures f
 JOIN rules r ON r.standard_id = f.standard_id AND r.unit_id = f.unit_id
-LEFT JOIN w ON w.standard_id = f.standard_id AND w.unit_id = f.unit_id
- AND w.month = f.month AND w.whole_unit = f.whole_unit
- AND w.group_department IS NOT DISTINCT FROM f.department_id
 WHERE f.whole_unit OR f.department_id IN (SELECT id FROM valid_departments)
 """
 RESULT_COLUMNS = [
@@ -200,7 +170,6 @@ RESULT_COLUMNS = [
     "p90_seconds",
     "limit_minutes",
     "threshold_percent",
-    "worst",
     "computed_at",
 ]
 
@@ -211,9 +180,10 @@ def results_sql(now) -> str:
 
 
 def compute(con, files: list[str], rules: list[Rule], months: Iterable[str]) -> bool:
-    """Run the engine over these files for cases starting in these months: the DuckDB table
-    ``figures`` and ``worst`` (then ``RESULTS_SQL`` gives the rows to store). False when there
-    is nothing to compute."""
+    """Prepare the engine over these files for cases starting in these months: the DuckDB view
+    ``cases`` (``RESULTS_SQL`` then gives the rows to store). False when there is nothing to
+    compute. The cases are a view, not a table: the figures read the join once, streaming;
+    working time (its correction is an UPDATE) and large inputs materialise them."""
     con.execute(
         "CREATE OR REPLACE TEMP TABLE rules (standard_id BIGINT, unit_id BIGINT, "
         "start_event VARCHAR, end_event VARCHAR, limit_s DOUBLE, excluded BOOLEAN, "
@@ -240,19 +210,52 @@ def compute(con, files: list[str], rules: list[Rule], months: Iterable[str]) -> 
     month_list = sorted(set(months))
     if not files or not rules or not month_list:
         return False
-    con.executemany("INSERT INTO months VALUES (?)", [(m,) for m in month_list])
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE cases AS " + CASES_SQL.format(scan=storage.scan(files))
-    )
-    if any(r.working for r in rules):
+    con.execute("INSERT INTO months SELECT unnest(?)", [month_list])
+    # every file's month computed (a full recompute): no filter on the starts
+    file_months = {f.rsplit("month=", 1)[1].split("/")[0] for f in files}
+    where = "" if file_months <= set(month_list) else "WHERE e.month IN (SELECT month FROM months)"
+    sql = CASES_SQL.format(scan=storage.scan(files), where=where)
+    if any(r.working for r in rules) or sum(map(os.path.getsize, files)) > MATERIALISE_BYTES:
+        con.execute("CREATE OR REPLACE TEMP TABLE working_cases AS " + sql)
         _working_time(con, month_list)
-    con.execute(AGG_SQL)
-    con.execute(WORST_SQL.format(key=WORST_KEY, worst=WORST))
+        sql = "SELECT * FROM working_cases"
+    con.execute("CREATE OR REPLACE TEMP VIEW cases AS " + sql)
     return True
 
 
+WORST_CASES_SQL = """
+SELECT encounter, strftime(start_ts, '%Y-%m-%d %H:%M:%S') AS start,
+       strftime(end_ts, '%Y-%m-%d %H:%M:%S') AS "end", dur AS seconds, department_id
+FROM cases WHERE standard_id = ? AND unit_id = ? AND (? OR department_id = ?)
+ORDER BY {key} DESC, encounter LIMIT ?
+"""
+
+
+def worst_cases(result: ComplianceResult, limit: int = WORST) -> list[dict]:
+    """The worst cases of one result, read from its unit-month partitions (and the next month's,
+    where its cases may end) under the standard as it applies now: cases without an end event
+    first (unless the standard leaves them out: then last), then the longest; ties by
+    encounter. ``[{"encounter", "start", "end", "seconds", "department_id"}]``."""
+    month = f"{result.month:%Y-%m}"
+    rules = [r for r in rules_for([result.unit_id]) if r.standard_id == result.standard_id]
+    files = storage.files_for([result.unit_id], [month, _shift(month, 1)])
+    con = storage.connect(memory_limit="512MB")
+    try:
+        if not compute(con, files, rules, [month]):
+            return []
+        whole = result.department_id is None
+        cursor = con.execute(
+            WORST_CASES_SQL.format(key=WORST_KEY),
+            [result.standard_id, result.unit_id, whole, result.department_id or 0, limit],
+        )
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    finally:
+        con.close()
+
+
 WORKING_SQL = """
-UPDATE cases SET dur = dur - coalesce((
+UPDATE working_cases SET dur = dur - coalesce((
     SELECT sum(epoch(least(end_ts, CAST(w.d AS TIMESTAMP) + INTERVAL 1 DAY)
                      - greatest(start_ts, CAST(w.d AS TIMESTAMP))))
     FROM nonwork w WHERE w.d BETWEEN CAST(start_ts AS DATE) AND CAST(end_ts AS DATE)
@@ -327,7 +330,6 @@ def _store(rows: list[tuple], units: set[int], months: list[date]) -> dict[str, 
     changed: list[ComplianceResult] = []
     for row in rows:
         values = dict(zip(RESULT_COLUMNS, row, strict=True))
-        values["worst"] = json.loads(values["worst"])
         key = (values["standard_id"], values["unit_id"], values["department_id"], values["month"])
         seen.add(key)
         obj = existing.get(key)
@@ -347,8 +349,9 @@ def _store(rows: list[tuple], units: set[int], months: list[date]) -> dict[str, 
 def _store_pg(con, now, units: set[int], months: list[date]) -> dict[str, int]:
     """PostgreSQL: DuckDB writes the rows as CSV, streamed by one COPY. Months without results
     yet (a new month, a first computation) are copied straight into the table; otherwise into a
-    temporary table, then one upsert (existing rows keep their ids, and so the links to them) and
-    one delete of the results not computed this time (unless a proposal refers to them)."""
+    temporary table, then one upsert and one delete of the results not computed this time
+    (unless a proposal refers to them). An upsert, not delete + insert: existing rows keep their
+    ids, so proposals, drill-down addresses and API ids stay valid across recomputes."""
     table = connection.ops.quote_name(ComplianceResult._meta.db_table)
     proposals = connection.ops.quote_name(LedgerProposal._meta.db_table)
     types = {"standard_id": "bigint", "unit_id": "bigint", "department_id": "bigint",
@@ -408,24 +411,34 @@ PG_TYPES = {
     "p90_seconds": "double precision",
     "limit_minutes": "integer",
     "threshold_percent": "numeric",
-    "worst": "jsonb",
     "computed_at": "timestamptz",
 }
 
 
 def propose(unit_ids: Iterable[int], months: Iterable[date]) -> int:
-    """A unit's monthly rate below its threshold proposes a ledger issue (once per result)."""
-    below = list(
+    """A unit's monthly rate below its threshold proposes a ledger issue (once per result).
+    One INSERT … SELECT: no rows travel through Python (thousands at a province's first run)."""
+    below = (
         ComplianceResult.objects.filter(
             unit_id__in=list(unit_ids),
             month__in=list(months),
             department__isnull=True,
             proposal__isnull=True,
             rate__lt=F("threshold_percent"),
-        ).values_list("pk", "unit_id")
+        )
+        .order_by()
+        .values_list("pk", "unit_id")
     )
-    now = clock.now()
-    LedgerProposal.objects.bulk_create(
-        [LedgerProposal(result_id=pk, unit_id=unit, created_at=now) for pk, unit in below]
-    )
-    return len(below)
+    try:
+        select, params = below.query.sql_with_params()
+    except EmptyResultSet:  # no units or months
+        return 0
+    table = connection.ops.quote_name(LedgerProposal._meta.db_table)
+    now = connection.ops.adapt_datetimefield_value(clock.now())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (result_id, unit_id, status, created_at) "
+            f"SELECT b.*, %s, %s FROM ({select}) b",
+            [ProposalStatus.PROPOSED, now, *params],
+        )
+        return cursor.rowcount

@@ -123,11 +123,16 @@ class LogImport(models.Model):
 
 
 class ComplianceResult(models.Model):
-    """The figures of one standard in one unit (department blank = the whole unit) and month."""
+    """The figures of one standard in one unit (department blank = the whole unit) and month.
+    Aggregates only: its cases are read from the Parquet store (``engine.worst_cases``)."""
 
     SCOPE = ScopeFields(unit="unit", department="department")
-    standard = models.ForeignKey(ServiceStandard, models.CASCADE, related_name="results")
-    unit = models.ForeignKey("core.Unit", models.CASCADE, related_name="+")
+    # No index of their own for standard and unit: the unique constraint serves the lookups by
+    # unit; a standard is hardly ever deleted. Each index costs every recompute's COPY.
+    standard = models.ForeignKey(
+        ServiceStandard, models.CASCADE, related_name="results", db_index=False
+    )
+    unit = models.ForeignKey("core.Unit", models.CASCADE, related_name="+", db_index=False)
     department = models.ForeignKey(
         "core.Department", models.CASCADE, null=True, blank=True, related_name="+"
     )
@@ -141,22 +146,21 @@ class ComplianceResult(models.Model):
     p90_seconds = models.FloatField(_("p90 (s)"), null=True)
     limit_minutes = models.PositiveIntegerField(_("limit (minutes)"))
     threshold_percent = models.DecimalField(max_digits=5, decimal_places=2)
-    # The worst cases: [{"encounter", "start", "end", "seconds", "department"}]
-    worst = models.JSONField(default=list, blank=True)
     computed_at = models.DateTimeField()
 
     class Meta:
         verbose_name = _("compliance result")
         verbose_name_plural = _("compliance results")
         ordering = ["-month", "standard__order", "unit__name"]
+        # Unit and month first: the one index serves the lookups by unit (and month) too, so
+        # there is no (unit, month) index to maintain on every recompute's COPY.
         constraints = [
             models.UniqueConstraint(
-                fields=["standard", "unit", "department", "month"],
+                fields=["unit", "month", "standard", "department"],
                 name="servicetimes_result_once",
                 nulls_distinct=False,
             )
         ]
-        indexes = [models.Index(fields=["unit", "month"])]
 
     def __str__(self) -> str:
         return f"{self.standard} · {self.unit} · {self.month:%Y-%m}"

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from xiaoneng.core.models import Unit
 from xiaoneng.core.scope import get_scoped_or_404, scoped
 
+from . import engine
 from .models import (
     ComplianceResult,
     LedgerProposal,
@@ -74,6 +75,12 @@ def results_for(user) -> QuerySet[ComplianceResult]:
 
 def get_result(user, pk: int) -> ComplianceResult:
     return get_scoped_or_404(user, results_for(user), pk=pk)
+
+
+def worst_cases(result: ComplianceResult) -> list[dict]:
+    """A result's worst cases (drill-down): read from the event store, the caller having got
+    the result through ``get_result`` (in scope)."""
+    return engine.worst_cases(result)
 
 
 def proposals_for(user) -> QuerySet[LedgerProposal]:

@@ -159,6 +159,8 @@ def recompute_all(*, actor: User) -> dict[str, int]:
 
 
 def _issue_text(proposal: LedgerProposal) -> tuple[str, str]:
+    """The issue's title and description: the figures and a sample of the worst cases, read
+    from the event store when the office confirms (one unit-month; nothing is stored)."""
     r = proposal.result
     month = r.month.strftime("%Y年%m月")
     title = f"【限时服务】{r.standard.name}达标率{r.rate}%低于{r.threshold_percent}%（{month}）"
@@ -169,7 +171,7 @@ def _issue_text(proposal: LedgerProposal) -> tuple[str, str]:
         f"缺少结束事件{r.missing_end}例。",
         "超时病例（样本）：",
     ]
-    for case in r.worst[:5]:
+    for case in engine.worst_cases(r, limit=5):
         took = (
             f"{round(case['seconds'] / 60, 1)}分钟"
             if case.get("seconds") is not None

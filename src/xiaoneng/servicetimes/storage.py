@@ -7,6 +7,7 @@ source, encounter, event, ts (local wall time, Asia/Shanghai), department_id, st
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -38,22 +39,35 @@ def partition_dir(unit_id: int, month: str) -> Path:
 def files_for(
     unit_ids: Iterable[int] | None = None, months: Iterable[str] | None = None
 ) -> list[str]:
-    """The Parquet files of these units and months (None = all)."""
+    """The Parquet files of these units and months (None = all). os.scandir: a province's
+    store has thousands of partition directories (pathlib's glob is several times slower)."""
     base = root()
-    unit_dirs = (
-        [base / f"unit_id={u}" for u in sorted(set(unit_ids))]
-        if unit_ids is not None
-        else sorted(base.glob("unit_id=*"))
-    )
+    if unit_ids is not None:
+        unit_dirs = [base / f"unit_id={u}" for u in sorted(set(unit_ids))]
+    else:
+        unit_dirs = sorted(
+            Path(e.path) for e in os.scandir(base) if e.name.startswith("unit_id=") and e.is_dir()
+        )
     wanted = set(months) if months is not None else None
     out: list[str] = []
     for unit_dir in unit_dirs:
         if not unit_dir.is_dir():
             continue
-        for month_dir in sorted(unit_dir.glob("month=*")):
-            if wanted is not None and month_dir.name.removeprefix("month=") not in wanted:
-                continue
-            out.extend(str(p) for p in sorted(month_dir.glob("*.parquet")))
+        month_dirs = sorted(
+            e.path
+            for e in os.scandir(unit_dir)
+            if e.name.startswith("month=")
+            and e.is_dir()
+            and (wanted is None or e.name.removeprefix("month=") in wanted)
+        )
+        for month_dir in month_dirs:
+            out.extend(
+                sorted(
+                    e.path
+                    for e in os.scandir(month_dir)
+                    if e.name.endswith(".parquet") and not e.name.startswith(".")
+                )
+            )
     return out
 
 

@@ -130,7 +130,7 @@ def result(request, pk: int):
             "late": case.get("seconds") is None or case["seconds"] > r.limit_minutes * 60,
             "department": names.get(case.get("department_id"), ""),
         }
-        for case in r.worst
+        for case in selectors.worst_cases(r)
     ]
     return render(
         request,

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from xiaoneng.rectification.models import Issue
-from xiaoneng.servicetimes import services
+from xiaoneng.servicetimes import engine, services
 from xiaoneng.servicetimes.models import ComplianceResult, LedgerProposal, ServiceStandard
 
 from .conftest import csv_bytes
@@ -50,8 +50,9 @@ def test_emergency_figures_equal_the_hand_calculation(org, march):
     assert r.rate == Decimal("50.00")
     assert r.median_seconds == 300
     assert r.p90_seconds == pytest.approx(300 + 0.8 * 90)  # quantile of 180, 300, 390
-    assert r.worst[0]["encounter"] == "E4" and r.worst[0]["seconds"] is None
-    assert r.worst[1] == r.worst[1] | {"encounter": "E2", "seconds": 390.0}
+    worst = engine.worst_cases(r)
+    assert worst[0]["encounter"] == "E4" and worst[0]["seconds"] is None
+    assert worst[1] == worst[1] | {"encounter": "E2", "seconds": 390.0}
     by_dept = _result("er-treatment", org.unit_a, department=org.dept_a1)
     assert (by_dept.cases, by_dept.compliant) == (4, 2)
     assert _result("er-treatment", org.unit_b).rate == Decimal("100.00")
@@ -170,3 +171,13 @@ def test_a_working_time_standard_leaves_out_the_weekend(org, his, run_import):
     services.recompute_all(actor=org.alice)
     working = _result("first-ward-round", org.unit_a)
     assert (working.compliant, working.median_seconds) == (1, 23 * 3600)  # without Sat and Sun
+
+
+def test_large_inputs_materialise_the_cases_with_the_same_figures(org, march, monkeypatch):
+    before = list(ComplianceResult.objects.order_by("pk").values("cases", "compliant", "rate"))
+    worst = engine.worst_cases(_result("er-treatment", org.unit_a))
+    monkeypatch.setattr(engine, "MATERIALISE_BYTES", 0)  # every input counts as large
+    services.recompute_all(actor=org.alice)
+    after = list(ComplianceResult.objects.order_by("pk").values("cases", "compliant", "rate"))
+    assert after == before
+    assert engine.worst_cases(_result("er-treatment", org.unit_a)) == worst

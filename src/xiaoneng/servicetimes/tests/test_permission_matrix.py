@@ -98,6 +98,7 @@ ROWS = [
     ),  # fmt: skip
     m.Row("api-service-log", m.permitted(OF, denied=404), kwargs=m.pk(imported)),
     m.Row("api-service-compliance", m.everyone()),
+    m.Row("api-service-compliance-detail", m.scoped(), kwargs=m.pk(result_a)),
 ]
 
 
