@@ -73,7 +73,7 @@ def case_list(request):
             "can_assess": user.has_permission("assessment.manage")
             or user.has_permission(policies.VIEW),
             "now": timezone.now(),
-            "breadcrumbs": _crumbs((_("Cases"), None)),
+            "breadcrumbs": _crumbs((_("Accountability cases"), None)),
         },
     )
 

@@ -27,7 +27,9 @@ def load_demo(*, now) -> int:
         return 0
     storage.clear()  # partitions left by an earlier database have no imports here
     local = timezone.localtime(now)
-    first = (local.year * 12 + local.month - 1) - 2  # three months up to this one
+    # The three whole months before this one: logs are exported after the fact, and no case
+    # starts in the future.
+    first = (local.year * 12 + local.month - 1) - 3
     places = [p for p in generate.places_from_db() if p.department][:40]
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "demo.csv"

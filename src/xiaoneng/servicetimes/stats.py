@@ -35,7 +35,7 @@ def by_standard(user, params: stats.Params) -> stats.Table:
     return stats.Table(
         columns=[
             stats.Column("standard", _("Standard")),
-            stats.Column("cases", _("Cases"), "int"),
+            stats.Column("cases", _("Cases measured"), "int"),
             stats.Column("compliant", _("Compliant"), "int"),
             stats.Column("rate", _("Compliance rate (%)"), "percent"),
         ],
