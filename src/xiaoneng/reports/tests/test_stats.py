@@ -321,3 +321,14 @@ def test_sources_run_together_share_their_common_work_and_stay_equal(org):
 
     case(org, org.unit_b, at(5, 20), "handling")
     assert run(org.alice, "complaints.by_unit").rows != before
+
+
+def test_case_counts_are_not_labelled_as_accountability_cases(org):
+    """The generic "Cases" column once read 问责案件 on every chart (a msgid shared with the
+    accountability menu)."""
+    from django.utils import translation
+
+    complaints(org)
+    with translation.override("zh-hans"):
+        labels = [str(c.label) for c in run(org.alice, "complaints.by_channel").columns]
+        assert "件数" in labels and "问责案件" not in labels
