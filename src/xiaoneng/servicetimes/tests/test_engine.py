@@ -101,6 +101,13 @@ def test_a_bad_file_imports_nothing_and_names_the_rows(org, his, run_import, log
     assert not ComplianceResult.objects.exists()
 
 
+def test_a_bad_row_is_rejected_even_when_its_event_is_already_stored(org, his, march, run_import):
+    stored = ("E1", "er_arrival", "2026-03-01 10:00:00", "UA", "无此科室", "D01")  # no such dept
+    record = run_import(org.alice, his, csv_bytes([stored, MARCH[1]]))
+    assert record.job.status == "failed"
+    assert [(e["row"], e["column"]) for e in record.job.errors] == [(2, "科室")]
+
+
 def test_a_missing_column_rejects_the_file(org, his, run_import):
     record = run_import(
         org.alice, his, csv_bytes([("E1", "x", "2026-03-01 10:00")], "就诊号,事件,时间")
