@@ -188,3 +188,21 @@ def test_large_inputs_materialise_the_cases_with_the_same_figures(org, march, mo
     after = list(ComplianceResult.objects.order_by("pk").values("cases", "compliant", "rate"))
     assert after == before
     assert engine.worst_cases(_result("er-treatment", org.unit_a)) == worst
+
+
+def test_the_recompute_by_groups_of_units_gives_the_same_figures(org, march, monkeypatch):
+    from xiaoneng.servicetimes import storage
+
+    files = storage.files_for()
+    monkeypatch.setattr(engine, "CHUNK_MIN_BYTES", 0)
+    monkeypatch.setattr(engine, "CHUNK_BYTES", 1)  # one unit per group
+    groups = engine.chunks(files)
+    assert len(groups) == 2  # units A and B, each whole (March and April files together)
+    assert sorted(f for g in groups for f in g) == sorted(files)
+    assert all(len({f.split("unit_id=")[1].split("/")[0] for f in g}) == 1 for g in groups)
+    fields = ("standard_id", "unit_id", "department_id", "month", "cases", "compliant", "rate")
+    before = list(ComplianceResult.objects.order_by("pk").values(*fields))
+    ComplianceResult.objects.filter(proposal__isnull=True).delete()
+    services.recompute_all(actor=org.alice)
+    after = sorted(ComplianceResult.objects.values(*fields), key=lambda r: str(r))
+    assert after == sorted(before, key=lambda r: str(r))
