@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -41,6 +42,9 @@ WORST = 10
 # Above this much Parquet the cases are a table, which DuckDB can spill to disk: as a view, the
 # join and the grouped quantiles of 50 M events ran out of the 2 GB memory limit.
 MATERIALISE_BYTES = 100 * 1024 * 1024
+# The recompute on PostgreSQL goes by groups of units (``chunks``).
+CHUNK_BYTES = 64 * 1024 * 1024
+CHUNK_MIN_BYTES = 4 * 1024 * 1024
 FIGURES = [
     "cases",
     "compliant",
@@ -184,6 +188,15 @@ def compute(con, files: list[str], rules: list[Rule], months: Iterable[str]) -> 
     ``cases`` (``RESULTS_SQL`` then gives the rows to store). False when there is nothing to
     compute. The cases are a view, not a table: the figures read the join once, streaming;
     working time (its correction is an UPDATE) and large inputs materialise them."""
+    month_list = load_rules(con, rules, months)
+    if not files or not rules or not month_list:
+        return False
+    cases_view(con, files, month_list, working=any(r.working for r in rules))
+    return True
+
+
+def load_rules(con, rules: list[Rule], months: Iterable[str]) -> list[str]:
+    """The DuckDB tables ``rules`` and ``months``; returns the months, sorted."""
     con.execute(
         "CREATE OR REPLACE TEMP TABLE rules (standard_id BIGINT, unit_id BIGINT, "
         "start_event VARCHAR, end_event VARCHAR, limit_s DOUBLE, excluded BOOLEAN, "
@@ -208,19 +221,48 @@ def compute(con, files: list[str], rules: list[Rule], months: Iterable[str]) -> 
         con.unregister("rules_arrow")
     con.execute("CREATE OR REPLACE TEMP TABLE months (month VARCHAR)")
     month_list = sorted(set(months))
-    if not files or not rules or not month_list:
-        return False
-    con.execute("INSERT INTO months SELECT unnest(?)", [month_list])
+    if month_list:
+        con.execute("INSERT INTO months SELECT unnest(?)", [month_list])
+    return month_list
+
+
+def cases_view(con, files: list[str], month_list: list[str], *, working: bool) -> None:
+    """The view ``cases`` over these files (``rules`` and ``months`` loaded)."""
     # every file's month computed (a full recompute): no filter on the starts
     file_months = {f.rsplit("month=", 1)[1].split("/")[0] for f in files}
     where = "" if file_months <= set(month_list) else "WHERE e.month IN (SELECT month FROM months)"
     sql = CASES_SQL.format(scan=storage.scan(files), where=where)
-    if any(r.working for r in rules) or sum(map(os.path.getsize, files)) > MATERIALISE_BYTES:
+    if working or sum(map(os.path.getsize, files)) > MATERIALISE_BYTES:
         con.execute("CREATE OR REPLACE TEMP TABLE working_cases AS " + sql)
         _working_time(con, month_list)
         sql = "SELECT * FROM working_cases"
     con.execute("CREATE OR REPLACE TEMP VIEW cases AS " + sql)
-    return True
+
+
+def chunks(files: list[str]) -> list[list[str]]:
+    """The files in groups of whole units (a unit's cases never reach into another unit) of
+    about a quarter of the input each, at most ``CHUNK_BYTES``: the results of one group are
+    written to PostgreSQL while DuckDB computes the next, and a province's year is computed
+    a group at a time (in memory, no spilling). Small inputs: one group."""
+    sizes: dict[str, int] = {}
+    by_unit: dict[str, list[str]] = {}
+    for f in files:
+        unit = f.rsplit("unit_id=", 1)[1].split("/")[0]
+        by_unit.setdefault(unit, []).append(f)
+        sizes[unit] = sizes.get(unit, 0) + os.path.getsize(f)
+    total = sum(sizes.values())
+    if total < CHUNK_MIN_BYTES:
+        return [files] if files else []
+    target = min(CHUNK_BYTES, total / 4)
+    out: list[list[str]] = [[]]
+    filled = 0
+    for unit, unit_files in by_unit.items():
+        if out[-1] and filled + sizes[unit] / 2 > target:
+            out.append([])
+            filled = 0
+        out[-1].extend(unit_files)
+        filled += sizes[unit]
+    return out
 
 
 WORST_CASES_SQL = """
@@ -303,17 +345,23 @@ def recompute(partitions: Iterable[tuple[int, str]] | None = None, *, con=None) 
         months = {m for _u, m in pairs} | {_shift(m, -1) for _u, m in pairs}
         files = storage.files_for(units, months | {_shift(m, 1) for m in months})
     rules = rules_for(units)
-    computed = compute(con, files, rules, months)
+    month_list = load_rules(con, rules, months)
     valid = list(Department.objects.filter(unit_id__in=units).values_list("pk", flat=True))
     con.register("valid_arrow", pa.table({"id": pa.array(valid, pa.int64())}))
     con.execute("CREATE OR REPLACE TEMP TABLE valid_departments AS SELECT id FROM valid_arrow")
     con.unregister("valid_arrow")
-    month_dates = [date(int(m[:4]), int(m[5:7]), 1) for m in sorted(months)]
+    month_dates = [date(int(m[:4]), int(m[5:7]), 1) for m in month_list]
     now = clock.now()
+    computed = bool(files and rules and month_list)
+    working = any(r.working for r in rules)
     if connection.vendor == "postgresql":
-        counts = _store_pg(con if computed else None, now, units, month_dates)
+        groups = chunks(files) if computed else []
+        counts = _store_pg(con, groups, month_list, working, now, units, month_dates)
     else:
-        rows = con.execute(results_sql(now)).fetchall() if computed else []
+        rows = []
+        if computed:
+            cases_view(con, files, month_list, working=working)
+            rows = con.execute(results_sql(now)).fetchall()
         counts = _store(rows, units, month_dates)
     counts["proposed"] = propose(units, month_dates)
     return counts
@@ -346,19 +394,41 @@ def _store(rows: list[tuple], units: set[int], months: list[date]) -> dict[str, 
     return {"created": len(fresh), "updated": len(changed), "removed": len(stale)}
 
 
-def _store_pg(con, now, units: set[int], months: list[date]) -> dict[str, int]:
-    """PostgreSQL: DuckDB writes the rows as CSV, streamed by one COPY. Months without results
-    yet (a new month, a first computation) are copied straight into the table; otherwise into a
-    temporary table, then one upsert and one delete of the results not computed this time
-    (unless a proposal refers to them). An upsert, not delete + insert: existing rows keep their
-    ids, so proposals, drill-down addresses and API ids stay valid across recomputes."""
+def _store_pg(
+    con,
+    groups: list[list[str]],
+    month_list: list[str],
+    working: bool,
+    now,
+    units: set[int],
+    months: list[date],
+) -> dict[str, int]:
+    """PostgreSQL: DuckDB writes each group's rows (``chunks``) as CSV, streamed by one COPY
+    while DuckDB (in a thread of its own: it leaves the GIL) computes the next group. Months
+    without results yet (a new month, a first computation) are copied straight into the table;
+    otherwise into a temporary table, then one upsert and one delete of the results not
+    computed this time (unless a proposal refers to them). An upsert, not delete + insert:
+    existing rows keep their ids, so proposals, drill-down addresses and API ids stay valid
+    across recomputes."""
     table = connection.ops.quote_name(ComplianceResult._meta.db_table)
     proposals = connection.ops.quote_name(LedgerProposal._meta.db_table)
     types = {"standard_id": "bigint", "unit_id": "bigint", "department_id": "bigint",
              "month": "date"} | PG_TYPES  # fmt: skip
     cols = ", ".join(RESULT_COLUMNS)
-    fresh = not ComplianceResult.objects.filter(unit_id__in=units, month__in=months).exists()
-    with connection.cursor() as cursor:
+    with (
+        connection.cursor() as cursor,
+        tempfile.TemporaryDirectory(dir=storage.root()) as tmp,
+        ThreadPoolExecutor(1) as pool,
+    ):
+
+        def render(i: int) -> tuple[Path, int]:
+            cases_view(con, groups[i], month_list, working=working)
+            csv = Path(tmp) / f"results-{i}.csv"
+            sql = f"COPY ({results_sql(now)}) TO '{csv}' (FORMAT csv, HEADER false)"
+            return csv, con.execute(sql).fetchall()[0][0]
+
+        pending = pool.submit(render, 0) if groups else None
+        fresh = not ComplianceResult.objects.filter(unit_id__in=units, month__in=months).exists()
         target = table if fresh else "servicetimes_incoming"
         if not fresh:
             cursor.execute(
@@ -367,18 +437,18 @@ def _store_pg(con, now, units: set[int], months: list[date]) -> dict[str, int]:
                 + ") ON COMMIT DROP"
             )
         copied = 0
-        if con is not None:
-            with tempfile.TemporaryDirectory(dir=storage.root()) as tmp:
-                csv = Path(tmp) / "results.csv"
-                copied = con.execute(
-                    f"COPY ({results_sql(now)}) TO '{csv}' (FORMAT csv, HEADER false)"
-                ).fetchall()[0][0]
-                with (
-                    cursor.cursor.copy(f"COPY {target} ({cols}) FROM STDIN (FORMAT csv)") as copy,
-                    csv.open("rb") as f,
-                ):
-                    while chunk := f.read(1 << 20):
-                        copy.write(chunk)
+        for i in range(len(groups)):
+            assert pending is not None
+            csv, rows = pending.result()
+            pending = pool.submit(render, i + 1) if i + 1 < len(groups) else None
+            with (
+                cursor.cursor.copy(f"COPY {target} ({cols}) FROM STDIN (FORMAT csv)") as copy,
+                csv.open("rb") as f,
+            ):
+                while chunk := f.read(1 << 20):
+                    copy.write(chunk)
+            copied += rows
+            csv.unlink()
         if fresh:
             return {"created": copied, "updated": 0, "removed": 0}
         sets = ", ".join(f"{f} = excluded.{f}" for f in FIGURES)

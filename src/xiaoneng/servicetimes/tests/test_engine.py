@@ -101,6 +101,13 @@ def test_a_bad_file_imports_nothing_and_names_the_rows(org, his, run_import, log
     assert not ComplianceResult.objects.exists()
 
 
+def test_a_bad_row_is_rejected_even_when_its_event_is_already_stored(org, his, march, run_import):
+    stored = ("E1", "er_arrival", "2026-03-01 10:00:00", "UA", "无此科室", "D01")  # no such dept
+    record = run_import(org.alice, his, csv_bytes([stored, MARCH[1]]))
+    assert record.job.status == "failed"
+    assert [(e["row"], e["column"]) for e in record.job.errors] == [(2, "科室")]
+
+
 def test_a_missing_column_rejects_the_file(org, his, run_import):
     record = run_import(
         org.alice, his, csv_bytes([("E1", "x", "2026-03-01 10:00")], "就诊号,事件,时间")
@@ -181,3 +188,21 @@ def test_large_inputs_materialise_the_cases_with_the_same_figures(org, march, mo
     after = list(ComplianceResult.objects.order_by("pk").values("cases", "compliant", "rate"))
     assert after == before
     assert engine.worst_cases(_result("er-treatment", org.unit_a)) == worst
+
+
+def test_the_recompute_by_groups_of_units_gives_the_same_figures(org, march, monkeypatch):
+    from xiaoneng.servicetimes import storage
+
+    files = storage.files_for()
+    monkeypatch.setattr(engine, "CHUNK_MIN_BYTES", 0)
+    monkeypatch.setattr(engine, "CHUNK_BYTES", 1)  # one unit per group
+    groups = engine.chunks(files)
+    assert len(groups) == 2  # units A and B, each whole (March and April files together)
+    assert sorted(f for g in groups for f in g) == sorted(files)
+    assert all(len({f.split("unit_id=")[1].split("/")[0] for f in g}) == 1 for g in groups)
+    fields = ("standard_id", "unit_id", "department_id", "month", "cases", "compliant", "rate")
+    before = list(ComplianceResult.objects.order_by("pk").values(*fields))
+    ComplianceResult.objects.filter(proposal__isnull=True).delete()
+    services.recompute_all(actor=org.alice)
+    after = sorted(ComplianceResult.objects.values(*fields), key=lambda r: str(r))
+    assert after == sorted(before, key=lambda r: str(r))
