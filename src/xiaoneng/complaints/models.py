@@ -200,9 +200,8 @@ class Complaint(models.Model):
     multi_department = models.BooleanField(_("involves several departments"), default=False)
     anonymous = models.BooleanField(_("anonymous"), default=False)
     consent_publish = models.BooleanField(_("complainant consents to publication"), default=False)
-    external_ref = models.CharField(
-        _("external reference"), max_length=100, blank=True, db_index=True
-    )
+    # Not indexed: no query looks a case up by it (issue #18: every index is paid by each intake).
+    external_ref = models.CharField(_("external reference"), max_length=100, blank=True)
     attachments = models.ManyToManyField(
         "core.StoredFile", blank=True, related_name="+", verbose_name=_("attachments")
     )
@@ -215,6 +214,7 @@ class Complaint(models.Model):
         blank=True,
         related_name="complaints",
         verbose_name=_("responsible unit"),
+        db_index=False,  # complaint_unit_status_idx leads with it
     )
     department = models.ForeignKey(
         "core.Department",
@@ -243,8 +243,9 @@ class Complaint(models.Model):
     escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
 
     # State and clock.
+    # Indexed by complaint_status_due_idx (status, resolve_by), which leads with it.
     status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.REGISTERED, db_index=True
+        _("status"), max_length=20, choices=Status.choices, default=Status.REGISTERED
     )
     status_before_pause = models.CharField(max_length=20, choices=Status.choices, blank=True)
     sla_policy = models.ForeignKey(

@@ -179,6 +179,10 @@ def respond(
                     endpoint=endpoint,
                     user=user,
                 )
+        if batched:  # placeholders of a counter taken with the batch (core.batch.late_counter)
+            response.data = batch.resolve(response.data)
+            if response.has_header("Location"):
+                response["Location"] = batch.resolve(response["Location"])
     except IntegrityError:
         found = find(scope, key)
         if found is None:

@@ -27,6 +27,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from xiaoneng.complaints import services as engine
+from xiaoneng.complaints.api.inputs import (
+    ActiveCategoryField,
+    ActiveUnitField,
+    active_categories,
+    active_units,
+)
 from xiaoneng.complaints.models import Category
 from xiaoneng.complaints.vocab import PublicStatus
 from xiaoneng.core import batch
@@ -34,7 +40,6 @@ from xiaoneng.core.idempotency import idempotent
 from xiaoneng.core.models import Department, Unit
 from xiaoneng.core.params import api_params
 from xiaoneng.core.ratelimit import scoped_throttle
-from xiaoneng.core.snapshot import Snapshot
 
 from . import selectors, services
 
@@ -74,43 +79,6 @@ def public_status_field(**kwargs) -> PublicEnumField:
     """received (已受理), in_progress (办理中), answered (已答复), closed (已办结),
     not_accepted (不予受理)."""
     return PublicEnumField(PUBLIC_STATUS_VALUES, enum_name="PublicComplaintStatusEnum", **kwargs)
-
-
-# The active categories and units, kept by each process (core.snapshot: dropped when this
-# process saves or deletes one, re-read by the others within a minute): every submission names
-# one of each, and looking them up was two of its round trips (issue #18).
-def _active(model, key: str) -> dict:
-    return {str(getattr(row, key)): row for row in model.objects.filter(is_active=True)}
-
-
-active_categories = Snapshot(lambda: _active(Category, "code"), models=("complaints.Category",))
-active_units = Snapshot(lambda: _active(Unit, "pk"), models=("core.Unit",))
-
-
-class ActiveCategoryField(serializers.SlugRelatedField):
-    """A category code, checked against the process's snapshot of the active categories."""
-
-    def to_internal_value(self, data):
-        found = active_categories.get().get(str(data)) if isinstance(data, str | int) else None
-        if found is None:
-            self.fail("does_not_exist", slug_name=self.slug_field, value=str(data))
-        return found
-
-
-class ActiveUnitField(serializers.PrimaryKeyRelatedField):
-    """A unit id, checked against the process's snapshot of the active units."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, bool) or not isinstance(data, str | int):
-            self.fail("incorrect_type", data_type=type(data).__name__)
-        try:
-            pk = int(data)
-        except (TypeError, ValueError):
-            self.fail("incorrect_type", data_type=type(data).__name__)
-        found = active_units.get().get(str(pk))
-        if found is None:
-            self.fail("does_not_exist", pk_value=data)
-        return found
 
 
 class PublicComplaintCreateSerializer(serializers.Serializer):

@@ -10,6 +10,7 @@ from rest_framework import serializers
 from xiaoneng.core import clock
 from xiaoneng.core.models import Department, Person, StoredFile, Unit
 from xiaoneng.core.selectors import people_for
+from xiaoneng.core.snapshot import Snapshot
 
 from ..models import Category
 from ..vocab import (
@@ -23,6 +24,43 @@ from ..vocab import (
     Type,
     Verification,
 )
+
+
+# The active categories and units, kept by each process (core.snapshot: dropped when this
+# process saves or deletes one, re-read by the others within a minute): every submission names
+# one of each, and looking them up was two of its round trips (issue #18).
+def _active(model, key: str) -> dict:
+    return {str(getattr(row, key)): row for row in model.objects.filter(is_active=True)}
+
+
+active_categories = Snapshot(lambda: _active(Category, "code"), models=("complaints.Category",))
+active_units = Snapshot(lambda: _active(Unit, "pk"), models=("core.Unit",))
+
+
+class ActiveCategoryField(serializers.SlugRelatedField):
+    """A category code, checked against the process's snapshot of the active categories."""
+
+    def to_internal_value(self, data):
+        found = active_categories.get().get(str(data)) if isinstance(data, str | int) else None
+        if found is None:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=str(data))
+        return found
+
+
+class ActiveUnitField(serializers.PrimaryKeyRelatedField):
+    """A unit id, checked against the process's snapshot of the active units."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, str | int):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        try:
+            pk = int(data)
+        except (TypeError, ValueError):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        found = active_units.get().get(str(pk))
+        if found is None:
+            self.fail("does_not_exist", pk_value=data)
+        return found
 
 
 class ComplainantInputSerializer(serializers.Serializer):
@@ -79,11 +117,12 @@ class SubjectPersonField(serializers.Field):
 class ComplaintCreateSerializer(serializers.Serializer):
     channel = serializers.ChoiceField(choices=Channel.choices)
     type = serializers.ChoiceField(choices=Type.choices)
-    category = serializers.SlugRelatedField(
+    # From the process's snapshots, as the public intake (issue #18: two round trips fewer).
+    category = ActiveCategoryField(
         slug_field="code", queryset=Category.objects.filter(is_active=True)
     )
     received_at = serializers.DateTimeField(required=False, allow_null=True)
-    unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.filter(is_active=True))
+    unit = ActiveUnitField(queryset=Unit.objects.filter(is_active=True))
     department = serializers.PrimaryKeyRelatedField(
         queryset=Department.objects.filter(is_active=True), required=False, allow_null=True
     )

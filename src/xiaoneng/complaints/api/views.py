@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -11,6 +12,7 @@ from rest_framework import filters, generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from xiaoneng.core import batch
 from xiaoneng.core.errors import Forbidden
 from xiaoneng.core.idempotency import idempotent
 
@@ -49,17 +51,26 @@ class ComplaintListCreate(generics.ListCreateAPIView):
         return complaint_queryset(self.request.user)
 
     @extend_schema(request=ComplaintCreateSerializer, responses={201: ComplaintSerializer})
-    @idempotent
+    # As the public intake (issue #18): no idempotency lookup before the work, the case's rows
+    # and the record in one statement (core.idempotency, core.batch).
+    @idempotent(lookup_first=False, batched=True)
     def post(self, request, *args, **kwargs):
         user = request.user
         if not user.has_permission("complaint.register"):
             raise Forbidden(_("You do not have permission to register complaints."))
         serializer = ComplaintCreateSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        complaint = services.complaint_register(actor=user, **serializer.service_kwargs())
+        # The transaction is ours, or the idempotency record's (its batch is open then): either
+        # rolls back whole on any error, so no savepoint; the rows are written as one batch.
+        with transaction.atomic(savepoint=not batch.is_open()), batch.deferred():
+            complaint = services.complaint_register(
+                actor=user, savepoint=False, **serializer.service_kwargs()
+            )
         context = {"request": request, "receipt": registration_receipt(user, complaint)}
+        # The case as registered, not read back: its related rows are the objects it was made
+        # with (category, units, person, time rule); the rest are the model's defaults.
         return Response(
-            ComplaintSerializer(reload(complaint), context=context).data,
+            ComplaintSerializer(complaint, context=context).data,
             status=status.HTTP_201_CREATED,
             headers={"Location": f"{request.path.rstrip('/')}/{complaint.pk}"},
         )

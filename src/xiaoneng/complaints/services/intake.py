@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -22,7 +21,7 @@ from ..models import Category, ComplainantIdentity, Complaint, SlaPolicy
 from ..vocab import Channel, Importance, Matter, Type
 from .common import _event, _public_tracking_link
 from .identity import IDENTITY_FIELDS, normalise_phone
-from .numbering import new_rating_key, new_tracking_code, next_number, next_number_and_id
+from .numbering import late_number_and_id, new_rating_key, new_tracking_code, next_number
 from .priority import _express_report
 
 
@@ -164,14 +163,12 @@ def _register(
     policy = _start_clock(complaint, received_at)
     complaint.duplicates_pending = True
     year = timezone.localtime(now).year
-    if batch.is_open():  # the id comes with the number: the row can wait for the batch
-        complaint.number, complaint.pk = next_number_and_id(year)
+    if batch.is_open():  # number and id taken with the batch's statement (issue #18)
+        complaint.number, complaint.pk = late_number_and_id(year)
+        batch.insert(complaint)
     else:
         complaint.number = next_number(year)
-    if complaint.pk is None:
         complaint.save()
-    else:
-        batch.insert(complaint)
     complaint.rating_key = rating_key  # for the receipt of this request only; never stored plain
     if attachments:
         batch.flush()  # the case's row before the rows that read it
@@ -205,7 +202,7 @@ def _register(
     # intake neither waits for the detector nor holds the number sequence while it runs.
     from ..duplicates import queue_check
 
-    transaction.on_commit(partial(queue_check, complaint.pk))
+    transaction.on_commit(lambda: queue_check(complaint.pk))  # the pk as written
     return complaint
 
 

@@ -7,7 +7,7 @@ import secrets
 
 from django.db import IntegrityError, connection, transaction
 
-from xiaoneng.core import crypto
+from xiaoneng.core import batch, crypto
 
 from ..models import Complaint, ComplaintSequence
 
@@ -87,3 +87,19 @@ def next_number_and_id(year: int) -> tuple[str, int | None]:
     if row is None:
         return next_number(year), None
     return f"TS{year}{row[0]:06d}", row[1]
+
+
+def late_number_and_id(year: int) -> tuple[str, int]:
+    """Inside a ``core.batch.deferred()`` block: the new case's number and id as placeholders,
+    taken when the batch is written (on PostgreSQL in its statement: the counter's row lock is
+    then held for that statement and the commit only, not while the request builds its rows and
+    its answer). ``batch.resolve`` gives the real values of what was built from them."""
+    table = Complaint._meta.db_table
+    sql = (
+        f"UPDATE {ComplaintSequence._meta.db_table} SET last = last + 1 WHERE year = %s "
+        f"RETURNING last AS n, nextval(pg_get_serial_sequence('{table}', 'id')) AS id"
+    )
+    pk, digits = batch.late_counter(
+        sql=sql, params=[year], width=6, allocate=lambda: int(next_number(year)[6:])
+    )
+    return f"TS{year}{digits}", pk

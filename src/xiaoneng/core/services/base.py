@@ -21,7 +21,11 @@ def require_permission(actor, code: str) -> None:
 
 
 def require_writable(actor) -> None:
-    if actor is not None and not actor.is_superuser and all(r.read_only for r in actor.roles.all()):
+    if actor is None or actor.is_superuser:
+        return
+    # The roles the permission check read (one query per user object, not one more here).
+    roles = actor.role_list() if hasattr(actor, "role_list") else actor.roles.all()
+    if all(r.read_only for r in roles):
         raise Forbidden(_("Your role is read-only."))
 
 
