@@ -67,26 +67,67 @@ LEFT JOIN core_person h ON h.id = c.handler_id
 LEFT JOIN complaints_slapolicy p ON p.id = c.sla_policy_id
 WHERE {where} ORDER BY {order} LIMIT 20
 """
+# What the case page shows (issue #18: the baseline fetched the case with 4 of its 8 related
+# names and no attachments, suggestions or extensions): the case with every name it shows,
+# the timeline with its actors, escalations with their people, extensions with their users,
+# attachments, duplicate suggestions in both directions with both cases, and (more than the
+# page, which counts them) the audit records.
 DETAIL_SQL = """
-SELECT c.*, su.name, u.name, d.name, cat.name FROM complaints_complaint c
-JOIN core_unit su ON su.id = c.subject_unit_id LEFT JOIN core_unit u ON u.id = c.unit_id
+SELECT c.*, su.name, sd.name, sp.name, u.name, d.name, h.name, cat.name, p.name
+FROM complaints_complaint c
+JOIN core_unit su ON su.id = c.subject_unit_id
+LEFT JOIN core_department sd ON sd.id = c.subject_department_id
+LEFT JOIN core_person sp ON sp.id = c.subject_person_id
+LEFT JOIN core_unit u ON u.id = c.unit_id
 LEFT JOIN core_department d ON d.id = c.department_id
-JOIN complaints_category cat ON cat.id = c.category_id WHERE c.id = %(id)s;
-SELECT * FROM complaints_complaintevent WHERE complaint_id = %(id)s ORDER BY at, id;
-SELECT * FROM complaints_escalationstep WHERE complaint_id = %(id)s ORDER BY at, id;
+LEFT JOIN core_person h ON h.id = c.handler_id
+JOIN complaints_category cat ON cat.id = c.category_id
+LEFT JOIN complaints_slapolicy p ON p.id = c.sla_policy_id
+WHERE c.id = %(id)s;
+SELECT e.*, a.username FROM complaints_complaintevent e LEFT JOIN core_user a ON a.id = e.actor_id
+  WHERE e.complaint_id = %(id)s ORDER BY e.at, e.id;
+SELECT s.*, pe.name FROM complaints_escalationstep s LEFT JOIN core_person pe ON pe.id = s.person_id
+  WHERE s.complaint_id = %(id)s ORDER BY s.at, s.id;
+SELECT x.*, rb.username, db.username FROM complaints_extensionrequest x
+  LEFT JOIN core_user rb ON rb.id = x.requested_by_id LEFT JOIN core_user db ON db.id = x.decided_by_id
+  WHERE x.complaint_id = %(id)s ORDER BY x.requested_at;
+SELECT f.* FROM core_storedfile f JOIN complaints_complaint_attachments a ON a.storedfile_id = f.id
+  WHERE a.complaint_id = %(id)s;
+SELECT ds.*, c1.number, c1.title, c1.status, c1.received_at, u1.name,
+       c2.number, c2.title, c2.status, c2.received_at, u2.name
+FROM complaints_duplicatesuggestion ds
+JOIN complaints_complaint c1 ON c1.id = ds.complaint_id JOIN core_unit u1 ON u1.id = c1.subject_unit_id
+JOIN complaints_complaint c2 ON c2.id = ds.candidate_id JOIN core_unit u2 ON u2.id = c2.subject_unit_id
+WHERE ds.complaint_id = %(id)s OR ds.candidate_id = %(id)s ORDER BY ds.status, ds.score DESC, ds.id;
 SELECT * FROM core_auditrecord WHERE object_type = 'complaints.complaint'
   AND object_id = %(sid)s ORDER BY at DESC
 """
-LEDGER_SQL = """
-SELECT count(*) FROM rectification_rectificationitem i JOIN core_unit u
+# What the ledger page shows (issue #18: the baseline had a COUNT and the page, not the header's
+# counts, the per-unit table or the filter's lists): the header counts (total, closed, overdue,
+# yellow, close-out requested), the same counts per unit, the 20 rows, the units and campaigns
+# of the filter.
+LEDGER_OPEN = "('pending','in_progress','close_requested','reopened')"
+LEDGER_SQL = f"""
+SELECT count(*), count(*) FILTER (WHERE i.status = 'closed'),
+  count(*) FILTER (WHERE i.deadline < %(now)s AND i.status IN {LEDGER_OPEN}),
+  count(*) FILTER (WHERE i.status IN {LEDGER_OPEN} AND i.deadline >= %(now)s
+                   AND i.yellow_at <= %(now)s),
+  count(*) FILTER (WHERE i.status = 'close_requested')
+FROM rectification_rectificationitem i JOIN core_unit u
   ON u.id = i.responsible_unit_id WHERE u.path LIKE %(path)s;
+SELECT i.responsible_unit_id, u.name, count(*), count(*) FILTER (WHERE i.status = 'closed'),
+  count(*) FILTER (WHERE i.deadline < %(now)s AND i.status IN {LEDGER_OPEN})
+FROM rectification_rectificationitem i JOIN core_unit u ON u.id = i.responsible_unit_id
+WHERE u.path LIKE %(path)s GROUP BY 1, 2 ORDER BY 1;
 SELECT i.*, iss.number, iss.title, u.name, d.name, p.name, l.name
 FROM rectification_rectificationitem i JOIN rectification_issue iss ON iss.id = i.issue_id
 JOIN core_unit u ON u.id = i.responsible_unit_id
 LEFT JOIN core_department d ON d.id = i.responsible_department_id
 LEFT JOIN core_person p ON p.id = i.responsible_person_id
 LEFT JOIN core_person l ON l.id = i.responsible_leader_id
-WHERE u.path LIKE %(path)s ORDER BY i.deadline, i.id LIMIT 20
+WHERE u.path LIKE %(path)s ORDER BY i.deadline, i.id LIMIT 20;
+SELECT id, name, depth FROM core_unit WHERE is_active ORDER BY path;
+SELECT id, name FROM campaigns_campaign ORDER BY id DESC
 """
 EXPORT_SQL = """
 SELECT i.number, iss.source, iss.description, i.type, i.measures, i.target, i.deadline, u.name,
@@ -203,7 +244,9 @@ def _ledger(mode, reps, office, office_client, get, rows) -> list[dict]:
     path = Unit.objects.get(pk=unit_id).path
     url = f"/rectification/?unit={unit_id}"
     page = _timed(get(office_client, url), reps)
-    base = _timed(_sql(LEDGER_SQL, {"path": path + "%"}), reps)
+    from django.utils import timezone
+
+    base = _timed(_sql(LEDGER_SQL, {"path": path + "%", "now": timezone.now()}), reps)
     with page_size(ledger_views, 5):
         small = _timed(get(office_client, url), 2)["queries"]
     with page_size(ledger_views, 100):

@@ -7,6 +7,8 @@ These widgets produce the same HTML (same attributes, selection and option group
 
 from __future__ import annotations
 
+from html import escape as _escape
+
 from django import forms
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -39,7 +41,9 @@ class FastOptionsMixin:
             selected = (multiple or not taken) and text in wanted
             taken = taken or selected
             mark = " selected" if selected else ""
-            parts.append(f'<option value="{escape(text)}"{mark}>{escape(str(label))}</option>')
+            # The standard library's escape: what django.utils.html.escape calls, without its
+            # lazy-argument check and SafeString per call (two per option, 5,000 options).
+            parts.append(f'<option value="{_escape(text)}"{mark}>{_escape(str(label))}</option>')
 
         for raw, label in self.choices:
             if isinstance(label, list | tuple):

@@ -74,6 +74,7 @@ def test_the_case_page_query_count_is_small_and_constant(client, org, category, 
     enrich(org, category, case, 1)
     client.force_login(org.alice)
     url = reverse("complaints:detail", args=[case.pk]) + tab
+    client.get(url)  # the process's first case page reads the category / SLA policy snapshot
     short = queries(client, url)
     enrich(org, category, case, 6)
     response = client.get(url)
@@ -137,3 +138,22 @@ def test_the_queues_answer_in_few_queries_at_any_page_size(
         assert len(response.context["page"].object_list) == min(size, 8)
         counts[size] = queries(client, reverse(name))
     assert counts[5] == counts[100] <= MAX_QUERIES
+
+
+def test_the_case_page_shows_the_category_and_policy_as_they_are_now(client, org, category):
+    """Category and SLA policy come from a process snapshot: an edit shows on the next view,
+    and a row the snapshot has not seen yet is read on its own."""
+
+    case = rich_case(org, category)
+    client.force_login(org.alice)
+    url = reverse("complaints:detail", args=[case.pk])
+    assert category.name in client.get(url).content.decode()
+    category.name = "改过的类别"
+    category.save()
+    assert "改过的类别" in client.get(url).content.decode()
+    newer = Category.objects.bulk_create([Category(code="later", name="后加的类别")])[0]
+    Complaint.objects.filter(pk=case.pk).update(category=newer)  # no signal: not in the snapshot
+    body = client.get(url).content.decode()
+    assert "后加的类别" in body
+    if case.sla_policy_id:
+        assert case.sla_policy.name in body

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
-from django.utils import timezone
+from django.db.models.functions import TruncDate
 
 from xiaoneng.core import spreadsheet as xlsx
 from xiaoneng.core.models import Unit, User
@@ -21,7 +19,7 @@ EXPORT_FIELDS = (
     "type",
     "measures",
     "target",
-    "deadline",
+    "deadline_day",
     "responsible_unit__name",
     "responsible_person__name",
     "responsible_person_name",
@@ -29,12 +27,8 @@ EXPORT_FIELDS = (
     "responsible_leader_name",
     "latest_progress",
     "status",
-    "closed_at",
+    "closed_day",
 )
-
-
-def _local_date(value: datetime | None) -> date | None:
-    return timezone.localtime(value).date() if value else None
 
 
 UNIT_CHUNK = 50
@@ -43,7 +37,13 @@ UNIT_CHUNK = 50
 def _rows_by_unit(qs):
     """The rows in unit-tree order, a chunk of units per query: the database sorts one chunk's
     items, not the whole ledger, before the first row goes out (a province has 1,000,000)."""
-    ordered = qs.order_by("responsible_unit__path", "issue_id", "id").values_list(*EXPORT_FIELDS)
+    # Deadline and closing as local dates, converted by the database (TruncDate in the current
+    # time zone, as timezone.localtime(value).date() would in Python, row by row).
+    ordered = (
+        qs.annotate(deadline_day=TruncDate("deadline"), closed_day=TruncDate("closed_at"))
+        .order_by("responsible_unit__path", "issue_id", "id")
+        .values_list(*EXPORT_FIELDS)
+    )
     units = list(Unit.objects.order_by("path").values_list("pk", flat=True))
     for start in range(0, len(units), UNIT_CHUNK):
         chunk = ordered.filter(responsible_unit_id__in=units[start : start + UNIT_CHUNK])
@@ -62,13 +62,13 @@ def export_rows(qs):
             TYPE_LABELS.get(type_, type_),
             measures,
             target,
-            _local_date(deadline),
+            deadline,
             unit,
             person_fk or person_text,
             leader_fk or leader_text,
             progress,
             STATUS_LABELS.get(status, status),
-            _local_date(closed_at),
+            closed_at,
             number,
         ]
 
